@@ -1,0 +1,119 @@
+"""The options every command shares, spelled the way btcli users type them.
+
+btcli 9 uses kebab-case but keeps the dotted and snake_case spellings of 2024 (`--wallet.name`,
+`--wallet_name`, `--no_prompt`) as aliases; scripts and docs in the wild use all three, so we accept all
+of them. Each alias is an `Annotated` type so a command declares `name: WalletName = None` and gets the
+same flags, help and defaults as every other command.
+
+Defaults are `None` here on purpose: the real default comes from `taocli.settings` (flag > env > config >
+built-in), which can only tell "not given" from "given" if the flag's own default is None.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+WALLET = "Wallet"
+SECRETS = "Secret input (never from the command line)"
+OUTPUT = "Output and prompts"
+
+WalletName = Annotated[
+    str | None,
+    typer.Option(
+        "--wallet-name", "-w", "--name", "--wallet.name", "--wallet_name",
+        help="Wallet name [env TAOCLI_WALLET_NAME, BT_WALLET_NAME; default 'default'].",
+        rich_help_panel=WALLET, show_default=False,
+    ),
+]
+Hotkey = Annotated[
+    str | None,
+    typer.Option(
+        "--hotkey", "-H", "--wallet-hotkey", "--wallet.hotkey", "--wallet_hotkey",
+        help="Hotkey name [env TAOCLI_WALLET_HOTKEY, BT_WALLET_HOTKEY; default 'default'].",
+        rich_help_panel=WALLET, show_default=False,
+    ),
+]
+WalletPath = Annotated[
+    str | None,
+    typer.Option(
+        "--wallet-path", "-p", "--wallet.path", "--wallet_path",
+        help="Directory of wallets [env TAOCLI_WALLET_PATH, BT_WALLET_PATH; default ~/.bittensor/wallets].",
+        rich_help_panel=WALLET, show_default=False,
+    ),
+]
+Network = Annotated[
+    str | None,
+    typer.Option(
+        "--network", "-n", "--subtensor.network", "--chain", "--subtensor.chain_endpoint",
+        help="Network name (local, test, finney) or ws:// URL [env TAOCLI_NETWORK].",
+        rich_help_panel=OUTPUT, show_default=False, hidden=True,
+    ),
+]
+Json = Annotated[
+    bool,
+    typer.Option(
+        "--json", "--json-output", "--json-out",
+        help="Print one JSON document on stdout instead of tables.", rich_help_panel=OUTPUT,
+    ),
+]
+Yes = Annotated[
+    bool,
+    typer.Option(
+        "--yes", "-y", "--no-prompt", "--no_prompt",
+        help="Answer yes to confirmations and never prompt (fail instead if input is missing).",
+        rich_help_panel=OUTPUT,
+    ),
+]
+Debug = Annotated[
+    bool,
+    typer.Option("--debug", help="Show a traceback on errors.", rich_help_panel=OUTPUT),
+]
+PasswordFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--password-file", help="Read the password from the first line of this file (must be mode 0600).",
+        rich_help_panel=SECRETS, show_default=False,
+    ),
+]
+PasswordFd = Annotated[
+    int | None,
+    typer.Option(
+        "--password-fd", help="Read the password from this open file descriptor (first line).",
+        rich_help_panel=SECRETS, show_default=False,
+    ),
+]
+AllowWeak = Annotated[
+    bool,
+    typer.Option(
+        "--allow-weak-password", help="Accept a new password the strength check rejects.",
+        rich_help_panel=SECRETS,
+    ),
+]
+NoPassword = Annotated[
+    bool,
+    typer.Option(
+        "--no-password", "--no_password",
+        help="Store the new coldkey unencrypted (anyone who can read the file can spend).",
+        rich_help_panel=SECRETS,
+    ),
+]
+Overwrite = Annotated[
+    bool,
+    typer.Option(
+        "--overwrite", help="Replace existing keys (the old file is kept as <file>.bak).",
+        rich_help_panel=WALLET,
+    ),
+]
+NWords = Annotated[
+    int,
+    typer.Option("--n-words", "--n_words", help="Mnemonic length: 12, 15, 18, 21 or 24 words.",
+                 rich_help_panel=WALLET),
+]
+ShowMnemonic = Annotated[
+    bool,
+    typer.Option("--show-mnemonic", help="Also put the new mnemonic in the --json output.",
+                 rich_help_panel=OUTPUT),
+]

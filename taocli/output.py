@@ -1,0 +1,98 @@
+"""Where command results go: rich tables and trees for people, plain JSON for scripts.
+
+Rules, so `taocli ... --json | jq` always works:
+- In JSON mode the only thing on stdout is one `json.dumps` document plus a newline. It never passes
+  through rich, so it is never wrapped, coloured or truncated at the terminal width (btcli's
+  `--json-output` goes through rich and breaks JSON on narrow terminals).
+- Notes and warnings go to stderr in JSON mode, and to stdout (notes) / stderr (warnings) otherwise.
+- rich is imported only when a table or tree is actually drawn, which keeps start-up fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.console import Console
+
+
+def _colour_ok(stream: Any) -> bool:
+    """Colour only on a terminal and only when NO_COLOR is unset (https://no-color.org)."""
+    return "NO_COLOR" not in os.environ and bool(getattr(stream, "isatty", lambda: False)())
+
+
+def _paint(text: str, code: str, stream: Any) -> str:
+    return f"\033[{code}m{text}\033[0m" if _colour_ok(stream) else text
+
+
+def error_line(message: str) -> None:
+    """Print one red error line on stderr (the error boundary's only output)."""
+    sys.stderr.write(_paint(f"Error: {message}", "31", sys.stderr) + "\n")
+    sys.stderr.flush()
+
+
+class Output:
+    """Writes one command's results in the mode the user asked for."""
+
+    def __init__(self, json_mode: bool = False) -> None:
+        self.json_mode = json_mode
+
+    @property
+    def _note_stream(self) -> Any:
+        return sys.stderr if self.json_mode else sys.stdout
+
+    def note(self, message: str) -> None:
+        """Say what is happening (kept off stdout in JSON mode)."""
+        stream = self._note_stream
+        stream.write(message + "\n")
+        stream.flush()
+
+    def success(self, message: str) -> None:
+        """A green confirmation that something was done."""
+        stream = self._note_stream
+        stream.write(_paint(message, "32", stream) + "\n")
+        stream.flush()
+
+    def warn(self, message: str) -> None:
+        """A yellow warning on stderr, in both modes."""
+        sys.stderr.write(_paint(f"Warning: {message}", "33", sys.stderr) + "\n")
+        sys.stderr.flush()
+
+    def result(self, data: Any, render: Callable[[Console], None] | None = None) -> None:
+        """Emit a command's result: `data` as JSON, or `render(console)` for people.
+
+        With no `render`, people get the same data as indented JSON, which is still readable.
+        """
+        if self.json_mode:
+            emit_json(data)
+            return
+        if render is None:
+            sys.stdout.write(json.dumps(data, indent=2) + "\n")
+            sys.stdout.flush()
+            return
+        render(console())
+
+    def secret_block(self, title: str, secret: str, warning: str) -> None:
+        """Show a secret (a new mnemonic) once, to the person at the terminal, never in JSON mode."""
+        out = sys.stdout
+        out.write("\n" + _paint(title, "1", out) + "\n")
+        out.write("    " + _paint(secret, "1;36", out) + "\n")
+        out.write(_paint(warning, "33", out) + "\n\n")
+        out.flush()
+
+
+def emit_json(data: Any) -> None:
+    """Write one JSON document to stdout: plain `json.dumps`, never through rich."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, sort_keys=False) + "\n")
+    sys.stdout.flush()
+
+
+def console() -> Console:
+    """A rich console on stdout, created on first use (importing rich costs ~40 ms)."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
