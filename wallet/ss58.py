@@ -83,23 +83,23 @@ def ss58_decode_with_prefix(address: str) -> tuple[bytes, int]:
         data = b58decode(address)
     except ValueError as exc:
         raise InvalidAddress(f"{shown} is not an SS58 address ({exc})") from None
-    if not data:
-        raise InvalidAddress(f"{shown} is not an SS58 address")
+    if len(data) not in (35, 36):
+        raise InvalidAddress(
+            f"{shown} has the wrong length for an account address (truncated or extra characters)",
+            "an account address is 47-49 base58 characters, usually starting with 5; copy it again",
+        )
+    if data[0] & 0b1000_0000:
+        raise InvalidAddress(f"{shown} uses a reserved SS58 prefix byte")
     if data[0] & 0b0100_0000:
-        if len(data) < 2:
-            raise InvalidAddress(f"{shown} is too short to be an SS58 address")
         lower = ((data[0] << 2) | (data[1] >> 6)) & 0xFF
         upper = data[1] & 0b0011_1111
         prefix, prefix_len = lower | (upper << 8), 2
     else:
         prefix, prefix_len = data[0], 1
-    if data[0] & 0b1000_0000:
-        raise InvalidAddress(f"{shown} uses a reserved SS58 prefix byte")
-    body_len = len(data) - prefix_len - 2
-    if body_len != 32:
+    if len(data) - prefix_len - 2 != 32:
         raise InvalidAddress(
-            f"{shown} holds {max(body_len, 0)} bytes of key, not 32",
-            "an account address is 47-49 characters, usually starting with 5; copy it again",
+            f"{shown} does not hold a 32-byte account key",
+            "an account address is 47-49 base58 characters, usually starting with 5; copy it again",
         )
     payload, check = data[:-2], data[-2:]
     if _checksum(payload) != check:
