@@ -102,6 +102,10 @@ class Pool:
         ordered = sorted(self._entries.values(), key=lambda e: (not e.ready, e.seq))
         return [e.xt for e in ordered]
 
+    def nonces_of(self, sender: bytes) -> list[int]:
+        """Nonces of the pooled transactions of one sender (uses the runtime validity's sender/nonce)."""
+        return [e.valid.nonce for e in self._entries.values() if getattr(e.valid, "sender", None) == sender]
+
     def is_banned(self, h: bytes) -> bool:
         until = self._banned.get(h)
         if until is None:

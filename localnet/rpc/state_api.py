@@ -1,0 +1,179 @@
+"""`state_*`: storage reads at any kept block, metadata, runtime calls and storage subscriptions."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from typing import Any
+
+from localnet.node import Node
+from localnet.rpc.common import block_hash_at, hex_bytes, new_subscription, opt_hash, state_at, to_hex
+from localnet.rpc.dispatch import Dispatcher, RpcError, Session, invalid_params
+from localnet.store import BlockRecord
+
+MAX_PAGED_KEYS = 1000  # Substrate's STORAGE_KEYS_PAGED_MAX_COUNT
+MAX_QUERY_BLOCKS = 1000
+MAX_ALL_KEYS = 100_000
+
+
+def _opt_hex(value: bytes | None) -> str | None:
+    return None if value is None else to_hex(value)
+
+
+def _keys_param(keys: Any) -> list[bytes]:
+    if not isinstance(keys, list):
+        raise invalid_params("keys: expected an array of hex storage keys")
+    return [hex_bytes(k, "storage key") for k in keys]
+
+
+def install(d: Dispatcher, node: Node) -> None:
+    """Register the state methods for `node` on the dispatcher."""
+    rt = node.runtime
+    metadata_hex: dict[int, str] = {}
+
+    def get_storage(s: Session, key: Any, at: Any = None) -> str | None:
+        raw = hex_bytes(key, "storage key")
+        return _opt_hex(state_at(node, at).get(raw))
+
+    for name in ("state_getStorage", "state_getStorageAt"):
+        d.add(name, get_storage)
+
+    def storage_hash(s: Session, key: Any, at: Any = None) -> str | None:
+        value = state_at(node, at).get(hex_bytes(key, "storage key"))
+        return None if value is None else to_hex(hashlib.blake2b(value, digest_size=32).digest())
+
+    def storage_size(s: Session, key: Any, at: Any = None) -> int | None:
+        value = state_at(node, at).get(hex_bytes(key, "storage key"))
+        return None if value is None else len(value)
+
+    d.add("state_getStorageHash", storage_hash)
+    d.add("state_getStorageHashAt", storage_hash)
+    d.add("state_getStorageSize", storage_size)
+    d.add("state_getStorageSizeAt", storage_size)
+
+    def get_keys(s: Session, prefix: Any, at: Any = None) -> list[str]:
+        return [to_hex(k) for k in state_at(node, at).keys_after(hex_bytes(prefix, "prefix"), None, MAX_ALL_KEYS)]
+
+    def get_keys_paged(s: Session, prefix: Any, count: Any, start_key: Any = None, at: Any = None) -> list[str]:
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise invalid_params("count: expected a non-negative integer")
+        if count > MAX_PAGED_KEYS:
+            raise invalid_params(f"count exceeds maximum value. value: {count}, max: {MAX_PAGED_KEYS}")
+        start = None if start_key is None else hex_bytes(start_key, "start key")
+        view = state_at(node, at)
+        return [to_hex(k) for k in view.keys_after(hex_bytes(prefix or "0x", "prefix"), start, count)]
+
+    d.add("state_getKeys", get_keys)
+    d.add("state_getKeysPaged", get_keys_paged)
+    d.add("state_getKeysPagedAt", get_keys_paged)
+
+    def query_storage_at(s: Session, keys: Any, at: Any = None) -> list[dict[str, Any]]:
+        raw = _keys_param(keys)
+        view = state_at(node, at)
+        return [{"block": block_hash_at(node, view),
+                 "changes": [[to_hex(k), _opt_hex(view.get(k))] for k in raw]}]
+
+    def query_storage(s: Session, keys: Any, from_block: Any, to_block: Any = None) -> list[dict[str, Any]]:
+        raw = _keys_param(keys)
+        first = state_at(node, from_block).number
+        last = state_at(node, to_block).number
+        if last < first:
+            raise invalid_params("to block is before from block")
+        if last - first >= MAX_QUERY_BLOCKS:
+            raise invalid_params(f"range longer than {MAX_QUERY_BLOCKS} blocks")
+        out: list[dict[str, Any]] = []
+        previous: dict[bytes, bytes | None] = {}
+        for number in range(first, last + 1):
+            view = node.store.at(number)
+            changes = []
+            for k in raw:
+                value = view.get(k)
+                if number == first or previous.get(k) != value:
+                    changes.append([to_hex(k), _opt_hex(value)])
+                previous[k] = value
+            if changes:
+                out.append({"block": block_hash_at(node, view), "changes": changes})
+        return out
+
+    d.add("state_queryStorageAt", query_storage_at)
+    d.add("state_queryStorage", query_storage)
+
+    def get_metadata(s: Session, at: Any = None) -> str:
+        opt_hash(at)
+        if 14 not in metadata_hex:
+            metadata_hex[14] = to_hex(rt.metadata(14))
+        return metadata_hex[14]
+
+    d.add("state_getMetadata", get_metadata)
+    d.add("state_getRuntimeVersion", lambda s, at=None: (opt_hash(at), rt.version)[1])
+
+    async def call(s: Session, method: Any, data: Any = "0x", at: Any = None) -> str:
+        if not isinstance(method, str):
+            raise invalid_params("method: expected the runtime API function name, e.g. Core_version")
+        raw = hex_bytes(data if data is not None else "0x", "call data")
+        view = state_at(node, at)
+        result = await asyncio.get_running_loop().run_in_executor(None, _runtime_call, rt, view, method, raw)
+        return to_hex(result)
+
+    d.add("state_call", call)
+    d.add("state_callAt", call)
+
+    def subscribe_storage(s: Session, keys: Any = None) -> str:
+        wanted = None if keys is None else set(_keys_param(keys))
+        sid = new_subscription(s)
+
+        def on_block(record: BlockRecord, changes: dict[bytes, bytes | None]) -> None:
+            hit = [[to_hex(k), _opt_hex(v)] for k, v in changes.items() if wanted is None or k in wanted]
+            if hit:
+                s.notify("state_storage", sid, {"block": to_hex(record.hash), "changes": hit})
+
+        def initial() -> None:
+            if wanted is None:
+                return
+            view = node.store.at()
+            s.notify("state_storage", sid, {"block": block_hash_at(node, view),
+                                            "changes": [[to_hex(k), _opt_hex(view.get(k))] for k in wanted]})
+
+        node.add_head_listener(on_block)
+        s.subscriptions[sid] = lambda: node.remove_head_listener(on_block)
+        s.after_response(initial)
+        return sid
+
+    def unsubscribe_storage(s: Session, sid: Any) -> bool:
+        cleanup = s.subscriptions.pop(sid, None) if isinstance(sid, str) else None
+        if cleanup is None:
+            return False
+        cleanup()
+        return True
+
+    d.add("state_subscribeStorage", subscribe_storage)
+    d.add("state_unsubscribeStorage", unsubscribe_storage)
+    d.add("state_subscribeRuntimeVersion", _runtime_version_subscription(node))
+    d.add("state_unsubscribeRuntimeVersion", unsubscribe_storage)
+    d.add("chain_subscribeRuntimeVersion", _runtime_version_subscription(node))
+    d.add("chain_unsubscribeRuntimeVersion", unsubscribe_storage)
+
+
+def _runtime_call(rt: Any, view: Any, method: str, data: bytes) -> bytes:
+    """Worker thread: a runtime API call. Unknown functions and undecodable input become RPC errors."""
+    try:
+        return rt.call(view, method, data)
+    except RpcError:
+        raise
+    except (KeyError, LookupError) as err:
+        raise RpcError(4003, f"Client error: Execution failed: Exported method {method} is not found",
+                       str(err)) from None
+    except Exception as err:
+        if getattr(err, "code", None) is not None and getattr(err, "message", None):
+            raise
+        raise RpcError(4003, f"Client error: Execution failed: {type(err).__name__}: {err}") from None
+
+
+def _runtime_version_subscription(node: Node) -> Any:
+    def subscribe(s: Session) -> str:
+        sid = new_subscription(s)
+        s.subscriptions[sid] = lambda: None  # the local runtime never upgrades
+        s.after_response(lambda: s.notify("state_runtimeVersion", sid, node.runtime.version))
+        return sid
+
+    return subscribe
