@@ -57,13 +57,17 @@ def nacl_encrypt_with_key(data: bytes, key: bytes) -> bytes:
     return NACL_PREFIX + bytes(SecretBox(key).encrypt(data))
 
 
+def _truncated(where: str, blob: bytes) -> KeyfileCorrupt:
+    return KeyfileCorrupt(f"{where} is truncated ({len(blob)} bytes; a $NACL file has at least {_NACL_OVERHEAD})")
+
+
 def nacl_decrypt_with_key(blob: bytes, key: bytes, *, where: str = "the keyfile") -> bytes:
     """Inverse of :func:`nacl_encrypt_with_key`; WrongPassword when the MAC does not verify."""
     from nacl.exceptions import CryptoError
     from nacl.secret import SecretBox
 
     if len(blob) < _NACL_OVERHEAD:
-        raise KeyfileCorrupt(f"{where} is truncated ({len(blob)} bytes, a $NACL file has at least {_NACL_OVERHEAD})")
+        raise _truncated(where, blob)
     try:
         return bytes(SecretBox(key).decrypt(blob[len(NACL_PREFIX) :]))
     except CryptoError:
@@ -144,6 +148,8 @@ def decrypt(blob: bytes, password: str, *, where: str = "the keyfile") -> bytes:
     """Decrypt any supported format (dispatch on prefix); plaintext is returned unchanged."""
     kind = detect(blob)
     if kind == "nacl":
+        if len(blob) < _NACL_OVERHEAD:  # say "truncated" before paying ~3 s for argon2
+            raise _truncated(where, blob)
         return nacl_decrypt_with_key(blob, nacl_key(password), where=where)
     if kind == "ansible":
         return ansible_decrypt(blob, password, where=where)

@@ -13,6 +13,7 @@ from pathlib import Path
 # The substrate development phrase and a fixed BIP39 test mnemonic.
 DEV_PHRASE = "bottom drive obey lake curtain smoke basket hold race lonely fit walk"
 ABANDON = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
+LEGAL = "legal winner thank year wave sausage worth useful legal winner thank yellow"
 ALICE = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
 BOB = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty"
 
