@@ -1,0 +1,230 @@
+"""Start, stop and inspect the node process from outside it (what `taocli localnet` calls).
+
+Light on purpose: only the standard library at import time, so `taocli localnet status` stays fast. The
+running node keeps `node.pid` (JSON) in its data dir; a detached node logs to `node.log` beside it.
+Every refusal is a `LocalnetError` whose text is one line naming the cause and the remedy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 9944
+PID_FILE = "node.pid"
+LOG_FILE = "node.log"
+CHAIN_FILES = ("chain.sqlite", "chain.sqlite-wal", "chain.sqlite-shm")
+
+
+class LocalnetError(Exception):
+    """A one-line, user-fixable problem with the local node."""
+
+
+def default_data_dir(name: str = "default") -> Path:
+    """`~/.taocli/localnet/<name>`: one directory per named chain."""
+    return Path.home() / ".taocli" / "localnet" / name
+
+
+@dataclass
+class NodeConfig:
+    """Everything `python -m localnet` accepts, as data."""
+
+    data_dir: Path = field(default_factory=default_data_dir)
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    block_time: float | None = None
+    fast: bool = False
+    instant: bool = False
+    archive: bool = False
+    genesis: Path | None = None
+
+    def argv(self) -> list[str]:
+        args = ["--data-dir", str(self.data_dir), "--host", self.host, "--port", str(self.port)]
+        if self.instant:
+            args.append("--instant")
+        elif self.fast:
+            args.append("--fast")
+        elif self.block_time is not None:
+            args += ["--block-time", str(self.block_time)]
+        if self.archive:
+            args.append("--archive")
+        if self.genesis is not None:
+            args += ["--genesis", str(self.genesis)]
+        return args
+
+
+# -- small helpers ----------------------------------------------------------------------------------------
+
+def port_open(host: str, port: int, timeout: float = 0.3) -> bool:
+    """True if something accepts TCP connections on host:port."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie child (detached node we started and nobody reaped) is not alive
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(") ")[-1][:1] != "Z"
+    except OSError:
+        return True
+
+
+def read_pid_file(data_dir: Path) -> dict[str, Any] | None:
+    """The running node's pid record, or None if there is none (or it is stale)."""
+    try:
+        info = json.loads((data_dir / PID_FILE).read_text())
+        pid = int(info["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return info if pid_alive(pid) else None
+
+
+def rpc_call(host: str, port: int, method: str, params: list | None = None, timeout: float = 5.0) -> Any:
+    """One JSON-RPC call over HTTP POST; raises LocalnetError on transport or RPC failure."""
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []}).encode()
+    req = urllib.request.Request(f"http://{host}:{port}/", data=body,
+                                 headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            reply = json.loads(resp.read())
+    except (OSError, ValueError) as err:
+        raise LocalnetError(f"no localnet answers on {host}:{port} ({err}); start one with "
+                            "`taocli localnet start`") from None
+    if "error" in reply:
+        raise LocalnetError(f"{method} failed: {reply['error'].get('message')} {reply['error'].get('data') or ''}")
+    return reply.get("result")
+
+
+# -- commands ---------------------------------------------------------------------------------------------
+
+def check_can_start(config: NodeConfig) -> None:
+    """Refuse early and clearly if this data dir already runs a node or the port is taken."""
+    running = read_pid_file(config.data_dir)
+    if running:
+        raise LocalnetError(f"a localnet is already running from {config.data_dir} (pid {running['pid']}, "
+                            f"port {running.get('port')}); stop it with `taocli localnet stop`")
+    if port_open(config.host, config.port):
+        raise LocalnetError(f"port {config.port} on {config.host} is already in use; stop whatever uses it "
+                            "or pick another with --port")
+    if config.genesis is not None and not config.genesis.is_file():
+        raise LocalnetError(f"genesis file {config.genesis} does not exist; check the path")
+
+
+def start_detached(config: NodeConfig, timeout: float = 15.0) -> dict[str, Any]:
+    """Spawn the node in the background (own session, output to node.log) and wait until it answers."""
+    check_can_start(config)
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = config.data_dir / LOG_FILE
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "localnet", *config.argv()], stdin=subprocess.DEVNULL,
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        code = proc.poll()
+        if code is not None:
+            tail = [line for line in log_tail(config.data_dir, 20) if "error" in line.lower()]
+            why = tail[-1].strip() if tail else f"exit code {code}"
+            raise LocalnetError(f"the node stopped during start-up: {why} (full log: {log_path})")
+        info = read_pid_file(config.data_dir)
+        if info and info.get("pid") == proc.pid and port_open(config.host, config.port, 0.2):
+            info["log"] = str(log_path)
+            return info
+        time.sleep(0.05)
+    raise LocalnetError(f"the node did not answer within {timeout:g} s; see {log_path}")
+
+
+def stop(data_dir: Path, timeout: float = 10.0) -> int:
+    """Stop the node running from `data_dir` (SIGTERM, then SIGKILL after `timeout`); returns its pid."""
+    info = read_pid_file(data_dir)
+    if info is None:
+        raise LocalnetError(f"no localnet is running from {data_dir}; nothing to stop")
+    pid = int(info["pid"])
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while pid_alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if pid_alive(pid):
+        os.kill(pid, signal.SIGKILL)
+    (data_dir / PID_FILE).unlink(missing_ok=True)
+    return pid
+
+
+def status(data_dir: Path, host: str | None = None, port: int | None = None) -> dict[str, Any]:
+    """What the node reports about itself (endpoint, mode, best block, accounts, subnets), or not running."""
+    info = read_pid_file(data_dir)
+    if info is None and port is None:
+        return {"running": False, "dataDir": str(data_dir),
+                "hasChain": (data_dir / CHAIN_FILES[0]).exists()}
+    host = host or (info or {}).get("host", DEFAULT_HOST)
+    port = port or (info or {}).get("port", DEFAULT_PORT)
+    report = rpc_call(host, port, "localnet_status")
+    report.update({"running": True, "endpoint": f"ws://{host}:{port}", "pid": (info or {}).get("pid")})
+    return report
+
+
+def reset(data_dir: Path) -> list[str]:
+    """Delete the chain database so the next start writes a fresh genesis; refuses while running."""
+    if read_pid_file(data_dir):
+        raise LocalnetError(f"the localnet in {data_dir} is running; stop it first with `taocli localnet stop`")
+    removed = []
+    for name in CHAIN_FILES:
+        path = data_dir / name
+        if path.exists():
+            path.unlink()
+            removed.append(name)
+    return removed
+
+
+def log_tail(data_dir: Path, lines: int = 50) -> list[str]:
+    """The last `lines` lines of the detached node's log."""
+    path = data_dir / LOG_FILE
+    if not path.exists():
+        raise LocalnetError(f"no log at {path}; only a node started with --detach writes one")
+    with open(path, "rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        size = fh.tell()
+        fh.seek(max(0, size - 256 * 1024))
+        text = fh.read().decode("utf-8", "replace")
+    return [line + "\n" for line in text.splitlines()[-lines:]]
+
+
+def follow_log(data_dir: Path, poll: float = 0.25) -> Iterator[str]:
+    """Yield lines appended to the log from now on (for `logs -f`)."""
+    path = data_dir / LOG_FILE
+    with open(path, "rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        while True:
+            line = fh.readline()
+            if line:
+                yield line.decode("utf-8", "replace")
+            else:
+                time.sleep(poll)
+
+
+def remove_all(data_dir: Path) -> None:
+    """Remove a stopped chain's whole directory (tests and `reset --all`)."""
+    if read_pid_file(data_dir):
+        raise LocalnetError(f"the localnet in {data_dir} is running; stop it first")
+    shutil.rmtree(data_dir, ignore_errors=True)
