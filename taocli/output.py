@@ -95,4 +95,7 @@ def console() -> Console:
     """A rich console on stdout, created on first use (importing rich costs ~40 ms)."""
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    # Piped output gets a wide virtual terminal: rich's default of 80 columns would cut SS58
+    # addresses (48 characters) in tables, and a truncated address is worse than a long line.
+    width = None if _colour_ok(sys.stdout) or sys.stdout.isatty() else 200
+    return Console(highlight=False, soft_wrap=False, width=width)

@@ -44,7 +44,7 @@ def confirm(question: str, *, yes: bool) -> None:
     if yes:
         return
     if not stdin_is_terminal():
-        raise MissingInput(f"{question.rstrip('?')}? needs confirmation but stdin is not a terminal; "
+        raise MissingInput(f"confirmation needed ({question}) but stdin is not a terminal; "
                            f"pass --yes to confirm")
     answer = ask_line(f"{question} [y/N]: ").strip().lower()
     if answer not in ("y", "yes"):

@@ -1,0 +1,37 @@
+"""`taocli wallet ...`: create, restore, inspect and use keys.
+
+This module only registers commands; each lives in `taocli.walletcmd.<job>`. Those modules, like this
+one, import nothing heavy at the top, so `taocli wallet --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from taocli.walletcmd import create, inspect, password, regen, signing
+
+app = typer.Typer(
+    help="Create, restore, list and use wallets (coldkeys and hotkeys).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+# Registered under btcli's kebab-case names, with the 2024 snake_case spellings as hidden aliases.
+_COMMANDS = [
+    ("list", inspect.list_),
+    ("show", inspect.show),
+    ("create", create.create),
+    ("new-coldkey", create.new_coldkey),
+    ("new-hotkey", create.new_hotkey),
+    ("regen-coldkey", regen.regen_coldkey),
+    ("regen-coldkeypub", regen.regen_coldkeypub),
+    ("regen-hotkey", regen.regen_hotkey),
+    ("sign", signing.sign),
+    ("verify", signing.verify),
+    ("change-password", password.change_password),
+]
+
+for _name, _func in _COMMANDS:
+    app.command(_name)(_func)
+    if "-" in _name:
+        app.command(_name.replace("-", "_"), hidden=True)(_func)

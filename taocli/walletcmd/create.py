@@ -1,0 +1,217 @@
+"""`wallet create`, `wallet new-coldkey`, `wallet new-hotkey`: make fresh keys from new mnemonics.
+
+Order matters (btcli#861: `btcli wallet create` on an existing wallet prints a fresh coldkey mnemonic
+and only then asks whether to overwrite): we check what exists, show the plan and ask, collect the
+password, and only then generate and write. A "no" leaves nothing behind, not even a printed secret.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from taocli.errors import CliError
+from taocli.options import (
+    SECRETS,
+    AllowWeak,
+    Debug,
+    Hotkey,
+    Json,
+    Network,
+    NoPassword,
+    NWords,
+    Overwrite,
+    PasswordFd,
+    PasswordFile,
+    ShowMnemonic,
+    WalletName,
+    WalletPath,
+    Yes,
+)
+from taocli.walletcmd.session import Session, check_word_count, file_state, open_session
+
+MNEMONIC_WARNING = ("Write these words down and keep them offline: they are the only way to recover "
+                    "the key. Anyone who sees them controls it.")
+
+EncryptHotkey = Annotated[bool, typer.Option(
+    "--encrypt", help="Encrypt the hotkey with a password (default: plaintext, as the official wallet does, "
+    "so miners can start unattended).", rich_help_panel=SECRETS)]
+
+
+def _refuse_existing(s: Session, paths: list[Path], overwrite: bool) -> None:
+    existing = [p for p in paths if p.exists()]
+    if existing and not overwrite:
+        shown = ", ".join(str(p) for p in existing)
+        raise CliError(f"wallet '{s.name}' already has keys ({shown}); nothing was changed. Pass --overwrite "
+                       f"to replace them (old files are kept as .bak) or choose another --wallet-name")
+
+
+def _coldkey_password(s: Session, no_password: bool, file: Path | None, fd: int | None,
+                      allow_weak: bool) -> str | None:
+    from taocli.secret_input import new_password
+
+    if no_password:
+        if file is not None or fd is not None:
+            raise CliError("--no-password cannot be combined with --password-file/--password-fd; pick one",
+                           exit_code=2)
+        s.out.warn("the coldkey will be stored UNENCRYPTED: anyone who can read the file can spend its funds")
+        return None
+    return new_password("coldkey", file=file, fd=fd, allow_weak=allow_weak, yes=s.yes,
+                        missing_hint="or --no-password to store it unencrypted")
+
+
+def _hotkey_password(s: Session, encrypt: bool, file: Path | None, fd: int | None,
+                     allow_weak: bool) -> str | None:
+    from taocli.secret_input import new_password
+
+    if not encrypt:
+        return None
+    return new_password("hotkey", file=file, fd=fd, allow_weak=allow_weak, yes=s.yes)
+
+
+def _reveal(s: Session, label: str, phrase: str, show_mnemonic: bool, shown: dict[str, str]) -> None:
+    """Show a new mnemonic once: on the terminal, or in JSON only when asked with --show-mnemonic."""
+    if s.out.json_mode:
+        if show_mnemonic:
+            shown[label] = phrase
+        return
+    s.out.secret_block(f"The mnemonic of the new {label}:", phrase, MNEMONIC_WARNING)
+
+
+def _json_hint(s: Session, show_mnemonic: bool) -> None:
+    if s.out.json_mode and not show_mnemonic:
+        s.out.warn("the mnemonic is not printed in --json mode (add --show-mnemonic); it is stored inside "
+                   "the key file, so back it up now")
+
+
+def _key_info(path: Path, address: str, encrypted: bool) -> dict[str, Any]:
+    return {"ss58_address": address, "file": str(path), "encrypted": encrypted}
+
+
+def create(
+    name: WalletName = None, hotkey: Hotkey = None, wallet_path: WalletPath = None,
+    n_words: NWords = 12, no_password: NoPassword = False, password_file: PasswordFile = None,
+    password_fd: PasswordFd = None, allow_weak_password: AllowWeak = False, overwrite: Overwrite = False,
+    show_mnemonic: ShowMnemonic = False, json_out: Json = False, yes: Yes = False, debug: Debug = False,
+    network: Network = None,
+) -> None:
+    """Create a wallet: an encrypted coldkey (+ coldkeypub.txt) and a plaintext hotkey."""
+    from wallet.keypair import Keypair
+    from wallet.mnemonic import generate_mnemonic
+
+    check_word_count(n_words)
+    s = open_session(name, hotkey, wallet_path, json_out, yes)
+    w = s.wallet
+    targets = [Path(w.coldkey_file.path), Path(w.coldkeypub_file.path), Path(w.hotkey_file.path)]
+    _refuse_existing(s, targets, overwrite)
+    enc = "UNENCRYPTED" if no_password else "encrypted"
+    s.confirm_plan(
+        f"Create wallet '{s.name}' in {s.path}:",
+        [f"coldkey ({enc}): {targets[0]} [{file_state(targets[0])}]",
+         f"coldkeypub.txt: {targets[1]} [{file_state(targets[1])}]",
+         f"hotkey '{s.hotkey}' (plaintext): {targets[2]} [{file_state(targets[2])}]"],
+        "Replace the existing keys with new ones?" if any(p.exists() for p in targets) else "Create it?",
+    )
+    password = _coldkey_password(s, no_password, password_file, password_fd, allow_weak_password)
+    cold_phrase, hot_phrase = generate_mnemonic(n_words), generate_mnemonic(n_words)
+    cold, hot = Keypair.from_mnemonic(cold_phrase), Keypair.from_mnemonic(hot_phrase)
+    w.set_coldkey(cold, password=password, overwrite=overwrite)
+    w.set_hotkey(hot, password=None, overwrite=overwrite)
+    shown: dict[str, str] = {}
+    _reveal(s, "coldkey", cold_phrase, show_mnemonic, shown)
+    _reveal(s, "hotkey", hot_phrase, show_mnemonic, shown)
+    _json_hint(s, show_mnemonic)
+    s.out.success(f"Created wallet '{s.name}': coldkey {cold.ss58_address}, hotkey '{s.hotkey}' "
+                  f"{hot.ss58_address}")
+    if s.out.json_mode:
+        data: dict[str, Any] = {
+            "wallet": s.name, "wallet_path": str(s.path),
+            "coldkey": _key_info(targets[0], cold.ss58_address, password is not None),
+            "hotkey": {"name": s.hotkey, **_key_info(targets[2], hot.ss58_address, False)},
+        }
+        if shown:
+            data["mnemonics"] = shown
+        s.out.result(data)
+
+
+def new_coldkey(
+    name: WalletName = None, wallet_path: WalletPath = None, n_words: NWords = 12,
+    no_password: NoPassword = False, password_file: PasswordFile = None, password_fd: PasswordFd = None,
+    allow_weak_password: AllowWeak = False, overwrite: Overwrite = False,
+    show_mnemonic: ShowMnemonic = False, json_out: Json = False, yes: Yes = False, debug: Debug = False,
+    network: Network = None,
+) -> None:
+    """Create only a coldkey (encrypted) and its coldkeypub.txt."""
+    from wallet.keypair import Keypair
+    from wallet.mnemonic import generate_mnemonic
+
+    check_word_count(n_words)
+    s = open_session(name, None, wallet_path, json_out, yes)
+    w = s.wallet
+    targets = [Path(w.coldkey_file.path), Path(w.coldkeypub_file.path)]
+    _refuse_existing(s, targets, overwrite)
+    enc = "UNENCRYPTED" if no_password else "encrypted"
+    s.confirm_plan(
+        f"New coldkey for wallet '{s.name}':",
+        [f"coldkey ({enc}): {targets[0]} [{file_state(targets[0])}]",
+         f"coldkeypub.txt: {targets[1]} [{file_state(targets[1])}]"],
+        "Replace the existing coldkey?" if targets[0].exists() else "Create it?",
+    )
+    password = _coldkey_password(s, no_password, password_file, password_fd, allow_weak_password)
+    phrase = generate_mnemonic(n_words)
+    cold = Keypair.from_mnemonic(phrase)
+    w.set_coldkey(cold, password=password, overwrite=overwrite)
+    shown: dict[str, str] = {}
+    _reveal(s, "coldkey", phrase, show_mnemonic, shown)
+    _json_hint(s, show_mnemonic)
+    s.out.success(f"Created coldkey {cold.ss58_address} for wallet '{s.name}'")
+    if s.out.json_mode:
+        data: dict[str, Any] = {"wallet": s.name, "wallet_path": str(s.path),
+                                "coldkey": _key_info(targets[0], cold.ss58_address, password is not None)}
+        if shown:
+            data["mnemonics"] = shown
+        s.out.result(data)
+
+
+def new_hotkey(
+    name: WalletName = None, hotkey: Hotkey = None, wallet_path: WalletPath = None, n_words: NWords = 12,
+    encrypt: EncryptHotkey = False, password_file: PasswordFile = None, password_fd: PasswordFd = None,
+    allow_weak_password: AllowWeak = False, overwrite: Overwrite = False,
+    show_mnemonic: ShowMnemonic = False, json_out: Json = False, yes: Yes = False, debug: Debug = False,
+    network: Network = None,
+) -> None:
+    """Create a hotkey in a wallet (plaintext unless --encrypt)."""
+    from wallet.keypair import Keypair
+    from wallet.mnemonic import generate_mnemonic
+
+    check_word_count(n_words)
+    s = open_session(name, hotkey, wallet_path, json_out, yes)
+    w = s.wallet
+    target = Path(w.hotkey_file.path)
+    if target.exists() and not overwrite:
+        raise CliError(f"hotkey '{s.hotkey}' already exists in wallet '{s.name}' ({target}); nothing was "
+                       f"changed. Pass --overwrite to replace it or choose another --hotkey")
+    if not encrypt and (password_file is not None or password_fd is not None):
+        raise CliError("a password was given but hotkeys are stored plaintext; add --encrypt to use it",
+                       exit_code=2)
+    s.confirm_plan(
+        f"New hotkey '{s.hotkey}' for wallet '{s.name}':",
+        [f"hotkey ({'encrypted' if encrypt else 'plaintext'}): {target} [{file_state(target)}]"],
+        "Replace the existing hotkey?" if target.exists() else "Create it?",
+    )
+    password = _hotkey_password(s, encrypt, password_file, password_fd, allow_weak_password)
+    phrase = generate_mnemonic(n_words)
+    hot = Keypair.from_mnemonic(phrase)
+    w.set_hotkey(hot, password=password, overwrite=overwrite)
+    shown: dict[str, str] = {}
+    _reveal(s, "hotkey", phrase, show_mnemonic, shown)
+    _json_hint(s, show_mnemonic)
+    s.out.success(f"Created hotkey '{s.hotkey}' {hot.ss58_address} in wallet '{s.name}'")
+    if s.out.json_mode:
+        data: dict[str, Any] = {"wallet": s.name, "wallet_path": str(s.path),
+                                "hotkey": {"name": s.hotkey, **_key_info(target, hot.ss58_address, encrypt)}}
+        if shown:
+            data["mnemonics"] = shown
+        s.out.result(data)
