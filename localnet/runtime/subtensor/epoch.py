@@ -26,10 +26,10 @@ from .fixed import (
     divide_where_nonzero,
     ema_alpha,
     kappa_fixed,
-    max_upscale_to_u16_vec,
     mul_fixed,
     normalize_vec,
     proportion_to_u16_vec,
+    pruning_scores_u16_vec,
     segment_sum,
 )
 from .weighted_median import column_weighted_median
@@ -267,7 +267,7 @@ def epoch(inp: EpochInput) -> EpochOutput:
         incentive=_u16(incentive),
         dividends=_u16(dividends_),
         validator_trust=_u16(v_trust),
-        pruning_scores=max_upscale_to_u16_vec(combined_share).tolist(),
+        pruning_scores=pruning_scores_u16_vec(combined_share).tolist(),
         validator_permit=new_permits.tolist(),
         server_emission=rao_amounts(server_share, inp.rao_emission),
         validator_emission=rao_amounts(validator_share, inp.rao_emission),

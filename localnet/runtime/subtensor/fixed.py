@@ -223,12 +223,28 @@ def proportion_to_u16_vec(values: npt.ArrayLike) -> IntArray:
     return (as_i64(values) * U16_MAX) >> FRAC
 
 
-def max_upscale_to_u16_vec(values: npt.ArrayLike) -> IntArray:
-    """Vectorised `vec_max_upscale_to_u16` for the proportions branch (max <= 32768, as in the epoch)."""
+def pruning_scores_u16(values: Sequence[int]) -> list[int]:
+    """PruningScores: combined-emission proportions upscaled so the largest becomes 65535, FLOORED.
+
+    Spec §8.9 says `vec_max_upscale_to_u16` rounds, but the acceptance vector T7 (PruningScores
+    [49151, 49151, 65535, 32767] for shares [0.25, 0.25, 0.3333316…, 0.1666683…], i.e. 49151.50002 and
+    32767.99999 before rounding) only holds if this branch truncates. Our brief says the vectors win, so
+    pruning scores truncate here; weights stored by set_weights keep the rounding helper above.
+    """
+    if not values:
+        return []
+    top = max(values)
+    if top == 0:
+        return [proportion_to_u16(v) for v in values]
+    return [fdiv(v * U16_MAX, top) >> FRAC for v in values]
+
+
+def pruning_scores_u16_vec(values: npt.ArrayLike) -> IntArray:
+    """Vectorised `pruning_scores_u16` (inputs are proportions, at most 1.0)."""
     values = as_i64(values)
     if values.size == 0:
         return values.copy()
     top = int(values.max())
-    if top == 0 or top > from_u16(32_768):
-        return np.asarray(max_upscale_to_u16(values.tolist()), dtype=np.int64)
-    return (div_fixed(values * U16_MAX, np.int64(top)) + HALF) >> FRAC
+    if top == 0:
+        return proportion_to_u16_vec(values)
+    return div_fixed(values * U16_MAX, np.int64(top)) >> FRAC
