@@ -12,13 +12,13 @@ from typing import Any
 
 from localnet.runtime.subtensor.staking import unstake_all_from_hotkey
 from localnet.runtime.subtensor.storage import (
+    NEURON_VECTORS,
     Active,
     BlockAtRegistration,
     ImmunityPeriod,
     IsNetworkMember,
     Keys,
     LastUpdate,
-    NEURON_VECTORS,
     PruningScores,
     SubnetworkN,
     Uids,

@@ -148,7 +148,7 @@ def register(ctx: Any, netuid: int, block_number: int, nonce: int, work: bytes, 
         raise pallet.error("InvalidSeal")
     if not meets_difficulty(work, Difficulty.get(state, netuid)):
         raise pallet.error("InvalidDifficulty")
-    if seal_hash(host.block_hash(state, block_number, block), hotkey, nonce) != work:
+    if seal_hash(host.block_hash(ctx, block_number, block), hotkey, nonce) != work:
         raise pallet.error("InvalidSeal")
     UsedWork.set(state, work, block)
     uid = _finish(ctx, netuid, coldkey, hotkey, block)

@@ -141,6 +141,11 @@ ValidatorPermit = _net("ValidatorPermit", "Vec<bool>", [])
 Weights = pallet.double_map("Weights", NET, UID, "Vec<(u16, u16)>", default=[])
 Bonds = pallet.double_map("Bonds", NET, UID, "Vec<(u16, u16)>", default=[])
 
+# --- local-chain only (not in the 2024 pallet; spec §14.3) ---------------------------------------------
+#: Lets neurons serve on 127.0.0.1 / ::1, which the public chain rejects; the local genesis turns it on
+#: because on a one-machine network every axon is on the loopback address.
+AllowLoopbackServing = _value("AllowLoopbackServing", "bool", False)
+
 #: The per-uid vectors, with the value a freshly appended neuron gets (§9 `append_neuron`).
 NEURON_VECTORS: tuple[tuple[Any, Any], ...] = (
     (Rank, 0), (Trust, 0), (Active, True), (Emission, 0), (Consensus, 0), (Incentive, 0),

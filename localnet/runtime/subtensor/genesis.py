@@ -1,0 +1,67 @@
+"""SubtensorModule genesis for the local chain (§4.4, §14.3): root network, quick-feedback limits.
+
+A fresh local chain has the root network (netuid 0) and no user subnets. Its global limits differ from
+the 2024 runtime defaults so that a developer gets feedback in seconds: no network or transaction rate
+limit, a 100 TAO subnet lock instead of 1000 TAO, loopback axons allowed. Each of these, and any other
+global SubtensorModule value, can be overridden from the genesis file's `[subtensor]` table by its
+snake_case name (e.g. `network_min_lock_cost = 1_000_000_000_000`). Unknown keys are refused with a
+message naming them, so a typo cannot silently leave a default in place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from localnet.runtime import balances
+from localnet.runtime.subtensor import storage
+from localnet.runtime.subtensor.root import create_root_network
+from localnet.runtime.subtensor.storage import NetworkLastLockCost, NetworkMinLockCost, TotalIssuance, pallet
+
+#: Local-chain values that differ from the 2024 runtime constants.
+LOCAL_DEFAULTS: dict[str, Any] = {
+    "network_rate_limit": 0,
+    "tx_rate_limit": 0,
+    "network_min_lock_cost": 100_000_000_000,
+    "allow_loopback_serving": True,
+}
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+#: Every global StorageValue of the pallet, by snake_case name (what `[subtensor]` may set).
+GLOBAL_VALUES = {_snake(item.name): item for item in pallet.storage if not item.key_types}
+
+
+def _table(genesis: Any) -> Mapping[str, Any]:
+    """The `[subtensor]` table of the genesis config, however the Genesis object carries it."""
+    for name in ("subtensor", "pallets"):
+        found = getattr(genesis, name, None)
+        if isinstance(found, Mapping):
+            return found.get("subtensor", found) if name == "pallets" else found
+    if isinstance(genesis, Mapping):
+        return genesis.get("subtensor", {})
+    return {}
+
+
+def settings(table: Mapping[str, Any]) -> dict[str, Any]:
+    """Local defaults overlaid with the genesis table; raises ValueError naming unknown keys."""
+    unknown = sorted(set(table) - set(GLOBAL_VALUES))
+    if unknown:
+        raise ValueError(f"unknown [subtensor] genesis key(s): {', '.join(unknown)}; "
+                         f"known: {', '.join(sorted(GLOBAL_VALUES))}")
+    return {**LOCAL_DEFAULTS, **table}
+
+
+@pallet.genesis
+def build(genesis: Any, state: Any) -> None:
+    """Write the root network, the local limits and TotalIssuance = the balances already issued."""
+    for name, value in settings(_table(genesis)).items():
+        GLOBAL_VALUES[name].set(state, value)
+    if "network_last_lock_cost" not in _table(genesis):
+        NetworkLastLockCost.set(state, NetworkMinLockCost.get(state))
+    create_root_network(state)
+    TotalIssuance.set(state, balances.TotalIssuance.get(state) + storage.TotalStake.get(state))

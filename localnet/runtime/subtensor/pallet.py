@@ -1,0 +1,78 @@
+"""SubtensorModule (index 7, crate `pallet_subtensor`): the call table, hooks, genesis and pool checks.
+
+The pallet object and its storage live in `storage.py`, events and errors in `events.py`, each call's
+logic in the module of its concern; this module only wires them under the 2024 call indices and
+argument names (clients compose calls by those names and the metadata carries them), plus the
+SubtensorSignedExtension's pool rules (§6) and the block step (§7).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from localnet.runtime import system
+from localnet.runtime.errors import CALL, invalid
+from localnet.runtime.subtensor import events, genesis, info  # noqa: F401 - declare events, genesis, RPCs
+from localnet.runtime.subtensor.block_step import on_initialize
+from localnet.runtime.subtensor.networks import dissolve_network, register_network
+from localnet.runtime.subtensor.registration import burned_register, register
+from localnet.runtime.subtensor.root import root_register
+from localnet.runtime.subtensor.serving import serve_axon, serve_prometheus
+from localnet.runtime.subtensor.staking import add_stake, become_delegate, remove_stake
+from localnet.runtime.subtensor.storage import LastUpdate, TotalHotkeyStake, Uids, WeightsMinStake, pallet
+from localnet.runtime.subtensor.swap import faucet, swap_hotkey
+from localnet.runtime.subtensor.weights import set_weights
+
+__all__ = ["pallet"]
+
+_ACC, _U16, _U64, _U8 = "AccountId", "u16", "u64", "u8"
+U32_MAX = (1 << 32) - 1
+U64_MAX = (1 << 64) - 1
+
+_CALLS: list[tuple[int, Any, list[tuple[str, str]], str]] = [
+    (0, set_weights, [("netuid", _U16), ("dests", "Vec<u16>"), ("weights", "Vec<u16>"),
+                      ("version_key", _U64)], "Normal"),
+    (1, become_delegate, [("hotkey", _ACC)], "Normal"),
+    (2, add_stake, [("hotkey", _ACC), ("amount_staked", _U64)], "Normal"),
+    (3, remove_stake, [("hotkey", _ACC), ("amount_unstaked", _U64)], "Normal"),
+    (4, serve_axon, [("netuid", _U16), ("version", "u32"), ("ip", "u128"), ("port", _U16), ("ip_type", _U8),
+                     ("protocol", _U8), ("placeholder1", _U8), ("placeholder2", _U8)], "Normal"),
+    (5, serve_prometheus, [("netuid", _U16), ("version", "u32"), ("ip", "u128"), ("port", _U16),
+                           ("ip_type", _U8)], "Normal"),
+    (6, register, [("netuid", _U16), ("block_number", _U64), ("nonce", _U64), ("work", "Vec<u8>"),
+                   ("hotkey", _ACC), ("coldkey", _ACC)], "Normal"),
+    (7, burned_register, [("netuid", _U16), ("hotkey", _ACC)], "Normal"),
+    (59, register_network, [], "Operational"),
+    (60, faucet, [("block_number", _U64), ("nonce", _U64), ("work", "Vec<u8>")], "Normal"),
+    (61, dissolve_network, [("netuid", _U16)], "Operational"),
+    (62, root_register, [("hotkey", _ACC)], "Normal"),
+    (70, swap_hotkey, [("hotkey", _ACC), ("new_hotkey", _ACC)], "Operational"),
+]
+
+for _index, _fn, _args, _class in _CALLS:
+    pallet.call(_index, args=_args, pays=False, dispatch_class=_class)(_fn)
+
+
+@pallet.on_initialize
+def _block_step(ctx: Any, number: int) -> None:
+    on_initialize(ctx, number)
+
+
+@pallet.signed_validator
+def _subtensor_signed_extension(state: Any, who: bytes, call: Any) -> int | None:
+    """SubtensorSignedExtension::validate (§6): stake floor and priority for set_weights.
+
+    Weight setters below WeightsMinStake never enter the pool; registered setters are prioritised by
+    how long ago they last set weights. Every other SubtensorModule call gets top priority.
+    """
+    if call.call.name != "set_weights":
+        return U64_MAX
+    if TotalHotkeyStake.get(state, who) < WeightsMinStake.get(state):
+        raise invalid(CALL)
+    netuid = call.args[0]
+    uid = Uids.get(state, netuid, who)
+    if uid is None:
+        return 0
+    last_update = LastUpdate.get(state, netuid)
+    last = last_update[uid] if uid < len(last_update) else 0
+    return max(0, system.Number.get(state) - last) + U32_MAX

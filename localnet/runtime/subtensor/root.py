@@ -1,0 +1,133 @@
+"""The root network (netuid 0): root_register (call 62), its genesis, and the root-epoch wiring (§10).
+
+Root validators are the hotkeys with the most stake; their weights on subnets decide each subnet's
+share of block emission (EmissionValues), recomputed every root tempo. The maths lives in the epoch
+engineer's `root_epoch.py` (pure functions); this module only reads its inputs from storage and writes
+its outputs back.
+
+Not modelled: the Senate (SenateMembers/Triumvirate pallets are not part of our runtime), so
+root_register does not add members or swap out the smallest one.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from localnet.runtime.subtensor import host
+from localnet.runtime.subtensor.events import NeuronRegistered
+from localnet.runtime.subtensor.neurons import append_neuron, replace_neuron
+from localnet.runtime.subtensor.registration import check_window
+from localnet.runtime.subtensor.staking import create_account_if_missing
+from localnet.runtime.subtensor.storage import (
+    BlockEmission,
+    Delegates,
+    EmissionValues,
+    Kappa,
+    Keys,
+    MaxAllowedUids,
+    MaxAllowedValidators,
+    MaxWeightsLimit,
+    MinAllowedWeights,
+    NetworkRegistrationAllowed,
+    NetworksAdded,
+    RegistrationsThisBlock,
+    RegistrationsThisInterval,
+    Rho,
+    SubnetworkN,
+    TargetRegistrationsPerInterval,
+    Tempo,
+    TotalHotkeyStake,
+    TotalNetworks,
+    Weights,
+    pallet,
+)
+
+State = Any
+ROOT_NETUID = 0
+ROOT_DELEGATE_TAKE = 11_796
+
+
+def create_root_network(state: State) -> None:
+    """`migrate_create_root_network` (§4.3): what genesis writes so root registration works."""
+    if NetworksAdded.get(state, ROOT_NETUID):
+        return
+    NetworksAdded.set(state, ROOT_NETUID, True)
+    TotalNetworks.set(state, TotalNetworks.get(state) + 1)
+    SubnetworkN.set(state, ROOT_NETUID, 0)
+    for item, value in ((MaxAllowedUids, 64), (MaxAllowedValidators, 64), (MinAllowedWeights, 0),
+                        (MaxWeightsLimit, 65_535), (Tempo, 100), (NetworkRegistrationAllowed, True),
+                        (TargetRegistrationsPerInterval, 1)):
+        item.set(state, ROOT_NETUID, value)
+
+
+def root_register(ctx: Any, hotkey: bytes) -> None:
+    """Join the root network; when full, evict the root validator with the least stake (if less)."""
+    coldkey = ctx.ensure_signed()
+    state, block = ctx.state, host.block_number(ctx)
+    if not NetworksAdded.get(state, ROOT_NETUID):
+        raise pallet.error("NetworkDoesNotExist")
+    check_window(state, ROOT_NETUID, hotkey)
+    create_account_if_missing(state, coldkey, hotkey)
+    if SubnetworkN.get(state, ROOT_NETUID) < MaxAllowedUids.get(state, ROOT_NETUID):
+        uid = append_neuron(state, ROOT_NETUID, hotkey, block)
+    else:
+        lowest_stake, uid = (1 << 64) - 1, 0
+        for (uid_i,), hotkey_i in Keys.iter_prefix(state, ROOT_NETUID):
+            stake_i = TotalHotkeyStake.get(state, hotkey_i)
+            if stake_i < lowest_stake:
+                lowest_stake, uid = stake_i, uid_i
+        if lowest_stake >= TotalHotkeyStake.get(state, hotkey):
+            raise pallet.error("StakeTooLowForRoot")
+        replace_neuron(state, ROOT_NETUID, uid, hotkey, block)
+    if not Delegates.contains(state, hotkey):
+        Delegates.set(state, hotkey, ROOT_DELEGATE_TAKE)
+    for counter in (RegistrationsThisInterval, RegistrationsThisBlock):
+        counter.set(state, ROOT_NETUID, counter.get(state, ROOT_NETUID) + 1)
+    ctx.deposit_event(NeuronRegistered, ROOT_NETUID, uid, hotkey)
+
+
+def _root_epoch_engine() -> Callable[..., list[int]] | None:
+    """The epoch engineer's root-epoch function, once `root_epoch.py` provides it."""
+    try:
+        module = importlib.import_module("localnet.runtime.subtensor.root_epoch")
+    except ImportError:
+        return None
+    return getattr(module, "root_emission_values", None)
+
+
+def root_epoch_inputs(state: State) -> dict[str, Any]:
+    """What §10.2 reads: root stakes, root weights as rows over the subnet list, rho, kappa, emission."""
+    n = SubnetworkN.get(state, ROOT_NETUID)
+    hotkeys = [Keys.get(state, ROOT_NETUID, uid) for uid in range(n)]
+    netuids = [keys[0] for keys, added in NetworksAdded.iter(state) if added]
+    position = {netuid: j for j, netuid in enumerate(netuids)}
+    weights = [[0] * len(netuids) for _ in range(n)]
+    for (uid,), row in Weights.iter_prefix(state, ROOT_NETUID):
+        if uid < n:
+            for dest, value in row:
+                if dest in position:
+                    weights[uid][position[dest]] = value
+    return {
+        "stake": [TotalHotkeyStake.get(state, hk) for hk in hotkeys], "weights": weights,
+        "netuids": netuids, "rho": Rho.get(state, ROOT_NETUID), "kappa": Kappa.get(state, ROOT_NETUID),
+        "block_emission": BlockEmission.get(state),
+    }
+
+
+def run_root_epoch(state: State, block: int) -> bool:
+    """Recompute EmissionValues from root weights; False (values unchanged) when it cannot run.
+
+    Like the 2024 runtime, a root epoch without validators, subnets or stake changes nothing.
+    """
+    engine = _root_epoch_engine()
+    inputs = root_epoch_inputs(state)
+    if engine is None or not inputs["stake"] or not inputs["netuids"] or sum(inputs["stake"]) == 0:
+        return False
+    values = engine(**inputs)
+    if len(values) != len(inputs["netuids"]):
+        return False
+    for netuid, value in zip(inputs["netuids"], values, strict=True):
+        EmissionValues.set(state, netuid, int(value))
+    return True
