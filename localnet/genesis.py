@@ -1,0 +1,163 @@
+"""Genesis configuration of the local chain: dev defaults and TOML/JSON overrides.
+
+`dev_genesis()` gives the "Bittensor Local" dev chain: //Alice … //Ferdie prefunded with 1,000,000 TAO each
+and //Alice as the sudo key. `load_genesis(path)` starts from those defaults and applies a file:
+
+    chain_name = "My Local"            # never a scalecodec preset name such as "polkadot"
+    dev_accounts = true                # false: start without the six prefunded dev accounts
+    sudo = "//Alice"                   # a //URI, an SS58 address or 0x-hex public key
+    [balances]                         # amounts in TAO (exact decimals), or integers in RAO with "rao:" keys
+    "//Zed" = 5000
+    "5F3sa2TJ…" = 12.5
+    [subtensor]                        # any other table is passed through to that pallet's genesis builder
+    tempo = 10
+
+Bad files raise GenesisError with one line naming the problem and the fix.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from wallet.keypair import Keypair
+from wallet.ss58 import ss58_decode
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+RAO_PER_TAO = 1_000_000_000
+DEV_ACCOUNTS = ("Alice", "Bob", "Charlie", "Dave", "Eve", "Ferdie")
+DEV_BALANCE_RAO = 1_000_000 * RAO_PER_TAO
+# Names clients treat as type presets (scalecodec lower-cases system_chain and loads legacy types).
+RESERVED_CHAIN_NAMES = {"polkadot", "kusama", "westend", "rococo", "statemine", "statemint", "karura",
+                        "acala", "moonbeam", "moonriver", "kilt", "development", "core", "substrate-node-template"}
+
+
+class GenesisError(ValueError):
+    """A genesis file or value that cannot be used; the message says what and how to fix it."""
+
+
+@dataclass
+class Genesis:
+    """Everything the runtime needs to build block 0."""
+
+    chain_name: str = "Bittensor Local"
+    balances: dict[bytes, int] = field(default_factory=dict)
+    sudo: bytes | None = None
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    dev_accounts: dict[str, bytes] = field(default_factory=dict)
+
+    def section(self, name: str) -> dict[str, Any]:
+        """A pallet's own table (e.g. `subtensor`), empty when the file has none."""
+        return self.sections.get(name, {})
+
+
+def dev_account(name: str) -> bytes:
+    """Public key of the well-known dev account `//name` (sr25519, Substrate dev phrase)."""
+    return Keypair.from_uri(f"//{name}").public_key
+
+
+def dev_genesis() -> Genesis:
+    """The default dev chain: six prefunded dev accounts, //Alice is sudo."""
+    accounts = {name: dev_account(name) for name in DEV_ACCOUNTS}
+    return Genesis(balances={pk: DEV_BALANCE_RAO for pk in accounts.values()}, sudo=accounts["Alice"],
+                   dev_accounts=accounts)
+
+
+def parse_account(text: str) -> bytes:
+    """A //URI, SS58 address or 0x-hex public key -> 32-byte AccountId."""
+    text = str(text).strip()
+    try:
+        if text.startswith("//"):
+            return Keypair.from_uri(text).public_key
+        if text.startswith("0x"):
+            raw = bytes.fromhex(text[2:])
+            if len(raw) != 32:
+                raise ValueError("not 32 bytes")
+            return raw
+        return ss58_decode(text)
+    except Exception:
+        raise GenesisError(f"genesis: {text[:60]!r} is not an account; use //Name, an SS58 address or "
+                           "0x + 64 hex digits") from None
+
+
+def _amount(key: str, value: Any) -> int:
+    """TAO amount (number or decimal string) -> RAO; keys prefixed "rao:" take integer RAO."""
+    try:
+        if key.startswith("rao:"):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InvalidOperation
+            rao = value
+        else:
+            tao = Decimal(str(value))
+            rao_dec = tao * RAO_PER_TAO
+            if rao_dec != rao_dec.to_integral_value():
+                raise InvalidOperation
+            rao = int(rao_dec)
+    except (InvalidOperation, ValueError):
+        raise GenesisError(f"genesis: balance of {key!r} must be a TAO amount with at most 9 decimals "
+                           f"(got {value!r})") from None
+    if rao < 0:
+        raise GenesisError(f"genesis: balance of {key!r} is negative; give a positive TAO amount")
+    return rao
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise GenesisError(f"genesis: cannot read {path} ({exc.strerror}); check the path") from None
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
+        kind = "JSON" if path.suffix.lower() == ".json" else "TOML"
+        raise GenesisError(f"genesis: {path} is not valid {kind} ({exc}); fix the syntax") from None
+    if not isinstance(data, dict):
+        raise GenesisError(f"genesis: {path} must hold a table/object at the top level")
+    return data
+
+
+def apply_overrides(genesis: Genesis, data: dict[str, Any]) -> Genesis:
+    """Apply a parsed genesis document on top of `genesis` (mutates and returns it)."""
+    if data.get("dev_accounts") is False:
+        genesis.balances.clear()
+        genesis.dev_accounts.clear()
+        genesis.sudo = None
+    if "chain_name" in data:
+        name = str(data["chain_name"]).strip()
+        if not name or name.lower() in RESERVED_CHAIN_NAMES:
+            raise GenesisError(f"genesis: chain_name {name!r} is reserved by client type presets; pick another")
+        genesis.chain_name = name
+    if "sudo" in data:
+        genesis.sudo = None if data["sudo"] in (None, "", False) else parse_account(data["sudo"])
+    balances = data.get("balances", {})
+    if not isinstance(balances, dict):
+        raise GenesisError("genesis: [balances] must be a table of account = TAO amount")
+    for key, value in balances.items():
+        who = parse_account(key[4:] if key.startswith("rao:") else key)
+        rao = _amount(key, value)
+        if rao == 0:
+            genesis.balances.pop(who, None)
+        elif rao < 500:
+            raise GenesisError(f"genesis: balance of {key!r} is below the existential deposit (500 RAO)")
+        else:
+            genesis.balances[who] = rao
+    for key, value in data.items():
+        if key in ("chain_name", "sudo", "balances", "dev_accounts"):
+            continue
+        if not isinstance(value, dict):
+            raise GenesisError(f"genesis: unknown setting {key!r}; pallet settings go in a [{key}] table")
+        genesis.sections.setdefault(key, {}).update(value)
+    return genesis
+
+
+def load_genesis(path: str | Path) -> Genesis:
+    """Dev defaults overridden by a TOML (default) or JSON (`.json`) file."""
+    return apply_overrides(dev_genesis(), _read(Path(path)))

@@ -1,0 +1,83 @@
+"""The runtime's pallets, ordered by index, and the outer enums built from them.
+
+SubtensorModule (7) and AdminUtils (18) come from `localnet.runtime.subtensor`; they are imported only
+when their modules exist, so the generic runtime works before (and without) them. Importing this module
+also registers `RuntimeCall` (with a codec that decodes to `Call` objects), `RuntimeEvent` and
+`RuntimeError` in the type space.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import warnings
+
+from localnet.runtime import balances, sudo, system, timestamp, transaction_payment, utility
+from localnet.runtime.context import Call
+from localnet.runtime.core_types import CODECS, SPACE
+from localnet.runtime.framework import Pallet, outer_enum
+from localnet.scale.codec import ScaleDecodeError
+from localnet.scale.codecs import Codec
+
+
+def _optional(module: str) -> list[Pallet]:
+    """The `pallet` of an optional module, or nothing when the module has not been written yet.
+
+    A module that exists but cannot be imported yet (its own imports are still being written) is skipped
+    with a RuntimeWarning naming the cause; any other error inside it is a bug and propagates.
+    """
+    try:
+        if importlib.util.find_spec(module) is None:
+            return []
+        return [importlib.import_module(module).pallet]
+    except ImportError as exc:
+        warnings.warn(f"runtime starts without {module}: {exc}", RuntimeWarning, stacklevel=2)
+        return []
+
+
+PALLETS: list[Pallet] = sorted(
+    [system.pallet, timestamp.pallet, balances.pallet, transaction_payment.pallet, utility.pallet, sudo.pallet,
+     *_optional("localnet.runtime.subtensor.pallet"), *_optional("localnet.runtime.subtensor.admin_utils")],
+    key=lambda p: p.index)
+
+BY_INDEX: dict[int, Pallet] = {p.index: p for p in PALLETS}
+BY_NAME: dict[str, Pallet] = {p.name: p for p in PALLETS}
+if len(BY_INDEX) != len(PALLETS):
+    raise RuntimeError("two pallets share an index")
+
+
+def decode_call(data: bytes, offset: int = 0) -> tuple[Call, int]:
+    """Decode a RuntimeCall at `offset` into a `Call` (raises ScaleDecodeError for unknown/malformed)."""
+    if offset + 2 > len(data):
+        raise ScaleDecodeError("truncated call")
+    pallet = BY_INDEX.get(data[offset])
+    if pallet is None:
+        raise ScaleDecodeError(f"no pallet with index {data[offset]}")
+    cd = pallet.calls.get(data[offset + 1])
+    if cd is None:
+        raise ScaleDecodeError(f"{pallet.name} has no call with index {data[offset + 1]}")
+    o = offset + 2
+    args = []
+    for codec in cd.arg_codecs():
+        value, o = codec.decode(data, o)
+        args.append(value)
+    return Call(cd, tuple(args), bytes(data[offset:o])), o
+
+
+def encode_call(call: Call) -> bytes:
+    """RuntimeCall bytes of a `Call` (its original bytes when it was decoded)."""
+    return call.raw or call.call.encode(*call.args)
+
+
+SPACE.define_lazy("RuntimeCall", lambda: outer_enum(PALLETS, "Call"))
+SPACE.define_lazy("RuntimeEvent", lambda: outer_enum(PALLETS, "Event"))
+SPACE.define_lazy("RuntimeError", lambda: outer_enum(PALLETS, "Error"))
+CODECS.custom["RuntimeCall"] = Codec(encode_call, decode_call, "RuntimeCall")
+
+
+def call_by_name(pallet: str, name: str) -> Call | None:
+    """Look up a declared call (None if absent); `Call.args` left empty for the caller to fill."""
+    p = BY_NAME.get(pallet)
+    if p is None or name not in p.calls_by_name:
+        return None
+    return Call(p.calls_by_name[name], ())
