@@ -1,0 +1,136 @@
+"""The node process driven by the unmodified `substrate-interface` client, as a public chain would be."""
+
+from __future__ import annotations
+
+import pytest
+from substrateinterface import Keypair, SubstrateInterface
+from substrateinterface.exceptions import SubstrateRequestException
+
+from tests.integration.node_fixtures import NodeProcess, instant_node  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.slow
+
+ALICE = Keypair.create_from_uri("//Alice")
+BOB = Keypair.create_from_uri("//Bob")
+CHARLIE = Keypair.create_from_uri("//Charlie")
+
+
+@pytest.fixture(scope="module")
+def substrate(instant_node: NodeProcess):  # noqa: F811
+    client = SubstrateInterface(url=instant_node.url)
+    yield client
+    client.close()
+
+
+def _free(substrate: SubstrateInterface, who: Keypair, block_hash: str | None = None) -> int:
+    return substrate.query("System", "Account", [who.ss58_address], block_hash=block_hash).value["data"]["free"]
+
+
+def _transfer(substrate: SubstrateInterface, to: Keypair, amount: int, signer: Keypair = ALICE, **kw):
+    call = substrate.compose_call("Balances", "transfer_keep_alive", {"dest": to.ss58_address, "value": amount})
+    return substrate.create_signed_extrinsic(call=call, keypair=signer, **kw)
+
+
+def test_connect_query_and_query_map(substrate: SubstrateInterface, instant_node: NodeProcess):  # noqa: F811
+    substrate.init_runtime()
+    assert substrate.chain and substrate.chain.lower() not in ("polkadot", "kusama", "westend")
+    assert substrate.runtime_version is not None
+    assert _free(substrate, ALICE) > 0
+    accounts = {str(k.value): v.value for k, v in substrate.query_map("System", "Account", page_size=2)}
+    assert ALICE.ss58_address in accounts and BOB.ss58_address in accounts
+    assert instant_node.startup_seconds < 5
+
+
+def test_signed_transfer_is_included_with_fee_and_events(substrate: SubstrateInterface):
+    before_bob = _free(substrate, BOB)
+    before_alice = _free(substrate, ALICE)
+    receipt = substrate.submit_extrinsic(_transfer(substrate, BOB, 10**9), wait_for_inclusion=True)
+    assert receipt.is_success, receipt.error_message
+    fee = receipt.total_fee_amount
+    assert fee > 0
+    names = [(e.value["module_id"], e.value["event_id"]) for e in receipt.triggered_events]
+    assert ("Balances", "Transfer") in names and ("System", "ExtrinsicSuccess") in names
+    assert _free(substrate, BOB) == before_bob + 10**9
+    assert _free(substrate, ALICE) == before_alice - 10**9 - fee
+    # reads at the old block still see the old balance
+    parent = substrate.get_block_header(receipt.block_hash)["header"]["parentHash"]
+    assert _free(substrate, BOB, block_hash=parent) == before_bob
+
+
+def test_a_failing_call_reports_its_module_error(substrate: SubstrateInterface):
+    receipt = substrate.submit_extrinsic(_transfer(substrate, CHARLIE, 10**30 // 10**12, signer=BOB),
+                                         wait_for_inclusion=True)
+    assert not receipt.is_success
+    assert receipt.error_message["name"] in ("InsufficientBalance", "FundsUnavailable", "Expendability")
+    assert receipt.total_fee_amount > 0  # the fee is still paid
+
+
+def test_mortal_era_transaction(substrate: SubstrateInterface):
+    receipt = substrate.submit_extrinsic(_transfer(substrate, CHARLIE, 12345, era={"period": 64}),
+                                         wait_for_inclusion=True)
+    assert receipt.is_success, receipt.error_message
+
+
+def test_stale_nonce_and_bad_signature_are_rejected_on_submit(substrate: SubstrateInterface):
+    used = substrate.get_account_nonce(ALICE.ss58_address)
+    assert used > 0
+    with pytest.raises(SubstrateRequestException) as stale:
+        substrate.submit_extrinsic(_transfer(substrate, BOB, 1, nonce=used - 1), wait_for_inclusion=True)
+    assert stale.value.args[0]["code"] == 1010
+    assert stale.value.args[0]["data"] == "Transaction is outdated"
+    xt = _transfer(substrate, BOB, 1)
+    raw = bytearray(bytes.fromhex(str(xt.data)[2:]))
+    sig_at = raw.index(bytes(ALICE.public_key)) + 32 + 1  # after the signer and the MultiSignature variant
+    raw[sig_at + 5] ^= 0xFF
+    with pytest.raises(SubstrateRequestException) as bad:
+        substrate.rpc_request("author_submitExtrinsic", ["0x" + raw.hex()])
+    err = bad.value.args[0]
+    assert err["code"] == 1010 and err["data"] == "Transaction has a bad signature"
+
+
+def test_pool_refuses_duplicates_and_counts_pending_nonces(substrate: SubstrateInterface, instant_node):  # noqa: F811
+    xt = _transfer(substrate, BOB, 7)
+    first = substrate.submit_extrinsic(xt, wait_for_inclusion=True)
+    assert first.is_success
+    with pytest.raises(SubstrateRequestException) as again:
+        substrate.rpc_request("author_submitExtrinsic", [str(xt.data)])
+    assert again.value.args[0]["code"] == 1012
+    nonce = instant_node.result("system_accountNextIndex", [ALICE.ss58_address])
+    assert nonce == substrate.get_account_nonce(ALICE.ss58_address)
+
+
+def test_payment_info_and_runtime_calls(substrate: SubstrateInterface):
+    call = substrate.compose_call("Balances", "transfer_keep_alive", {"dest": BOB.ss58_address, "value": 1})
+    info = substrate.get_payment_info(call, ALICE)
+    assert info["partialFee"] > 0
+    version = substrate.rpc_request("state_call", ["Core_version", "0x"])["result"]
+    assert version.startswith("0x") and len(version) > 10
+
+
+def test_http_post_serves_the_same_client(instant_node: NodeProcess):  # noqa: F811
+    client = SubstrateInterface(url=instant_node.http_url)
+    try:
+        assert client.query("System", "Account", [ALICE.ss58_address]).value["data"]["free"] > 0
+        assert client.get_block_number(client.get_chain_head()) >= 0
+    finally:
+        client.close()
+
+
+def test_new_heads_subscription_delivers_headers(tmp_path):
+    node = NodeProcess(tmp_path / "fast", "--block-time", "0.1").start()
+    client = SubstrateInterface(url=node.url)
+    try:
+        seen: list[int] = []
+
+        def on_head(header, update_nr, subscription_id):
+            seen.append(int(header["header"]["number"]))
+            if len(seen) >= 3:
+                return seen
+
+        result = client.subscribe_block_headers(on_head)
+        assert len(result) == 3 and result == sorted(result) and result[-1] > result[0]
+        finalized = client.subscribe_block_headers(lambda h, n, s: h if n >= 1 else None, finalized_only=True)
+        assert int(finalized["header"]["number"]) > 0
+    finally:
+        client.close()
+        node.stop()
