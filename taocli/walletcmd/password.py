@@ -59,7 +59,13 @@ def change_password(
     kp = w.coldkey(old)
     backup = keyfile.write(kp, password=new, overwrite=True)
     s.out.success(f"Changed the password of coldkey {kp.ss58_address}")
-    if backup is not None:
+    if backup is not None and not was_encrypted:
+        # The backup is the old *plaintext* key: keeping it would undo the encryption just asked for.
+        # The new file was decrypted and compared before it replaced the old one, so nothing is lost.
+        Path(backup).unlink(missing_ok=True)
+        s.out.note(f"Removed the unencrypted previous copy {backup}")
+        backup = None
+    elif backup is not None:
         s.out.warn(f"the previous file is kept at {backup} and still opens with the OLD password; delete it "
                    f"once the new password works")
     if s.out.json_mode:

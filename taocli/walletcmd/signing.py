@@ -47,7 +47,7 @@ def _signer(s: Session, use_hotkey: bool, password_file: Any, password_fd: Any) 
     keyfile = w.hotkey_file if use_hotkey else w.coldkey_file
     what = f"hotkey '{s.hotkey}'" if use_hotkey else "coldkey"
     password = None
-    if keyfile.is_encrypted:
+    if keyfile.exists and keyfile.is_encrypted:  # absent files: the wallet raises UnknownWallet/Hotkey
         password = existing_password(keyfile.path, what, file=password_file, fd=password_fd, yes=s.yes)
     return w.hotkey_keypair(password=password) if use_hotkey else w.coldkey(password)
 

@@ -1,0 +1,8 @@
+"""`python -m taocli` runs the same command line as the `taocli` console script."""
+
+from __future__ import annotations
+
+from taocli.main import run
+
+if __name__ == "__main__":
+    run()
