@@ -25,6 +25,7 @@ _EXPORTS: dict[str, str] = {
     "InvalidName": "wallet.errors",
     "KeyExists": "wallet.errors",
     "UnwritablePath": "wallet.errors",
+    "UnreadablePath": "wallet.errors",
     "InvalidKeyJson": "wallet.errors",
     "UnsupportedKeyType": "wallet.errors",
     # keys

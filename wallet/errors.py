@@ -110,6 +110,12 @@ class UnwritablePath(WalletError):
     default_remedy = "check the directory exists and is writable, or choose another --wallet-path"
 
 
+class UnreadablePath(WalletError):
+    """A keyfile exists but the operating system refuses to let us read it."""
+
+    default_remedy = "run as the user who owns the wallet, or fix the file's permissions"
+
+
 class InvalidKeyJson(WalletError):
     """A polkadot.js JSON export is malformed, has a wrong passphrase, or holds a key for another address."""
 
@@ -134,6 +140,7 @@ __all__ = [
     "PasswordRequired",
     "UnknownHotkey",
     "UnknownWallet",
+    "UnreadablePath",
     "UnsupportedKeyType",
     "UnwritablePath",
     "WalletError",

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from wallet import encryption, keyfile_json
-from wallet.errors import KeyfileCorrupt, KeyfileNotFound, PasswordRequired, UnwritablePath, WalletError
+from wallet.errors import KeyfileCorrupt, KeyfileNotFound, PasswordRequired, UnreadablePath, WalletError
 from wallet.fsio import atomic_write, read_bytes
 from wallet.keypair import Keypair
 from wallet.passwords import password_from_env
@@ -50,11 +50,7 @@ class Keyfile:
         except IsADirectoryError:
             raise KeyfileCorrupt(f"{self.path} is a directory, not a keyfile", path=str(self.path)) from None
         except PermissionError:
-            raise UnwritablePath(
-                f"cannot read {self.path} (permission denied)",
-                "run as the user who owns the wallet or fix the file's permissions",
-                path=str(self.path),
-            ) from None
+            raise UnreadablePath(f"cannot read {self.path} (permission denied)", path=str(self.path)) from None
         except (OSError, ValueError) as exc:
             raise KeyfileCorrupt(f"cannot read {self.path} ({exc})", path=str(self.path)) from None
 

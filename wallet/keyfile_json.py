@@ -116,10 +116,7 @@ def _cross_check(kp: Keypair, fields: dict[str, str], where: str) -> Keypair:
     if "privateKey" in fields:
         if not _HEX64.match(fields["privateKey"]):
             raise _corrupt(where, "has a privateKey that is not 64 bytes of hex")
-        file_private = bytes.fromhex(fields["privateKey"][2:])
-        if private is None:
-            private = file_private  # not reachable today: privateKey outranks the public fields
-        elif file_private != private:
+        if bytes.fromhex(fields["privateKey"][2:]) != private:
             raise _corrupt(where, "has a privateKey that does not match its phrase or seed")
     for name in ("publicKey", "accountId"):
         if name in fields and (

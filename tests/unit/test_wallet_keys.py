@@ -270,3 +270,11 @@ def test_bytes_wrapped_signature_verifies() -> None:
 )
 def test_verify_never_raises_on_garbage(garbage: object) -> None:
     assert Keypair.from_uri("//Alice").verify(b"m", garbage) is False  # type: ignore[arg-type]
+
+
+def test_equality_ignores_the_randomised_nonce_of_soft_derivation() -> None:
+    a, b = Keypair.from_uri("//Alice/soft"), Keypair.from_uri("//Alice/soft")
+    assert a.private_key[32:] != b.private_key[32:]  # schnorrkel picks a fresh nonce
+    assert a == b and hash(a) == hash(b)
+    assert a != a.public_only() and a.public_only() == b.public_only()
+    assert a != Keypair.from_uri("//Alice")
