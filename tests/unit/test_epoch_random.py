@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from localnet.runtime.subtensor import epoch as epoch_module
 from localnet.runtime.subtensor.epoch import epoch
 from localnet.runtime.subtensor.epoch_dense import epoch_dense
 from localnet.runtime.subtensor.epoch_reference import epoch_reference
@@ -72,6 +73,15 @@ def test_dense_equals_sparse(seed: int) -> None:
     assert sparse.stored_vectors() == dense.stored_vectors()
     assert sparse.emission_tuples() == dense.emission_tuples()
     assert np.array_equal(sparse.bonds.to_dense(), dense.bonds.to_dense())
+
+
+@pytest.mark.parametrize("seed", range(0, 150, 3))
+def test_sorting_merge_of_bonds_equals_dense_scratch(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large subnets merge the bonds EMA by sorting instead of a scratch matrix: same result."""
+    inp = random_input(seed)
+    scratch = epoch(inp)
+    monkeypatch.setattr(epoch_module, "DENSE_SCRATCH_CELLS", 0)
+    assert comparable(epoch(inp)) == comparable(scratch)
 
 
 def test_random_graphs_are_not_degenerate() -> None:

@@ -35,6 +35,7 @@ from .fixed import (
 from .weighted_median import column_weighted_median
 
 BoolArray = np.ndarray
+DENSE_SCRATCH_CELLS = 1 << 22  # 32 MiB of int64: above this the bonds EMA merges by sorting instead
 
 
 class Entries(NamedTuple):
@@ -172,13 +173,25 @@ def bonds_ema(delta: Entries, bonds: Entries, bonds_moving_average: int, n: int)
     Each term is floored on its own before the two are added, as the runtime accumulates them.
     """
     alpha = ema_alpha(bonds_moving_average)
-    keys = np.concatenate((delta.rows * n + delta.cols, bonds.rows * n + bonds.cols))
-    terms = np.concatenate((mul_fixed(delta.vals, alpha), mul_fixed(bonds.vals, (1 << FRAC) - alpha)))
-    unique, inverse = np.unique(keys, return_inverse=True)
-    sums = segment_sum(inverse, terms, unique.size)
-    keep = sums > 0
-    unique, sums = unique[keep], sums[keep]
-    return col_normalize(Entries(unique // max(n, 1), unique % max(n, 1), sums), n)
+    new_terms = mul_fixed(delta.vals, alpha)
+    old_terms = mul_fixed(bonds.vals, (1 << FRAC) - alpha)
+    rows_used = np.unique(np.concatenate((delta.rows, bonds.rows)))
+    if rows_used.size * n <= DENSE_SCRATCH_CELLS:
+        # One dense scratch row per uid that has entries: no (row, col) repeats within either matrix,
+        # so plain fancy assignment/addition is exact, and np.nonzero yields (row, col) order.
+        slot = np.searchsorted(rows_used, np.arange(n))
+        scratch = np.zeros((rows_used.size, n), dtype=np.int64)
+        scratch[slot[delta.rows], delta.cols] = new_terms
+        scratch[slot[bonds.rows], bonds.cols] += old_terms
+        r, c = np.nonzero(scratch > 0)
+        merged = Entries(rows_used[r], c.astype(np.int64), scratch[r, c])
+    else:
+        keys = np.concatenate((delta.rows * n + delta.cols, bonds.rows * n + bonds.cols))
+        unique, inverse = np.unique(keys, return_inverse=True)
+        sums = segment_sum(inverse, np.concatenate((new_terms, old_terms)), unique.size)
+        keep = sums > 0
+        merged = Entries(unique[keep] // n, unique[keep] % n, sums[keep])
+    return col_normalize(merged, n)
 
 
 def dividends(ema: Entries, incentive: IntArray, n: int) -> IntArray:

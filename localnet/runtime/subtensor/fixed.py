@@ -122,6 +122,10 @@ def mul_fixed(a: npt.ArrayLike, b: npt.ArrayLike) -> IntArray:
     """
     a = as_i64(a)
     b = as_i64(b)
+    if a.size == 0 or b.size == 0:
+        return np.zeros(np.broadcast_shapes(a.shape, b.shape), dtype=np.int64)
+    if int(a.max()) * int(b.max()) < (1 << 63):
+        return (a * b) >> FRAC  # the common case: the full product already fits
     ah, al = a >> FRAC, a & LOW32
     bh, bl = b >> FRAC, b & LOW32
     low = ((al.astype(np.uint64) * bl.astype(np.uint64)) >> np.uint64(FRAC)).astype(np.int64)
