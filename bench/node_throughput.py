@@ -132,7 +132,7 @@ def pipeline(node: NodeProcess, xts: list[bytes], connections: int) -> dict[str,
             if "error" in reply:
                 errors.append(reply["error"])
 
-    readers = [threading.Thread(target=reader, args=(ws, len(c))) for ws, c in zip(socks, chunks)]
+    readers = [threading.Thread(target=reader, args=(ws, len(c))) for ws, c in zip(socks, chunks, strict=True)]
     messages = [[json.dumps({"jsonrpc": "2.0", "id": i, "method": "author_submitExtrinsic",
                              "params": ["0x" + xt.hex()]}) for i, xt in enumerate(c)] for c in chunks]
     for r in readers:
@@ -143,7 +143,7 @@ def pipeline(node: NodeProcess, xts: list[bytes], connections: int) -> dict[str,
         for m in msgs:
             ws.send(m)
 
-    senders = [threading.Thread(target=sender, args=(ws, m)) for ws, m in zip(socks, messages)]
+    senders = [threading.Thread(target=sender, args=(ws, m)) for ws, m in zip(socks, messages, strict=True)]
     for s in senders:
         s.start()
     for s in senders:
