@@ -89,9 +89,11 @@ class Dispatcher:
 
     def __init__(self) -> None:
         self.methods: dict[str, Handler] = {}
+        self._signatures: dict[str, inspect.Signature] = {}
 
     def add(self, name: str, handler: Handler) -> None:
         self.methods[name] = handler
+        self._signatures[name] = inspect.signature(handler)
 
     # Whole payloads ----------------------------------------------------------------------------------
 
@@ -147,7 +149,7 @@ class Dispatcher:
         if not isinstance(params, (list, dict)):
             return _error(rid, invalid_params("params must be an array or an object"))
         try:
-            args, kwargs = _bind(handler, params)
+            args, kwargs = _bind(self._signatures[method], params)
             result = handler(session, *args, **kwargs)
         except Exception as err:
             return None if notification else _error(rid, _as_rpc_error(err, method))
@@ -156,9 +158,8 @@ class Dispatcher:
         return None if notification else {"jsonrpc": "2.0", "result": result, "id": rid}
 
 
-def _bind(handler: Handler, params: list | dict) -> tuple[list, dict]:
+def _bind(sig: inspect.Signature, params: list | dict) -> tuple[list, dict]:
     """Check params against the handler's signature so a wrong call is -32602, not a crash."""
-    sig = inspect.signature(handler)
     try:
         if isinstance(params, dict):
             sig.bind(None, **params)
