@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from localnet.runtime import system
-from localnet.runtime.errors import CALL, invalid
 from localnet.runtime.subtensor import events, genesis, info  # noqa: F401 - declare events, genesis, RPCs
 from localnet.runtime.subtensor.block_step import on_initialize
 from localnet.runtime.subtensor.networks import dissolve_network, register_network
@@ -19,15 +17,13 @@ from localnet.runtime.subtensor.registration import burned_register, register
 from localnet.runtime.subtensor.root import root_register
 from localnet.runtime.subtensor.serving import serve_axon, serve_prometheus
 from localnet.runtime.subtensor.staking import add_stake, become_delegate, remove_stake
-from localnet.runtime.subtensor.storage import LastUpdate, TotalHotkeyStake, Uids, WeightsMinStake, pallet
+from localnet.runtime.subtensor.storage import pallet
 from localnet.runtime.subtensor.swap import faucet, swap_hotkey
-from localnet.runtime.subtensor.weights import set_weights
+from localnet.runtime.subtensor.weights import set_weights, signed_priority
 
 __all__ = ["pallet"]
 
 _ACC, _U16, _U64, _U8 = "AccountId", "u16", "u64", "u8"
-U32_MAX = (1 << 32) - 1
-U64_MAX = (1 << 64) - 1
 
 _CALLS: list[tuple[int, Any, list[tuple[str, str]], str]] = [
     (0, set_weights, [("netuid", _U16), ("dests", "Vec<u16>"), ("weights", "Vec<u16>"),
@@ -60,19 +56,5 @@ def _block_step(ctx: Any, number: int) -> None:
 
 @pallet.signed_validator
 def _subtensor_signed_extension(state: Any, who: bytes, call: Any) -> int | None:
-    """SubtensorSignedExtension::validate (§6): stake floor and priority for set_weights.
-
-    Weight setters below WeightsMinStake never enter the pool; registered setters are prioritised by
-    how long ago they last set weights. Every other SubtensorModule call gets top priority.
-    """
-    if call.call.name != "set_weights":
-        return U64_MAX
-    if TotalHotkeyStake.get(state, who) < WeightsMinStake.get(state):
-        raise invalid(CALL)
-    netuid = call.args[0]
-    uid = Uids.get(state, netuid, who)
-    if uid is None:
-        return 0
-    last_update = LastUpdate.get(state, netuid)
-    last = last_update[uid] if uid < len(last_update) else 0
-    return max(0, system.Number.get(state) - last) + U32_MAX
+    """SubtensorSignedExtension::validate (§6), see `weights.signed_priority`."""
+    return signed_priority(state, who, call.call.name, call.args)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from localnet.runtime import system
+from localnet.runtime.errors import CALL, invalid
 from localnet.runtime.subtensor import host
 from localnet.runtime.subtensor.events import WeightsSet
 from localnet.runtime.subtensor.pallet_math import U16_MAX, max_upscale_to_u16, weights_within_limit
@@ -32,6 +34,8 @@ from localnet.runtime.subtensor.storage import (
 
 State = Any
 ROOT_NETUID = 0
+U32_MAX = (1 << 32) - 1
+U64_MAX = (1 << 64) - 1
 
 
 def is_self_weight(uid: int, dests: list[int], weights: list[int]) -> bool:
@@ -105,3 +109,23 @@ def remove_root_weights_to(state: State, netuid: int) -> None:
     for (uid,), row in list(Weights.iter_prefix(state, ROOT_NETUID)):
         if any(dest == netuid and value for dest, value in row):
             Weights.set(state, ROOT_NETUID, uid, [(d, 0 if d == netuid else v) for d, v in row])
+
+
+def signed_priority(state: State, who: bytes, call_name: str, args: tuple[Any, ...]) -> int:
+    """SubtensorSignedExtension::validate (§6): pool priority of a SubtensorModule call.
+
+    Weight setters below WeightsMinStake never enter the pool (InvalidTransaction::Call); a registered
+    setter is prioritised by how long ago it last set weights (plus u32::MAX), an unregistered one gets
+    0. Every other call gets u64::MAX. `System.Number` in the validation state is the best block.
+    """
+    if call_name != "set_weights":
+        return U64_MAX
+    if TotalHotkeyStake.get(state, who) < WeightsMinStake.get(state):
+        raise invalid(CALL)
+    netuid = args[0]
+    uid = Uids.get(state, netuid, who)
+    if uid is None:
+        return 0
+    last_update = LastUpdate.get(state, netuid)
+    last = last_update[uid] if uid < len(last_update) else 0
+    return max(0, system.Number.get(state) - last) + U32_MAX
