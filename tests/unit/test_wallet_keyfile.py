@@ -275,3 +275,39 @@ def test_unwritable_path_under_proc(mnemonic_kp: Keypair) -> None:
     with pytest.raises(UnwritablePath) as info:
         Keyfile("/proc/self/taocli-test/coldkey").write(mnemonic_kp)
     assert "/proc/self/taocli-test" in str(info.value)
+
+
+def test_reads_non_42_address_stored_verbatim(tmp_path: Path, mnemonic_kp: Keypair) -> None:
+    """bittensor-wallet stores a format-0 (Polkadot) address as given; we read it as the same key."""
+    from wallet.ss58 import ss58_encode
+
+    polkadot = ss58_encode(mnemonic_kp.public_key, 0)
+    kp = _put(tmp_path / "coldkeypub.txt", json.dumps({"ss58Address": polkadot})).read()
+    assert kp.ss58_address == mnemonic_kp.ss58_address
+
+
+def test_concurrent_creators_never_clobber(tmp_path: Path) -> None:
+    """Two writers racing to create the same key: exactly one wins, the file is whole, no temp left."""
+    import threading
+
+    keys = [Keypair.from_uri(f"//racer{i}") for i in range(8)]
+    results: list[str] = []
+    barrier = threading.Barrier(len(keys))
+
+    def create(kp: Keypair) -> None:
+        barrier.wait()
+        try:
+            Keyfile(tmp_path / "w" / "coldkey").write(kp)
+            results.append(kp.ss58_address)
+        except KeyExists:
+            results.append("exists")
+
+    threads = [threading.Thread(target=create, args=(kp,)) for kp in keys]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    winners = [r for r in results if r != "exists"]
+    assert len(winners) == 1 and len(results) == len(keys)
+    assert Keyfile(tmp_path / "w" / "coldkey").read().ss58_address == winners[0]
+    assert [p.name for p in (tmp_path / "w").iterdir()] == ["coldkey"]
