@@ -12,6 +12,7 @@ from localnet.runtime.subtensor.root_epoch import (
     ONE64,
     RootEpochError,
     exp64,
+    root_emission_values,
     root_epoch,
 )
 
@@ -64,3 +65,15 @@ def test_runtime_errors_leave_emission_unchanged(stake: list[int], weights: list
                                                   message: str) -> None:
     with pytest.raises(RootEpochError, match=message):
         root_epoch(stake, weights, rho=10, kappa=32767, block_emission=10**9)
+
+
+def test_block_step_entry_point() -> None:
+    """The pallet calls `root_emission_values(**inputs)`; failures return [] (values stay unchanged)."""
+    weights = [[65535 if j == i else 0 for j in range(10)] for i in range(10)]
+    values = root_emission_values(stake=[1000] * 10, weights=weights, netuids=list(range(10)),
+                                  rho=MOCK_RHO, kappa=32767, block_emission=10**9)
+    assert values == [99_999_999] * 10
+    assert root_emission_values(stake=[0, 0], weights=[[1], [1]], netuids=[0], rho=10, kappa=32767,
+                                block_emission=10**9) == []
+    assert root_emission_values(stake=[1], weights=[[65535]], netuids=[0], rho=65535, kappa=0,
+                                block_emission=10**9) == []  # exp(-65535·(1-0)) overflows I64F64

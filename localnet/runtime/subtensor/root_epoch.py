@@ -130,3 +130,19 @@ def root_epoch(stake: Sequence[int], weights: Sequence[Sequence[int]], *, rho: i
     consensus = root_consensus(root_trust(s, weights, k), rho, kappa)
     shares = normalize64([mul64(c, r) for c, r in zip(consensus, ranks, strict=True)])
     return [(share * block_emission) >> F64 for share in shares]
+
+
+def root_emission_values(*, stake: Sequence[int], weights: Sequence[Sequence[int]], netuids: Sequence[int],
+                         rho: int, kappa: int, block_emission: int) -> list[int]:
+    """The block step's entry point: EmissionValues for `netuids`, or [] when nothing may change.
+
+    [] covers the runtime's Err returns (no validators, no subnets, no stake) and also the case where its
+    `exp(...).expect(...)` would panic (rho·|T−κ| too large for I64F64): a local chain keeps producing
+    blocks with the previous EmissionValues instead of halting.
+    """
+    if any(len(row) != len(netuids) for row in weights):
+        return []
+    try:
+        return root_epoch(stake, weights, rho=rho, kappa=kappa, block_emission=block_emission)
+    except (RootEpochError, OverflowError):
+        return []
