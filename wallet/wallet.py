@@ -88,14 +88,17 @@ class Wallet:
 
     @property
     def hotkeys_dir(self) -> Path:
+        """``<wallet_dir>/hotkeys``."""
         return self.wallet_dir / "hotkeys"
 
     @property
     def coldkey_file(self) -> Keyfile:
+        """The secret coldkey (normally $NACL-encrypted)."""
         return Keyfile(self.wallet_dir / "coldkey")
 
     @property
     def coldkeypub_file(self) -> Keyfile:
+        """coldkeypub.txt: the public coldkey, always plaintext."""
         return Keyfile(self.wallet_dir / "coldkeypub.txt")
 
     def hotkey_file_for(self, hotkey: str) -> Keyfile:
@@ -108,10 +111,12 @@ class Wallet:
 
     @property
     def hotkey_file(self) -> Keyfile:
+        """The secret file of this wallet's selected hotkey."""
         return self.hotkey_file_for(self.hotkey)
 
     @property
     def hotkeypub_file(self) -> Keyfile:
+        """The public file of this wallet's selected hotkey."""
         return self.hotkeypub_file_for(self.hotkey)
 
     def exists(self) -> bool:
