@@ -1,9 +1,9 @@
 """The root network (netuid 0): root_register (call 62), its genesis, and the root-epoch wiring (§10).
 
 Root validators are the hotkeys with the most stake; their weights on subnets decide each subnet's
-share of block emission (EmissionValues), recomputed every root tempo. The maths lives in the epoch
-engineer's `root_epoch.py` (pure functions); this module only reads its inputs from storage and writes
-its outputs back.
+share of block emission (EmissionValues), recomputed every root tempo. The maths lives in
+`root_epoch.py` (pure functions); this module only reads its inputs from storage and writes its
+outputs back.
 
 Not modelled: the Senate (SenateMembers/Triumvirate pallets are not part of our runtime), so
 root_register does not add members or swap out the smallest one.
@@ -11,14 +11,13 @@ root_register does not add members or swap out the smallest one.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from typing import Any
 
 from localnet.runtime.subtensor import host
 from localnet.runtime.subtensor.events import NeuronRegistered
 from localnet.runtime.subtensor.neurons import append_neuron, replace_neuron
 from localnet.runtime.subtensor.registration import check_window
+from localnet.runtime.subtensor.root_epoch import RootEpochError, root_epoch
 from localnet.runtime.subtensor.staking import create_account_if_missing
 from localnet.runtime.subtensor.storage import (
     BlockEmission,
@@ -88,15 +87,6 @@ def root_register(ctx: Any, hotkey: bytes) -> None:
     ctx.deposit_event(NeuronRegistered, ROOT_NETUID, uid, hotkey)
 
 
-def _root_epoch_engine() -> Callable[..., list[int]] | None:
-    """The epoch engineer's root-epoch function, once `root_epoch.py` provides it."""
-    try:
-        module = importlib.import_module("localnet.runtime.subtensor.root_epoch")
-    except ImportError:
-        return None
-    return getattr(module, "root_emission_values", None)
-
-
 def root_epoch_inputs(state: State) -> dict[str, Any]:
     """What §10.2 reads: root stakes, root weights as rows over the subnet list, rho, kappa, emission."""
     n = SubnetworkN.get(state, ROOT_NETUID)
@@ -119,15 +109,16 @@ def root_epoch_inputs(state: State) -> dict[str, Any]:
 def run_root_epoch(state: State, block: int) -> bool:
     """Recompute EmissionValues from root weights; False (values unchanged) when it cannot run.
 
-    Like the 2024 runtime, a root epoch without validators, subnets or stake changes nothing.
+    Like the 2024 runtime, a root epoch without validators, subnets or stake changes nothing; where the
+    Rust code would panic on a fixed-point overflow, the local chain keeps the old values instead of
+    halting.
     """
-    engine = _root_epoch_engine()
     inputs = root_epoch_inputs(state)
-    if engine is None or not inputs["stake"] or not inputs["netuids"] or sum(inputs["stake"]) == 0:
+    netuids = inputs.pop("netuids")
+    try:
+        values = root_epoch(inputs.pop("stake"), inputs.pop("weights"), **inputs)
+    except (RootEpochError, OverflowError, ZeroDivisionError):
         return False
-    values = engine(**inputs)
-    if len(values) != len(inputs["netuids"]):
-        return False
-    for netuid, value in zip(inputs["netuids"], values, strict=True):
+    for netuid, value in zip(netuids, values, strict=True):
         EmissionValues.set(state, netuid, int(value))
     return True

@@ -1,0 +1,133 @@
+"""The block step (§7): root epoch wiring (T15), emission accumulation, subnet epoch and payout, halving."""
+
+from __future__ import annotations
+
+from localnet.runtime.subtensor import storage as st
+from localnet.runtime.subtensor.block_step import SUPPLY_CAP, block_emission_for
+from localnet.runtime.subtensor.networks import register_network
+from localnet.runtime.subtensor.registration import burned_register
+from localnet.runtime.subtensor.root import root_register, run_root_epoch
+from localnet.runtime.subtensor.staking import add_stake
+from localnet.runtime.subtensor.weights import set_weights
+from tests.unit.test_subtensor_harness import TAO, Chain, acct
+
+
+def test_halving_schedule() -> None:
+    assert block_emission_for(0) == TAO
+    assert block_emission_for(SUPPLY_CAP // 2 - 1) == TAO
+    assert block_emission_for(SUPPLY_CAP // 2) == TAO // 2
+    assert block_emission_for(SUPPLY_CAP * 3 // 4) == TAO // 4
+    assert block_emission_for(SUPPLY_CAP) == 0
+
+
+def root_chain() -> tuple[Chain, list[bytes]]:
+    """T15 set-up: 10 root validators with 1000 RAO stake each, subnets 1..9, validator i weights netuid i."""
+    chain = Chain({"subnet_owner_cut": 0, "subnet_limit": 20})
+    for item, value in ((st.MaxRegistrationsPerBlock, 100), (st.TargetRegistrationsPerInterval, 100),
+                        (st.WeightsSetRateLimit, 0)):
+        chain.put(item, 0, value)
+    owner = acct(1)
+    chain.fund(owner, 100_000 * TAO)
+    for _ in range(9):
+        chain.call(owner, register_network)
+    hotkeys = []
+    for i in range(10):
+        cold, hot = acct(100 + i), acct(200 + i)
+        chain.fund(cold, TAO)
+        chain.call(cold, root_register, hot)
+        chain.call(cold, add_stake, hot, 1000)
+        hotkeys.append(hot)
+    for i, hot in enumerate(hotkeys):
+        chain.call(hot, set_weights, 0, [i], [1], 0)
+    return chain, hotkeys
+
+
+def test_root_epoch_sets_emission_values_and_pending_accumulates_t15() -> None:
+    chain, hotkeys = root_chain()
+    assert chain.get(st.Weights, 0, 3) == [(3, 65535)]
+    assert chain.get(st.SubnetworkN, 0) == 10
+    assert chain.get(st.Delegates, hotkeys[0]) == 11_796  # root registration makes a delegate
+    chain.put(st.Tempo, 0, 1)
+    assert run_root_epoch(chain.state, chain.block)
+    assert [chain.get(st.EmissionValues, n) for n in range(1, 10)] == [99_999_999] * 9
+    chain.step(2)
+    assert [chain.get(st.PendingEmission, n) for n in range(1, 10)] == [199_999_998] * 9
+    chain.step()
+    assert [chain.get(st.PendingEmission, n) for n in range(1, 10)] == [299_999_997] * 9
+    assert chain.get(st.PendingEmission, 0) == 0  # root's share is never minted
+
+
+def test_root_register_full_evicts_smallest_stake() -> None:
+    chain, hotkeys = root_chain()
+    chain.put(st.MaxAllowedUids, 0, 10)
+    cold, newcomer = acct(150), acct(250)
+    chain.fund(cold, 10 * TAO)
+    assert chain.error(cold, root_register, newcomer) == "StakeTooLowForRoot"
+    st.Owner.set(chain.state, newcomer, cold)  # as a subnet registration would have made it
+    chain.call(cold, add_stake, newcomer, 2000)
+    chain.put(st.TotalHotkeyStake, hotkeys[4], 10)  # the weakest root validator
+    chain.call(cold, root_register, newcomer)
+    assert chain.get(st.Keys, 0, 4) == newcomer
+    assert chain.error(cold, root_register, newcomer) == "AlreadyRegistered"
+
+
+def epoch_chain() -> tuple[Chain, bytes, bytes, bytes]:
+    """Subnet 1 with tempo 9 (epochs at blocks 7, 17, ...), one validator and one miner."""
+    chain = Chain()
+    owner, cold = acct(1), acct(2)
+    validator, miner = acct(40), acct(41)
+    chain.fund(owner, 10_000 * TAO)
+    chain.fund(cold, 10_000 * TAO)
+    chain.call(owner, register_network)
+    for item, value in ((st.Burn, 0), (st.Tempo, 9), (st.WeightsSetRateLimit, 0),
+                        (st.MaxRegistrationsPerBlock, 10)):
+        chain.put(item, 1, value)
+    chain.call(cold, burned_register, 1, validator)
+    chain.call(cold, burned_register, 1, miner)
+    chain.call(cold, add_stake, validator, 1000 * TAO)
+    chain.put(st.EmissionValues, 1, TAO)
+    return chain, owner, validator, miner
+
+
+def test_subnet_epoch_loads_and_next_block_pays_stake() -> None:
+    chain, owner, validator, miner = epoch_chain()
+    cold = acct(2)
+    chain.step(5)  # block 6: pending accumulates, no epoch yet
+    assert chain.block == 6
+    owner_cut_each = TAO * 11_796 // 65535
+    assert chain.get(st.PendingEmission, 1) == 5 * (TAO - owner_cut_each - 1)
+    chain.step()  # block 7: first epoch gives the validator its permit; emission falls back to stake
+    assert chain.get(st.PendingEmission, 1) == 0
+    assert chain.get(st.LastMechansimStepBlock, 1) == 7
+    assert chain.get(st.ValidatorPermit, 1) == [True, True]
+    loaded = chain.get(st.LoadedEmission, 1)
+    assert [hk for hk, _, _ in loaded] == [validator, miner]
+    issuance = chain.get(st.TotalIssuance)
+    stake_before = chain.get(st.TotalHotkeyStake, validator)
+    chain.step()  # block 8: drained
+    assert chain.get(st.LoadedEmission, 1) is None
+    paid = sum(se + ve for _, se, ve in loaded)
+    assert chain.get(st.TotalHotkeyStake, validator) - stake_before == loaded[0][1] + loaded[0][2]
+    assert chain.get(st.TotalIssuance) == issuance + paid + owner_cut_each  # minted once (§14.2)
+    chain.call(validator, set_weights, 1, [1], [65535], 0)
+    chain.step(9)  # block 17: epoch with the validator's weights on the miner
+    assert chain.get(st.Incentive, 1) == [0, 65535]
+    assert chain.get(st.Dividends, 1) == [65535, 0]
+    se_miner = chain.get(st.LoadedEmission, 1)[1][1]
+    miner_before = chain.get(st.Stake, miner, cold)
+    chain.step()
+    assert chain.get(st.Stake, miner, cold) == miner_before + se_miner
+    assert chain.free(owner) > 0
+
+
+def test_subnet_without_neurons_loses_its_emission() -> None:
+    chain = Chain()
+    owner = acct(1)
+    chain.fund(owner, 10_000 * TAO)
+    chain.call(owner, register_network)
+    chain.put(st.Tempo, 1, 9)
+    chain.put(st.EmissionValues, 1, TAO)
+    chain.step(6)  # block 7 is subnet 1's epoch block
+    assert chain.get(st.LastMechansimStepBlock, 1) == 7
+    assert chain.get(st.PendingEmission, 1) == 0
+    assert chain.get(st.LoadedEmission, 1) == []  # nothing to pay: the emission is gone
