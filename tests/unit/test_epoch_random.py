@@ -137,3 +137,23 @@ def test_empty_subnet() -> None:
     out = epoch(EpochInput(0, 5, 5000, [], [], [], [], 64, 32767, 900_000, [], [], 10**9))
     assert out.emission == [] and out.emission_tuples() == [] and out.bond_rows() == {}
     assert epoch_dense(EpochInput(0, 5, 5000, [], [], [], [], 64, 32767, 900_000, [], [], 10**9)).emission == []
+
+
+def test_medium_dense_graph_after_a_first_epoch_equals_reference() -> None:
+    """n=160 with 32 validators weighting every server and bonds from a previous epoch (full EMA path)."""
+    rng = np.random.default_rng(99)
+    n, v = 160, 32
+    validators = np.sort(rng.permutation(n)[:v]).tolist()
+    stake = [int(rng.integers(10**9, 10**15)) if u in validators else int(rng.integers(0, 10**6))
+             for u in range(n)]
+    servers = [u for u in range(n) if u not in set(validators)]
+    weights = {u: list(zip(servers, rng.integers(0, 65536, size=len(servers)).tolist(), strict=True))
+               for u in validators}
+    first = EpochInput(n, 10, 5000, [5] * n, [0] * n, stake, [u in validators for u in range(n)], v,
+                       32767, 900_000, weights, {}, 10**9)
+    previous = epoch(first)
+    second = EpochInput(n, 20, 5000, [15] * n, [0] * 150 + [12] * 5 + [17] * 5, stake, previous.validator_permit, v,
+                        32767, 900_000, weights, previous.bond_rows(), 10**9)
+    fast, slow = epoch(second), epoch_reference(second)
+    assert comparable(fast) == comparable(slow)
+    assert sum(1 for x in fast.incentive if x) > 100 and fast.bonds.vals.size > 3000

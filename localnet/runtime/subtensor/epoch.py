@@ -250,27 +250,29 @@ def epoch(inp: EpochInput) -> EpochOutput:
     weights = u16_entries(SparseU16.coerce(inp.weights, n, "weights"))
     bonds = u16_entries(SparseU16.coerce(inp.bonds, n, "bonds"))
 
-    active = activity(last_update, inp.activity_cutoff, inp.block)
-    stake = normalized_stake(list(inp.stake))
-    new_permits = top_k_permits(stake, inp.max_allowed_validators)
-    active_s = active_stake(stake, active, old_permits)
+    active = activity(last_update, inp.activity_cutoff, inp.block)                      # 1
+    stake = normalized_stake(list(inp.stake))                                             # 2
+    new_permits = top_k_permits(stake, inp.max_allowed_validators)                       # 3
+    active_s = active_stake(stake, active, old_permits)                                  # 4
 
-    weights = mask_weights(weights, old_permits, last_update, registered, n)
-    preranks = stake_weighted_sum(weights, active_s, n)
-    consensus_ = consensus(active_s, weights, inp.kappa, n)
-    weights = clip_weights(weights, consensus_)
-    v_trust = validator_trust(weights, n)
-    ranks = stake_weighted_sum(weights, active_s, n)
+    weights = mask_weights(weights, old_permits, last_update, registered, n)             # 5
+    preranks = stake_weighted_sum(weights, active_s, n)                                  # 6
+    consensus_ = consensus(active_s, weights, inp.kappa, n)                              # 7
+    weights = clip_weights(weights, consensus_)                                          # 8
+    v_trust = validator_trust(weights, n)                                                # 9
+    ranks = stake_weighted_sum(weights, active_s, n)                                     # 10
     trust_ = trust(ranks, preranks)
     ranks = normalize_vec(ranks)
     incentive = ranks
 
-    bonds = normalized_bonds(bonds, last_update, registered, n)
-    delta = bonds_delta(weights, active_s, n)
-    ema = bonds_ema(delta, bonds, inp.bonds_moving_average, n)
-    dividends_ = dividends(ema, incentive, n)
+    bonds = normalized_bonds(bonds, last_update, registered, n)                          # 11
+    delta = bonds_delta(weights, active_s, n)                                            # 12
+    ema = bonds_ema(delta, bonds, inp.bonds_moving_average, n)                           # 13
+    dividends_ = dividends(ema, incentive, n)                                            # 14
 
-    server_share, validator_share, combined_share = emission_shares(incentive, dividends_, active_s, stake)
+    server_share, validator_share, combined_share = emission_shares(                     # 15
+        incentive, dividends_, active_s, stake)
+    # 16-17: RAO amounts, u16 quantisation and the bonds to store
     return EpochOutput(
         active=active.tolist(),
         emission=rao_amounts(combined_share, inp.rao_emission),
