@@ -26,6 +26,7 @@ from taocli.output import error_line
 USER_ERROR_TYPES: tuple[tuple[str, str], ...] = (
     ("wallet.errors", "WalletError"),
     ("chain.errors", "ChainError"),
+    ("localnet.process", "LocalnetError"),
 )
 
 

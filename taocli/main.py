@@ -7,6 +7,7 @@ numpy and rich load inside the command that needs them.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -23,6 +24,8 @@ HELP = (
     "Secrets are never taken from the command line: use --password-file/--password-fd, "
     "--mnemonic-file, or the prompt."
 )
+
+COMPLETE_VAR = "_TAOCLI_COMPLETE"  # what click derives from prog_name "taocli"
 
 app = typer.Typer(
     name="taocli",
@@ -64,6 +67,12 @@ def run(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app and exit with its code."""
     from taocli.boundary import run as run_boundary
 
+    if os.environ.get(COMPLETE_VAR):
+        # A shell is asking for completions (see completions/): register Typer's shell classes,
+        # which `add_completion=False` skipped to keep ordinary start-up fast.
+        from typer.completion import completion_init
+
+        completion_init()
     command = typer.main.get_command(app)
     code = run_boundary(command, sys.argv[1:] if argv is None else argv)
     sys.stdout.flush()
