@@ -279,3 +279,26 @@ def test_t8_zero_effective_weights_fall_back_to_stake(fn: EpochFn) -> None:
     out = net.run(fn)
     assert out.emission == [500_000_000, 500_000_000]
     assert out.emission_tuples() == [(0, 0, 500_000_000), (1, 500_000_000, 0)]
+
+
+@pytest.mark.parametrize(("n", "k"), [(2, 1), (4, 2), (8, 4)])
+@pytest.mark.parametrize("interleave", [0, 1, 2])
+@pytest.mark.parametrize("assignment", [0, 1])
+def test_t9_permits_follow_the_top_stakes(n: int, k: int, interleave: int, assignment: int) -> None:
+    if interleave == 0:
+        validators = list(range(k))
+    elif interleave == 1:
+        validators = [u for u in range(n) if u % (n // k) == 0]
+    else:
+        validators = sorted(np.random.default_rng(n + assignment).permutation(n)[:k].tolist())
+    servers = [u for u in range(n) if u not in validators]
+    stake = [(u + n if assignment else 1) if u in validators else (u if assignment else 0) for u in range(n)]
+    net = Subnet(stake, max_validators=k)
+    out = net.run(epoch)
+    assert [u for u in range(n) if out.validator_permit[u]] == validators
+    for u in servers:
+        net.stake[u] += 2 * n
+    net.block = 1
+    out = net.run(epoch)
+    assert [u for u in range(n) if out.validator_permit[u]] == servers
+    assert all(net.bonds[u] == [] for u in validators)  # rows of uids that lost their permit are emptied
