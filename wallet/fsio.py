@@ -13,6 +13,7 @@ import contextlib
 import errno
 import os
 import secrets
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -53,8 +54,14 @@ def ensure_dir(directory: Path) -> None:
 
 
 def read_bytes(path: Path) -> bytes:
-    """Read a keyfile (bounded in size, so a stray huge file cannot exhaust memory)."""
-    with open(path, "rb") as fh:
+    """Read a keyfile: regular files only (a FIFO would hang us), bounded in size.
+
+    Raises ValueError for a non-regular or oversized file, OSError subclasses as the OS reports.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise ValueError("not a regular file")
         data = fh.read(MAX_KEYFILE_BYTES + 1)
     if len(data) > MAX_KEYFILE_BYTES:
         raise ValueError("file too large to be a keyfile")

@@ -97,8 +97,8 @@ def _from_primary(fields: dict[str, str], where: str) -> Keypair:
                 return Keypair(bytes.fromhex(fields[name][2:]))
         if "ss58Address" in fields:
             return Keypair(ss58_decode(fields["ss58Address"]))
-    except InvalidMnemonic as exc:
-        raise _corrupt(where, f"has an invalid secretPhrase ({exc.cause})") from None
+    except InvalidMnemonic:  # the cause may quote a word of the phrase: keep it out of messages and logs
+        raise _corrupt(where, "has an invalid secretPhrase (unknown word, wrong word count or bad checksum)") from None
     except (InvalidSeed, InvalidAddress) as exc:
         raise _corrupt(where, f"holds an invalid key ({exc.cause})") from None
     raise _corrupt(where, "holds no key (no phrase, seed, private key, public key or address)")

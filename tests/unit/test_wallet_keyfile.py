@@ -311,3 +311,19 @@ def test_concurrent_creators_never_clobber(tmp_path: Path) -> None:
     assert len(winners) == 1 and len(results) == len(keys)
     assert Keyfile(tmp_path / "w" / "coldkey").read().ss58_address == winners[0]
     assert [p.name for p in (tmp_path / "w").iterdir()] == ["coldkey"]
+
+
+def test_fifo_or_device_is_not_read_as_a_keyfile(tmp_path: Path) -> None:
+    fifo = tmp_path / "coldkey"
+    os.mkfifo(fifo)
+    with pytest.raises(KeyfileCorrupt, match="not a regular file"):
+        Keyfile(fifo).read()  # must not block waiting for a writer
+    with pytest.raises(KeyfileCorrupt, match="not a regular file"):
+        Keyfile("/dev/zero").read()
+
+
+def test_phrase_words_never_reach_the_error(tmp_path: Path) -> None:
+    kf = _put(tmp_path / "k", json.dumps({"secretPhrase": ABANDON.replace("about", "abuot")}))
+    with pytest.raises(KeyfileCorrupt) as info:
+        kf.read()
+    assert "abuot" not in str(info.value) and "abandon" not in str(info.value)
