@@ -14,7 +14,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from wallet import encryption, keyfile_json
-from wallet.errors import KeyfileCorrupt, KeyfileNotFound, PasswordRequired, UnreadablePath, WalletError
+from wallet.errors import (
+    InvalidSeed,
+    KeyfileCorrupt,
+    KeyfileNotFound,
+    PasswordRequired,
+    UnreadablePath,
+    WalletError,
+)
 from wallet.fsio import atomic_write, read_bytes
 from wallet.keypair import Keypair
 from wallet.passwords import password_from_env
@@ -101,6 +108,10 @@ class Keyfile:
 
         Raises KeyExists unless ``overwrite``; on overwrite the old file is kept as ``<name>.bak``.
         """
+        if password is not None and not keypair.has_secret:
+            raise InvalidSeed(
+                f"{keypair.ss58_address} has no secret key to encrypt", "write its public file without a password"
+            )
         if not public_only and not keypair.has_secret:
             public_only = True
         plain = keyfile_json.serialize(keypair, public_only=public_only)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from wallet.errors import InvalidName, KeyExists, UnknownHotkey, UnknownWallet
+from wallet.errors import InvalidName, InvalidSeed, KeyExists, UnknownHotkey, UnknownWallet
 from wallet.keyfile import Keyfile
 from wallet.keypair import Keypair
 from wallet.ss58 import public_key_from
@@ -207,6 +207,7 @@ class Wallet:
 
     def set_coldkey(self, keypair: Keypair, *, password: str | None, overwrite: bool = False) -> None:
         """Write the coldkey ($NACL-encrypted unless ``password`` is None) and coldkeypub.txt."""
+        _require_secret(keypair, "coldkey", "set_coldkeypub / `taocli wallet regen-coldkeypub`")
         self._refuse_existing(overwrite, self.coldkey_file, self.coldkeypub_file)
         self.coldkey_file.write(keypair, password=password, overwrite=overwrite)
         self.coldkeypub_file.write(keypair, public_only=True, overwrite=True)
@@ -227,6 +228,7 @@ class Wallet:
         """Write the hotkey (plaintext unless ``password``) and its ``<name>pub.txt``."""
         name = self.hotkey if hotkey is None else hotkey
         secret, pub = self.hotkey_file_for(name), self.hotkeypub_file_for(name)
+        _require_secret(keypair, "hotkey", "set_hotkeypub / `taocli wallet regen-hotkeypub`")
         self._refuse_existing(overwrite, secret, pub)
         secret.write(keypair, password=password, overwrite=overwrite)
         pub.write(keypair, public_only=True, overwrite=True)
@@ -237,6 +239,15 @@ class Wallet:
         """Write only ``<hotkey>pub.txt`` (a watch-only hotkey)."""
         name = self.hotkey if hotkey is None else hotkey
         self.hotkeypub_file_for(name).write(_as_public(keypair_or_address), public_only=True, overwrite=overwrite)
+
+
+def _require_secret(keypair: Keypair, role: str, instead: str) -> None:
+    """A secret keyfile written from a public-only keypair would look like a key but could never sign."""
+    if not keypair.has_secret:
+        raise InvalidSeed(
+            f"{keypair.ss58_address} has no secret key, so it cannot be stored as a {role}",
+            f"to keep only the address use {instead}",
+        )
 
 
 def _as_public(value: Keypair | str | bytes) -> Keypair:

@@ -173,3 +173,18 @@ def test_import_is_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_public_only_keypair_cannot_become_a_secret_key(tmp_path: Path) -> None:
+    from wallet.errors import InvalidSeed
+    from wallet.keyfile import Keyfile
+
+    watch = Keypair.from_ss58(BOB)
+    w = Wallet("w", "h", tmp_path)
+    with pytest.raises(InvalidSeed, match="cannot be stored as a coldkey"):
+        w.set_coldkey(watch, password=None)
+    with pytest.raises(InvalidSeed, match="cannot be stored as a hotkey"):
+        w.set_hotkey(watch)
+    with pytest.raises(InvalidSeed, match="no secret key to encrypt"):
+        Keyfile(tmp_path / "x").write(watch, password="pw")
+    assert list(tmp_path.iterdir()) == []
