@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from localnet.genesis import GenesisError
 from localnet.runtime import balances
 from localnet.runtime.subtensor import storage
 from localnet.runtime.subtensor.root import create_root_network
@@ -37,21 +38,17 @@ GLOBAL_VALUES = {_snake(item.name): item for item in pallet.storage if not item.
 
 
 def _table(genesis: Any) -> Mapping[str, Any]:
-    """The `[subtensor]` table of the genesis config, however the Genesis object carries it."""
-    for name in ("subtensor", "pallets"):
-        found = getattr(genesis, name, None)
-        if isinstance(found, Mapping):
-            return found.get("subtensor", found) if name == "pallets" else found
+    """The `[subtensor]` table: `Genesis.section("subtensor")`, or a plain mapping's "subtensor" key."""
     if isinstance(genesis, Mapping):
         return genesis.get("subtensor", {})
-    return {}
+    return genesis.section("subtensor")
 
 
 def settings(table: Mapping[str, Any]) -> dict[str, Any]:
     """Local defaults overlaid with the genesis table; raises ValueError naming unknown keys."""
     unknown = sorted(set(table) - set(GLOBAL_VALUES))
     if unknown:
-        raise ValueError(f"unknown [subtensor] genesis key(s): {', '.join(unknown)}; "
+        raise GenesisError(f"unknown [subtensor] genesis key(s): {', '.join(unknown)}; "
                          f"known: {', '.join(sorted(GLOBAL_VALUES))}")
     return {**LOCAL_DEFAULTS, **table}
 
