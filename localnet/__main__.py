@@ -10,10 +10,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import errno
 import json
 import logging
 import os
 import signal
+import socket
 import sys
 import time
 from pathlib import Path
@@ -73,6 +75,20 @@ def _runtime(genesis_path: Path | None) -> Any:
     return Runtime(genesis)
 
 
+def _check_port(host: str, port: int) -> None:
+    if not 0 <= port <= 65535:
+        _fail(f"--port {port} is not a TCP port; use 1-65535")
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                _fail(f"port {port} on {host} is already in use (is a localnet already running? "
+                      "try `taocli localnet status`)")
+            _fail(f"cannot listen on {host}:{port}: {err.strerror or err}; check --host")
+
+
 async def serve(args: argparse.Namespace, ready: Any = None) -> None:
     """Run node and RPC until cancelled or signalled; `ready(server)` is called once listening."""
     from localnet.node import Node
@@ -83,6 +99,7 @@ async def serve(args: argparse.Namespace, ready: Any = None) -> None:
     data_dir: Path = args.data_dir or default_data_dir(args.name)
     mode = _mode(args)
     started = time.perf_counter()
+    _check_port(args.host, args.port)  # before touching the data dir: a second start changes nothing
     runtime = _runtime(args.genesis)
     try:
         store = Store(data_dir, archive=args.archive)

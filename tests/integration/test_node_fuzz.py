@@ -23,13 +23,15 @@ MUTATING = {"dev_newBlock"}  # seals blocks on purpose; everything else must lea
 
 def _junk_value(rng: random.Random, depth: int = 0) -> object:
     kind = rng.randrange(9 if depth < 2 else 7)
-    return [
-        None, rng.randrange(-(2**70), 2**70), rng.random() * 1e9, True,
-        "0x" + rng.randbytes(rng.randrange(0, 80)).hex(), "".join(chr(rng.randrange(32, 0x2FFF)) for _ in range(8)),
-        "0x" + "zz" * rng.randrange(0, 4),
-        [_junk_value(rng, depth + 1) for _ in range(rng.randrange(4))],
-        {str(i): _junk_value(rng, depth + 1) for i in range(rng.randrange(3))},
-    ][kind]
+    makers = [
+        lambda: None, lambda: rng.randrange(-(2**70), 2**70), lambda: rng.random() * 1e9, lambda: True,
+        lambda: "0x" + rng.randbytes(rng.randrange(0, 80)).hex(),
+        lambda: "".join(chr(rng.randrange(32, 0x2FFF)) for _ in range(8)),
+        lambda: "0x" + "zz" * rng.randrange(0, 4),
+        lambda: [_junk_value(rng, depth + 1) for _ in range(rng.randrange(4))],
+        lambda: {str(i): _junk_value(rng, depth + 1) for i in range(rng.randrange(3))},
+    ]
+    return makers[kind]()
 
 
 def _extrinsic_variants(rng: random.Random, good: bytes) -> bytes:
