@@ -172,6 +172,7 @@ def test_storage_keys_match_client(client: SubstrateInterface, chain: DevChain) 
         ours = rt.storage_key("SubtensorModule", "Stake", BOB.public_key, ALICE.public_key)
         assert key.to_hex() == "0x" + ours.hex()
     assert client.query("Sudo", "Key").value == ALICE.ss58_address
+    assert client.query("System", "ExtrinsicCount").value is None  # OptionQuery, absent
     assert client.query("System", "BlockHash", [0]).value == "0x" + chain.genesis_hash.hex()
 
 
