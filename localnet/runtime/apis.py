@@ -8,7 +8,7 @@ APIs are declared with `@pallet.runtime_api` and described in metadata V15.
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from localnet.runtime import system, transaction_payment
 from localnet.runtime.core_types import CODECS
@@ -19,8 +19,17 @@ from localnet.runtime.state import StateReader
 from localnet.scale.codec import ScaleDecodeError, decode_bytes, encode_bytes
 from localnet.scale.codecs import Codec
 
-if TYPE_CHECKING:
-    from localnet.runtime.executive import Runtime
+
+class RuntimeLike(Protocol):
+    """The parts of executive.Runtime the APIs use (a Protocol keeps the import graph acyclic)."""
+
+    pallets: list[Any]
+    checker: Any
+
+    @property
+    def version(self) -> dict[str, Any]: ...
+
+    def metadata(self, version: int = 14) -> bytes: ...
 
 CORE_API_VERSIONS = [("Core", 4), ("Metadata", 2), ("BlockBuilder", 6), ("TaggedTransactionQueue", 3),
                      ("OffchainWorkerApi", 2), ("AuraApi", 1), ("SessionKeys", 1), ("GrandpaApi", 3),
@@ -57,7 +66,7 @@ def encode_dispatch_error(error: DispatchError) -> bytes:
 class RuntimeApis:
     """Dispatch table for `state_call` methods."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: RuntimeLike) -> None:
         self.runtime = runtime
         self.custom: dict[str, RuntimeApi] = {f"{a.api}_{a.method}": a for p in runtime.pallets for a in p.apis}
 

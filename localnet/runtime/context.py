@@ -10,13 +10,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from localnet.runtime.errors import DispatchError, bad_origin
 
 if TYPE_CHECKING:
-    from localnet.runtime.framework import CallDef, EventDef
     from localnet.runtime.state import Overlay
+
+
+class EventLike(Protocol):
+    """What a context needs of an event declaration (framework.EventDef)."""
+
+    def encode(self, *args: Any, **kwargs: Any) -> bytes: ...
+
+
+class CallDefLike(Protocol):
+    """What a decoded call needs of its declaration (framework.CallDef); a Protocol avoids an import cycle."""
+
+    pallet: Any
+    name: str
+    fn: Callable[..., Any]
+    pays: bool
+    dispatch_class: str
+
+    def weight_of(self, args: tuple[Any, ...]) -> int: ...
+
+    def encode(self, *args: Any) -> bytes: ...
 
 ROOT = "Root"
 Origin = bytes | str | None
@@ -34,7 +53,7 @@ def phase_apply(index: int) -> bytes:
 class Call:
     """A decoded RuntimeCall: which dispatchable, its decoded args, and the exact bytes it came from."""
 
-    call: CallDef
+    call: CallDefLike
     args: tuple[Any, ...]
     raw: bytes = b""
 
@@ -92,7 +111,7 @@ class CallContext:
         if self.origin is not None:
             raise bad_origin()
 
-    def deposit_event(self, event: EventDef, *args: Any, **kwargs: Any) -> None:
+    def deposit_event(self, event: EventLike, *args: Any, **kwargs: Any) -> None:
         """Record an event in System.Events for the current phase."""
         self.env.events.append(self.env.phase + event.encode(*args, **kwargs) + b"\x00")
 
