@@ -29,7 +29,7 @@ def _keys_param(keys: Any) -> list[bytes]:
 def install(d: Dispatcher, node: Node) -> None:
     """Register the state methods for `node` on the dispatcher."""
     rt = node.runtime
-    metadata_hex: dict[int, str] = {}
+    metadata_hex: dict[int, str] = {14: to_hex(rt.metadata(14))}  # built once: every client connect asks
 
     def get_storage(s: Session, key: Any, at: Any = None) -> str | None:
         raw = hex_bytes(key, "storage key")
@@ -100,8 +100,6 @@ def install(d: Dispatcher, node: Node) -> None:
 
     def get_metadata(s: Session, at: Any = None) -> str:
         opt_hash(at)
-        if 14 not in metadata_hex:
-            metadata_hex[14] = to_hex(rt.metadata(14))
         return metadata_hex[14]
 
     d.add("state_getMetadata", get_metadata)
