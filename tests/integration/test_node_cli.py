@@ -1,0 +1,72 @@
+"""`taocli localnet start --detach / status / logs / stop / reset` as a user runs them, in a temp HOME."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.integration.node_fixtures import ROOT, free_port
+
+pytestmark = pytest.mark.slow
+
+
+def _taocli(home: Path, *args: str, input_text: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HOME": str(home), "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "taocli", "localnet", *args], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=60, input=input_text)
+
+
+def test_detached_lifecycle(tmp_path: Path):
+    port = str(free_port())
+    started = _taocli(tmp_path, "start", "--detach", "--fast", "--port", port, "--json")
+    assert started.returncode == 0, started.stderr
+    info = json.loads(started.stdout)
+    pid = info["pid"]
+    data_dir = tmp_path / ".taocli" / "localnet" / "default"
+    try:
+        assert (data_dir / "node.pid").exists()
+        again = _taocli(tmp_path, "start", "--detach", "--port", port)
+        assert again.returncode != 0
+        assert again.stderr.count("\n") == 1 and "already running" in again.stderr
+        status = _taocli(tmp_path, "status", "--json")
+        assert status.returncode == 0, status.stderr
+        report = json.loads(status.stdout)
+        assert report["running"] and report["pid"] == pid and report["mode"] == "every 0.25 s"
+        assert report["accounts"] >= 6 and report["endpoint"] == f"ws://127.0.0.1:{port}"
+        assert "subnets" in report
+        table = _taocli(tmp_path, "status")
+        assert "best block" in table.stdout and port in table.stdout
+        logs = _taocli(tmp_path, "logs", "-n", "20")
+        assert "localnet ready" in logs.stdout
+        busy = _taocli(tmp_path, "reset", "--yes")
+        assert busy.returncode != 0 and "stop it first" in busy.stderr
+    finally:
+        stopped = _taocli(tmp_path, "stop")
+    assert stopped.returncode == 0, stopped.stderr
+    assert f"pid {pid}" in stopped.stdout
+    assert not (data_dir / "node.pid").exists()
+    assert json.loads(_taocli(tmp_path, "status", "--json").stdout)["running"] is False
+    no_answer = _taocli(tmp_path, "reset")  # no terminal, no --yes: refuses and keeps the chain
+    assert no_answer.returncode != 0 and "--yes" in no_answer.stderr
+    assert (data_dir / "chain.sqlite").exists()
+    reset = _taocli(tmp_path, "reset", "--yes")
+    assert reset.returncode == 0 and not (data_dir / "chain.sqlite").exists()
+    nothing = _taocli(tmp_path, "stop")
+    assert nothing.returncode != 0 and "nothing to stop" in nothing.stderr
+    assert "Traceback" not in nothing.stderr + reset.stderr + no_answer.stderr
+
+
+def test_bad_genesis_and_busy_port_are_one_line(tmp_path: Path):
+    bad = tmp_path / "genesis.toml"
+    bad.write_text("chain_name = 'polkadot'\n")
+    port = str(free_port())
+    result = _taocli(tmp_path, "start", "--detach", "--port", port, "--genesis", str(bad))
+    assert result.returncode != 0
+    assert result.stderr.count("\n") == 1 and "reserved" in result.stderr
+    missing = _taocli(tmp_path, "start", "--port", port, "--genesis", str(tmp_path / "nope.toml"))
+    assert missing.returncode != 0 and "does not exist" in missing.stderr
