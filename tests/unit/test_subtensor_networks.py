@@ -125,3 +125,11 @@ def test_dissolve_network() -> None:
     assert not st.Tempo.contains(chain.state, 1)
     assert not st.SubnetOwner.contains(chain.state, 1)
     assert chain.get(st.TotalNetworks) == 1
+
+
+def test_local_genesis_may_shorten_new_subnet_tempo() -> None:
+    chain = funded({"tempo": 10})
+    chain.call(OWNER, register_network)
+    assert chain.get(st.Tempo, 1) == 10
+    assert chain.get(st.NewSubnetTempo) == 10
+    assert funded().get(st.NewSubnetTempo) == 360  # the 2024 value unless the genesis says otherwise

@@ -4,7 +4,8 @@ A fresh local chain has the root network (netuid 0) and no user subnets. Its glo
 the 2024 runtime defaults so that a developer gets feedback in seconds: no network or transaction rate
 limit, a 100 TAO subnet lock instead of 1000 TAO, loopback axons allowed. Each of these, and any other
 global SubtensorModule value, can be overridden from the genesis file's `[subtensor]` table by its
-snake_case name (e.g. `network_min_lock_cost = 1_000_000_000_000`). Unknown keys are refused with a
+snake_case name (e.g. `network_min_lock_cost = 1_000_000_000_000`, or `tempo = 10` for the tempo of
+subnets created later). Unknown keys are refused with a
 message naming them, so a typo cannot silently leave a default in place.
 """
 
@@ -44,8 +45,13 @@ def _table(genesis: Any) -> Mapping[str, Any]:
     return genesis.section("subtensor")
 
 
+#: Short names accepted in `[subtensor]` for the local-chain knobs.
+ALIASES = {"tempo": "new_subnet_tempo"}
+
+
 def settings(table: Mapping[str, Any]) -> dict[str, Any]:
-    """Local defaults overlaid with the genesis table; raises ValueError naming unknown keys."""
+    """Local defaults overlaid with the genesis table; raises GenesisError naming unknown keys."""
+    table = {ALIASES.get(key, key): value for key, value in table.items()}
     unknown = sorted(set(table) - set(GLOBAL_VALUES))
     if unknown:
         raise GenesisError(f"unknown [subtensor] genesis key(s): {', '.join(unknown)}; "
@@ -58,7 +64,7 @@ def build(genesis: Any, state: Any) -> None:
     """Write the root network, the local limits and TotalIssuance = the balances already issued."""
     for name, value in settings(_table(genesis)).items():
         GLOBAL_VALUES[name].set(state, value)
-    if "network_last_lock_cost" not in _table(genesis):
+    if "network_last_lock_cost" not in settings(_table(genesis)):
         NetworkLastLockCost.set(state, NetworkMinLockCost.get(state))
     create_root_network(state)
     TotalIssuance.set(state, balances.TotalIssuance.get(state) + storage.TotalStake.get(state))

@@ -47,6 +47,7 @@ from localnet.runtime.subtensor.storage import (
     NetworkRegisteredAt,
     NetworkRegistrationAllowed,
     NetworksAdded,
+    NewSubnetTempo,
     POWRegistrationsThisInterval,
     PruningScores,
     Rank,
@@ -68,7 +69,6 @@ from localnet.runtime.subtensor.weights import remove_root_weights_to
 
 State = Any
 U64_MAX = (1 << 64) - 1
-NEW_SUBNET_TEMPO = 360
 
 #: Items `init_new_network` writes with its own values for a user subnet (§4.2).
 _NEW_SUBNET_VALUES: tuple[tuple[Any, Any], ...] = (
@@ -172,7 +172,7 @@ def register_network(ctx: Any) -> None:
         raise pallet.error("BalanceWithdrawalError")
     SubnetLocked.set(state, netuid, cost)
     NetworkLastLockCost.set(state, cost)
-    init_new_network(state, netuid, NEW_SUBNET_TEMPO)
+    init_new_network(state, netuid, NewSubnetTempo.get(state))
     NetworkLastRegistered.set(state, block)
     NetworkRegisteredAt.set(state, netuid, block)
     SubnetOwner.set(state, netuid, coldkey)

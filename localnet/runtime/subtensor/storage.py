@@ -145,6 +145,9 @@ Bonds = pallet.double_map("Bonds", NET, UID, "Vec<(u16, u16)>", default=[])
 #: Lets neurons serve on 127.0.0.1 / ::1, which the public chain rejects; the local genesis turns it on
 #: because on a one-machine network every axon is on the loopback address.
 AllowLoopbackServing = _value("AllowLoopbackServing", "bool", False)
+#: Tempo `register_network` gives a new subnet (360 in 2024); a local genesis may shorten it so epochs
+#: come round in seconds.
+NewSubnetTempo = _value("NewSubnetTempo", "u16", 360)
 
 #: The per-uid vectors, with the value a freshly appended neuron gets (§9 `append_neuron`).
 NEURON_VECTORS: tuple[tuple[Any, Any], ...] = (
