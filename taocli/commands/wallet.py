@@ -26,6 +26,7 @@ _COMMANDS = [
     ("regen-coldkey", regen.regen_coldkey),
     ("regen-coldkeypub", regen.regen_coldkeypub),
     ("regen-hotkey", regen.regen_hotkey),
+    ("regen-hotkeypub", regen.regen_hotkeypub),
     ("sign", signing.sign),
     ("verify", signing.verify),
     ("change-password", password.change_password),

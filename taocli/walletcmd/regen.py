@@ -1,4 +1,4 @@
-"""`wallet regen-coldkey`, `regen-coldkeypub`, `regen-hotkey`: restore keys from what the user kept.
+"""`wallet regen-coldkey`, `regen-coldkeypub`, `regen-hotkey`, `regen-hotkeypub`: restore keys.
 
 The plan shown before writing includes the address the material produces, so a typo in a mnemonic
 shows up as an unexpected address *before* anything is replaced. regen-coldkeypub needs only public
@@ -149,3 +149,27 @@ def regen_hotkey(
     if s.out.json_mode:
         s.out.result({"wallet": s.name,
                       "hotkey": {"name": s.hotkey, **_key_info(hot_path, kp.ss58_address, encrypt)}})
+
+
+def regen_hotkeypub(
+    name: WalletName = None, hotkey: Hotkey = None, wallet_path: WalletPath = None, ss58: Ss58 = None,
+    public_key: PublicKey = None, overwrite: Overwrite = False, json_out: Json = False, yes: Yes = False,
+    debug: Debug = False, network: Network = None,
+) -> None:
+    """Write only hotkeys/<hotkey>pub.txt from a public address (a watch-only hotkey, btcli#513)."""
+    from wallet.keypair import Keypair
+    from wallet.ss58 import public_key_from
+
+    if (ss58 is None) == (public_key is None):
+        raise UsageProblem("give exactly one of --ss58 ADDRESS or --public-key 0xHEX")
+    kp = Keypair.from_public_key(public_key_from(ss58 if ss58 is not None else str(public_key)))
+    s = open_session(name, hotkey, wallet_path, json_out, yes)
+    pub_path = Path(s.wallet.hotkeypub_file.path)
+    _guard(s, pub_path, f"public file of hotkey '{s.hotkey}'", overwrite)
+    s.confirm_plan(f"Write the public hotkey {kp.ss58_address} as '{s.hotkey}' in wallet '{s.name}':",
+                   [f"{pub_path.name}: {pub_path} [{file_state(pub_path)}]"], "Write it?")
+    s.wallet.set_hotkeypub(kp, overwrite=overwrite)
+    s.out.success(f"Wrote {pub_path.name} for {kp.ss58_address} in wallet '{s.name}'")
+    if s.out.json_mode:
+        s.out.result({"wallet": s.name,
+                      "hotkeypub": {"name": s.hotkey, "ss58_address": kp.ss58_address, "file": str(pub_path)}})

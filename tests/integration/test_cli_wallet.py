@@ -201,3 +201,18 @@ def test_snake_case_command_and_option_aliases(home: Path) -> None:
     assert json.loads(res.stdout)["coldkey"]["encrypted"] is False
     listed = run_cli(["w", "list", "--wallet.path", str(root), "--json"], home)
     assert [w["name"] for w in listed.json()["wallets"]] == ["s"]
+
+
+def test_regen_hotkeypub_makes_a_watch_only_hotkey(home: Path, wallets: Path) -> None:
+    kp = Keypair.from_mnemonic(generate_mnemonic(12))
+    res = run_cli(["wallet", "regen-hotkeypub", "-p", str(wallets), "-w", "alice", "-H", "watch",
+                   "--ss58", kp.ss58_address, "-y", "--json"], home)
+    assert res.code == 0, res.stderr
+    assert Keyfile(wallets / "alice" / "hotkeys" / "watchpub.txt").read().ss58_address == kp.ss58_address
+    assert not (wallets / "alice" / "hotkeys" / "watch").exists()
+    listed = run_cli(["wallet", "list", "-p", str(wallets), "--json"], home).json()
+    names = {h["name"]: h["ss58_address"] for h in listed["wallets"][0]["hotkeys"]}
+    assert names["watch"] == kp.ss58_address
+    again = run_cli(["wallet", "regen-hotkeypub", "-p", str(wallets), "-w", "alice", "-H", "watch",
+                     "--ss58", kp.ss58_address, "-y"], home)
+    assert again.code == 1 and "--overwrite" in again.one_error_line()
