@@ -37,7 +37,11 @@ CORE_API_VERSIONS = [("Core", 4), ("Metadata", 2), ("BlockBuilder", 6), ("Tagged
 
 
 class ApiError(ValueError):
-    """Unknown runtime API method or undecodable input (the node answers with a JSON-RPC error)."""
+    """Undecodable input to a runtime API method (the node answers with a JSON-RPC error)."""
+
+
+class UnknownApiMethod(ApiError, LookupError):
+    """No runtime API method of that name (a LookupError, as the node maps "method not found")."""
 
 
 def api_id(name: str) -> bytes:
@@ -107,7 +111,7 @@ class RuntimeApis:
                                     call.call.pays, 0)
         api = self.custom.get(method)
         if api is None:
-            raise ApiError(f"unknown runtime API method {method!r}")
+            raise UnknownApiMethod(f"unknown runtime API method {method!r}")
         o = 0
         args = []
         for _, ty in api.inputs:
@@ -138,6 +142,14 @@ class RuntimeApis:
             return CODECS.codec("RuntimeDispatchInfo").encode(
                 {"weight": {"ref_time": weight, "proof_size": 0}, "class": klass, "partial_fee": partial})
         return CODECS.codec("FeeDetails").encode({"inclusion_fee": parts, "tip": tip})
+
+    def fee_details_json(self, raw: bytes) -> dict[str, Any]:
+        """payment_queryFeeDetails: the inclusion fee parts as hex numbers (null for calls that do not pay)."""
+        weight, _, pays, tip = self._xt_facts(raw)
+        parts = transaction_payment.fee_details(len(raw), weight, tip, pays)
+        inclusion = None if parts is None else {"baseFee": hex(parts["base_fee"]), "lenFee": hex(parts["len_fee"]),
+                                                "adjustedWeightFee": hex(parts["adjusted_weight_fee"])}
+        return {"inclusionFee": inclusion, "tip": hex(tip)}
 
     def query_info_json(self, raw: bytes) -> dict[str, Any]:
         """payment_queryInfo: weight, class and partial fee (tip excluded) as a Substrate node prints them."""

@@ -219,6 +219,10 @@ class Runtime:
         """payment_queryInfo JSON for an extrinsic."""
         return self.apis.query_info_json(xt)
 
+    def query_fee_details(self, state: StateReader, xt: bytes) -> dict[str, Any]:
+        """payment_queryFeeDetails JSON for an extrinsic."""
+        return self.apis.fee_details_json(xt)
+
     def account_nonce(self, state: StateReader, account_id: bytes) -> int:
         """The next nonce of an account (system_accountNextIndex / AccountNonceApi)."""
         return system.account_nonce(state, account_id)
