@@ -114,6 +114,6 @@ NWords = Annotated[
 ]
 ShowMnemonic = Annotated[
     bool,
-    typer.Option("--show-mnemonic", help="Also put the new mnemonic in the --json output.",
-                 rich_help_panel=OUTPUT),
+    typer.Option("--show-mnemonic", rich_help_panel=OUTPUT,
+                 help="Print the new mnemonic even when stdout is not a terminal (and in --json output)."),
 ]

@@ -7,6 +7,7 @@ password, and only then generate and write. A "no" leaves nothing behind, not ev
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -72,12 +73,20 @@ def _hotkey_password(s: Session, encrypt: bool, file: Path | None, fd: int | Non
 
 
 def _reveal(s: Session, label: str, phrase: str, show_mnemonic: bool, shown: dict[str, str]) -> None:
-    """Show a new mnemonic once: on the terminal, or in JSON only when asked with --show-mnemonic."""
+    """Show a new mnemonic once, to a person: on a terminal, or anywhere only with --show-mnemonic.
+
+    Printing it into a pipe or a redirected file would leave the key in logs (btcli's debug.txt did
+    exactly that), so without a terminal the words stay in the key file unless explicitly asked for.
+    """
     if s.out.json_mode:
         if show_mnemonic:
             shown[label] = phrase
         return
-    s.out.secret_block(f"The mnemonic of the new {label}:", phrase, MNEMONIC_WARNING)
+    if show_mnemonic or sys.stdout.isatty():
+        s.out.secret_block(f"The mnemonic of the new {label}:", phrase, MNEMONIC_WARNING)
+    else:
+        s.out.warn(f"the {label} mnemonic is not printed because stdout is not a terminal (add "
+                   f"--show-mnemonic to print it anyway); it is stored in the key file")
 
 
 def _json_hint(s: Session, show_mnemonic: bool) -> None:
@@ -105,7 +114,7 @@ def create(
     s = open_session(name, hotkey, wallet_path, json_out, yes)
     w = s.wallet
     targets = [Path(w.coldkey_file.path), Path(w.coldkeypub_file.path), Path(w.hotkey_file.path)]
-    _refuse_existing(s, targets, overwrite)
+    _refuse_existing(s, [*targets, Path(w.hotkeypub_file.path)], overwrite)
     enc = "UNENCRYPTED" if no_password else "encrypted"
     s.confirm_plan(
         f"Create wallet '{s.name}' in {s.path}:",
@@ -190,7 +199,7 @@ def new_hotkey(
     s = open_session(name, hotkey, wallet_path, json_out, yes)
     w = s.wallet
     target = Path(w.hotkey_file.path)
-    if target.exists() and not overwrite:
+    if (target.exists() or Path(w.hotkeypub_file.path).exists()) and not overwrite:
         raise CliError(f"hotkey '{s.hotkey}' already exists in wallet '{s.name}' ({target}); nothing was "
                        f"changed. Pass --overwrite to replace it or choose another --hotkey")
     if not encrypt and (password_file is not None or password_fd is not None):

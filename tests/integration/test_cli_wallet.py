@@ -61,14 +61,20 @@ def test_create_show_mnemonic_puts_words_that_rebuild_the_keys(home: Path) -> No
     assert Keypair.from_mnemonic(data["mnemonics"]["hotkey"]).ss58_address == data["hotkey"]["ss58_address"]
 
 
-def test_create_human_output_shows_the_mnemonic_once(home: Path) -> None:
+def test_create_human_output_shows_the_mnemonic_once_only_when_asked_off_a_terminal(home: Path) -> None:
     root = home / "w"
-    res = run_cli(["wallet", "create", "-p", str(root), "-w", "h", "--no-password", "-y"], home)
+    res = run_cli(["wallet", "create", "-p", str(root), "-w", "h", "--no-password", "-y", "--show-mnemonic"],
+                  home)
     assert res.code == 0, res.stderr
     phrase = Keyfile(root / "h" / "coldkey").read().mnemonic
     assert phrase is not None and res.stdout.count(phrase) == 1
     assert "Write these words down" in res.stdout
     assert "UNENCRYPTED" in res.stderr  # the --no-password warning
+    quiet = run_cli(["wallet", "create", "-p", str(root), "-w", "q", "--no-password", "-y"], home)
+    assert quiet.code == 0, quiet.stderr
+    hidden = Keyfile(root / "q" / "coldkey").read().mnemonic
+    assert hidden is not None and hidden not in quiet.stdout + quiet.stderr
+    assert "not a terminal" in quiet.stderr
 
 
 def test_create_refuses_an_existing_wallet_without_touching_it(home: Path, wallets: Path) -> None:
