@@ -131,3 +131,12 @@ def test_subnet_without_neurons_loses_its_emission() -> None:
     assert chain.get(st.LastMechansimStepBlock, 1) == 7
     assert chain.get(st.PendingEmission, 1) == 0
     assert chain.get(st.LoadedEmission, 1) == []  # nothing to pay: the emission is gone
+
+
+def test_epoch_that_cannot_run_is_skipped_without_halting() -> None:
+    chain, _, validator, _ = epoch_chain()
+    chain.put(st.TotalHotkeyStake, validator, 2**63)  # past the I64F64 range the epoch accepts
+    chain.step(6)  # block 7: epoch block
+    assert chain.get(st.LastMechansimStepBlock, 1) == 7
+    assert chain.get(st.LoadedEmission, 1) == []
+    assert chain.get(st.ValidatorPermit, 1) == [False, False]  # storage untouched by the skipped epoch

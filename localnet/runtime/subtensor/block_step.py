@@ -12,6 +12,7 @@ counted once, when minted as stake).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from localnet.runtime.subtensor import host
@@ -71,6 +72,7 @@ from localnet.runtime.subtensor.storage import (
 )
 
 State = Any
+_log = logging.getLogger(__name__)
 SUPPLY_CAP = 21_000_000 * 10**9
 BASE_EMISSION = 10**9
 
@@ -186,7 +188,13 @@ def run_subnet_epoch(state: State, netuid: int, block: int, rao_emission: int) -
     inp, hotkeys = epoch_input(state, netuid, block, rao_emission)
     if inp.n == 0:
         return []
-    out = epoch(inp)
+    try:
+        out = epoch(inp)
+    except (ValueError, OverflowError, ZeroDivisionError) as err:
+        # The Rust runtime would panic and halt the chain; the local chain skips this epoch (its
+        # emission is lost, storage unchanged) and keeps producing blocks.
+        _log.warning("subnet %d epoch at block %d skipped: %s", netuid, block, err)
+        return []
     store_epoch_output(state, netuid, out)
     return [(hotkeys[uid], se, ve) for uid, se, ve in out.emission_tuples()]
 

@@ -220,7 +220,7 @@ def delegated_bytes(state: State, coldkey: bytes) -> bytes:
     for (hotkey,), _ in Delegates.iter(state):
         staked = Stake.get(state, hotkey, coldkey) if len(coldkey) == 32 else 0
         if staked:
-            items.append(info_codec.delegate_info(delegate(state, hotkey)) + info_codec._c(staked))
+            items.append(info_codec.delegate_info(delegate(state, hotkey)) + info_codec.compact(staked))
     return info_codec.vec(items)
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from localnet.scale.codec import encode_compact as _c
 
+compact = _c  # public: Vec<(DelegateInfo, Compact<u64>)> replies append one
+
 Record = Mapping[str, Any]
 
 _EMPTY_AXON = {"block": 0, "version": 0, "ip": 0, "port": 0, "ip_type": 0, "protocol": 0,
