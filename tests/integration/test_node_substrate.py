@@ -13,6 +13,7 @@ pytestmark = pytest.mark.slow
 ALICE = Keypair.create_from_uri("//Alice")
 BOB = Keypair.create_from_uri("//Bob")
 CHARLIE = Keypair.create_from_uri("//Charlie")
+DAVE = Keypair.create_from_uri("//Dave")
 
 
 @pytest.fixture(scope="module")
@@ -134,3 +135,46 @@ def test_new_heads_subscription_delivers_headers(tmp_path):
     finally:
         client.close()
         node.stop()
+
+
+def test_storage_subscription_and_custom_rpcs(instant_node: NodeProcess, substrate: SubstrateInterface):  # noqa: F811
+    import threading
+
+    updates: list[int] = []
+
+    def on_change(account, update_nr, subscription_id):
+        updates.append(account.value["data"]["free"])
+        if len(updates) >= 2:
+            return updates
+
+    def later() -> None:  # a transfer to Dave once the subscription is in place
+        import time
+
+        time.sleep(0.3)
+        client = SubstrateInterface(url=instant_node.url)
+        try:
+            client.submit_extrinsic(_transfer(client, DAVE, 4242), wait_for_inclusion=True)
+        finally:
+            client.close()
+
+    thread = threading.Thread(target=later)
+    thread.start()
+    result = substrate.query("System", "Account", [DAVE.ss58_address], subscription_handler=on_change)
+    thread.join(10)
+    assert result[1] == result[0] + 4242
+    subnets = instant_node.result("subnetInfo_getSubnetsInfo", [None])
+    assert isinstance(subnets, list) and all(isinstance(b, int) for b in subnets)
+
+
+def test_old_state_is_pruned_but_recent_history_stays(instant_node: NodeProcess):  # noqa: F811
+    genesis = instant_node.result("chain_getBlockHash", [0])
+    key = "0x26aa394eea5630e07c48ae0c9558cef702a5c1b19ab7a04f536c519aca4983ac"  # System.Number
+    for _ in range(3):
+        instant_node.result("dev_newBlock", [{"count": 100}])
+    best = int(instant_node.result("chain_getHeader")["number"], 16)
+    gone = instant_node.rpc("state_getStorage", [key, genesis])
+    assert gone["error"]["code"] == 4003 and "discarded" in gone["error"]["message"]
+    kept = instant_node.result("chain_getBlockHash", [best - 255])
+    number = instant_node.result("state_getStorage", [key, kept])
+    assert int.from_bytes(bytes.fromhex(number[2:]), "little") == best - 255
+    assert instant_node.result("chain_getHeader", [genesis])["number"] == "0x0"  # blocks themselves stay
