@@ -145,3 +145,20 @@ def test_stake_info_runtime_api_and_lock_cost() -> None:
     assert {bytes(i.hotkey) for i in both[0][1]} == set(HOTS)  # zero entries are kept
     assert pallet.rpcs["subnetInfo_getLockCost"](chain.state, []) == current_lock_cost(chain.state)
     assert current_lock_cost(chain.state) == 200 * TAO
+
+
+def test_rpc_parameters_accept_client_forms_and_reject_garbage_with_one_line() -> None:
+    import pytest
+
+    from wallet.ss58 import ss58_encode
+
+    chain = populated()
+    by_list = rpc(chain, "delegateInfo_getDelegate", list(HOTS[0]))
+    assert rpc(chain, "delegateInfo_getDelegate", "0x" + HOTS[0].hex()) == by_list
+    assert rpc(chain, "delegateInfo_getDelegate", ss58_encode(HOTS[0])) == by_list
+    for method, params, text in (("delegateInfo_getDelegate", ["5Fnot-an-address"], "must be an account"),
+                                 ("neuronInfo_getNeuronsLite", [70_000], "integer 0..65535"),
+                                 ("neuronInfo_getNeuronLite", [1], "parameter 2"),
+                                 ("subnetInfo_getSubnetInfo", ["x"], "parameter 1")):
+        with pytest.raises(ValueError, match=text):
+            pallet.rpcs[method](chain.state, params)

@@ -70,6 +70,8 @@ from localnet.runtime.subtensor.storage import (
     WeightsVersionKey,
     pallet,
 )
+from wallet.errors import InvalidAddress
+from wallet.ss58 import ss58_decode
 
 State = Any
 _NUMBER = StorageItem("System", "Number", [], "u32", default=0)
@@ -243,17 +245,26 @@ def _ints(data: bytes) -> list[int]:
 
 
 def _u16_param(params: list, i: int) -> int:
-    value = int(params[i])
-    if not 0 <= value <= 0xFFFF:
-        raise ValueError(f"parameter {i} must be a u16, got {value}")
+    """A netuid/uid parameter; a clear one-line error for anything that is not 0..65535."""
+    try:
+        value = params[i]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 0xFFFF:
+            raise ValueError
+    except (IndexError, ValueError):
+        raise ValueError(f"parameter {i + 1} must be a netuid/uid (integer 0..65535)") from None
     return value
 
 
 def _account_param(params: list, i: int) -> bytes:
-    value = params[i]
-    if isinstance(value, str):
-        return bytes.fromhex(value.removeprefix("0x"))
-    return bytes(value)
+    """An account as bittensor sends it (list of byte values), or 0x-hex, or an SS58 address."""
+    try:
+        value = params[i]
+        if isinstance(value, str):
+            return bytes.fromhex(value[2:]) if value.startswith("0x") else ss58_decode(value)
+        return bytes(value)
+    except (IndexError, ValueError, TypeError, InvalidAddress):
+        raise ValueError(f"parameter {i + 1} must be an account: a list of 32 byte values, 0x-hex or "
+                         "an SS58 address") from None
 
 
 _RPCS = {
