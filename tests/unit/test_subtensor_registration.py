@@ -231,3 +231,21 @@ def _adjust_case(burn_regs: int, pow_regs: int, target: int, min_difficulty: int
 ])
 def test_registration_cost_adjustment_t11(burn_regs, pow_regs, target, min_difficulty, alpha, expected) -> None:
     assert _adjust_case(burn_regs, pow_regs, target, min_difficulty, alpha) == expected
+
+
+def test_pow_register_remaining_errors() -> None:
+    chain = _pow_chain()
+    hot, cold, other = acct(30), acct(31), acct(33)
+    work = seal_hash(bytes(range(32)), hot, 5)
+    chain.call(hot, register, 1, 9, 5, work, hot, cold)
+    assert chain.error(hot, register, 1, 9, 5, work, hot, cold) == "AlreadyRegistered"
+    chain.fund(OWNER, 0)
+    chain.call(OWNER, register_network)  # subnet 2, where hot is not yet registered
+    chain.put(st.NetworkPowRegistrationAllowed, 2, True)
+    chain.put(st.Difficulty, 2, 1)
+    assert chain.error(hot, register, 2, 9, 5, work, hot, other) == "NonAssociatedColdKey"
+    chain.put(st.MaxAllowedUids, 2, 0)
+    assert chain.error(hot, register, 2, 9, 5, work, hot, cold) == "NetworkDoesNotExist"
+    chain.put(st.MaxRegistrationsPerBlock, 2, 0)
+    assert chain.error(hot, register, 2, 9, 5, work, hot, cold) == "TooManyRegistrationsThisBlock"
+    assert chain.error(hot, register, 0, 9, 5, work, hot, cold) == "OperationNotPermittedonRootSubnet"
