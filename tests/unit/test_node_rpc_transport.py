@@ -152,3 +152,17 @@ def test_a_taken_port_is_one_clear_error(server):
     with pytest.raises(PortInUse) as err:
         asyncio.run(second())
     assert "already in use" in err.value.strerror
+
+
+def test_oversized_websocket_message_and_bad_utf8(server):
+    ws = _ws(server)
+    big = '{"jsonrpc":"2.0","id":1,"method":"echo","params":["' + "a" * (16 * 1024 * 1024) + '"]}'
+    ws.send(big)
+    assert json.loads(ws.recv())["error"]["code"] == -32007
+    ws.send(json.dumps({"jsonrpc": "2.0", "id": 2, "method": "echo", "params": ["still here"]}))
+    assert json.loads(ws.recv())["result"] == "still here"
+    ws.send(b"\xff\xfe", opcode=websocket.ABNF.OPCODE_TEXT)  # invalid UTF-8 in a text frame
+    assert json.loads(ws.recv())["error"]["code"] == -32700
+    ws.send(json.dumps({"jsonrpc": "2.0", "id": 3, "method": "echo", "params": ["new connection"]}))
+    assert json.loads(ws.recv())["result"] == "new connection"
+    ws.close()
