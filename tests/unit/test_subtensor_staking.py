@@ -160,3 +160,11 @@ def test_server_emission_goes_to_owner_vector_t14() -> None:
     assert chain.get(st.Stake, h1, c1) == 1323
     assert chain.get(st.TotalHotkeyStake, h1) == 2523
     assert chain.get(st.TotalIssuance) == issuance + 200 + 1000 + 123 + 2000  # emission is minted once
+
+
+def test_zero_stake_from_an_empty_coldkey_withdraws_nothing() -> None:
+    chain = Chain()
+    empty, hot = acct(8), acct(9)
+    create_account_if_missing(chain.state, empty, hot)
+    chain.call(empty, add_stake, hot, 0)
+    assert chain.free(empty) == 0

@@ -40,7 +40,12 @@ def can_withdraw(state: State, who: bytes, amount: int) -> bool:
 
 
 def withdraw_keep_alive(state: State, who: bytes, amount: int) -> bool:
-    """Withdraw (burn from Balances) without reaping the account; False if it would fall below ED."""
+    """Withdraw (burn from Balances) without reaping the account; False if it would fall below ED.
+
+    Withdrawing nothing always succeeds, as `Currency::withdraw` returns early for a zero amount.
+    """
+    if amount == 0:
+        return True
     try:
         balances.withdraw(None, state, who, amount, keep_alive=True)
     except DispatchError:
