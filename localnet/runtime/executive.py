@@ -21,6 +21,7 @@ from localnet.runtime.context import (
     CallContext,
     phase_apply,
 )
+from localnet.runtime.core_types import CODECS
 from localnet.runtime.errors import DispatchError, TransactionError
 from localnet.runtime.metadata_build import build_metadata
 from localnet.runtime.pallets import BY_NAME, PALLETS
@@ -71,6 +72,20 @@ class Runtime:
         for p in self.pallets:
             self.rpc_methods.update(p.rpcs)
         self.apis = apis.RuntimeApis(self)
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Compile every codec now, so no request thread ever compiles one lazily mid-block."""
+        for p in self.pallets:
+            for item in p.storage:
+                item.meta()
+            for cd in p.calls.values():
+                cd.arg_codecs()
+            for ev in p.events:
+                ev.prepare()
+        for name in ("RuntimeVersion", "RuntimeDispatchInfo", "FeeDetails", "DispatchError", "Vec<u32>", "u32",
+                     "AccountId", "EventRecord"):
+            CODECS.codec(name)
 
     # -- identity ----------------------------------------------------------------------------------------
     @property

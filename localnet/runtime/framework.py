@@ -68,11 +68,16 @@ class EventDef:
     codecs: list[Codec] = field(default_factory=list)
     tag: bytes = b""
 
+    def prepare(self) -> None:
+        """Compile the field codecs (tag first: another thread may use `codecs` as soon as it is set)."""
+        if not self.codecs:
+            self.tag = bytes((self.pallet.index, self.index))
+            self.codecs = [CODECS.codec(t) for _, t in self.fields]
+
     def encode(self, *args: Any, **kwargs: Any) -> bytes:
         """Encode field values given positionally or by field name."""
         if not self.codecs:
-            self.codecs = [CODECS.codec(t) for _, t in self.fields]
-            self.tag = bytes((self.pallet.index, self.index))
+            self.prepare()
         if kwargs:
             args = args + tuple(kwargs[n] for n, _ in self.fields[len(args):])
         if len(args) != len(self.codecs):

@@ -73,11 +73,12 @@ class StorageItem:
     @property
     def codec(self) -> Codec:
         """The value codec (compiled on first use)."""
-        if self._codec is None:
+        if self._codec is None:  # `_codec` is set last: other threads treat it as "all compiled"
             self._key_codecs = [CODECS.codec(t) for t in self.key_types]
-            self._codec = CODECS.codec(self.value_type)
             if not self.optional and self._default is None:
                 self._default = zero_value(self.value_type)
+            codec = CODECS.codec(self.value_type)
+            self._codec = codec
         return self._codec
 
     @property

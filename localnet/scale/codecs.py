@@ -12,6 +12,7 @@ written on every transfer, so this is a hot path).
 from __future__ import annotations
 
 import struct as _struct
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -45,24 +46,41 @@ class Codec:
 
 
 class CodecCompiler:
-    """Turns type trees from a TypeSpace into Codecs, caching per type and per name."""
+    """Turns type trees from a TypeSpace into Codecs, caching per type string, tree and name.
+
+    The node calls the runtime from several threads (RPC executor, block author), so compilation happens
+    under a lock and a codec becomes visible to other threads only once it is complete; cache hits take
+    no lock.
+    """
 
     def __init__(self, space: TypeSpace) -> None:
         self.space = space
         self.by_name: dict[str, Codec] = {}
         self.by_type: dict[TypeRef, Codec] = {}
+        self.by_string: dict[str, Codec] = {}
         self.custom: dict[str, Codec] = {}
+        self._building: dict[str, Codec] = {}
+        self._lock = threading.RLock()
 
     def codec(self, ty: TypeRef | str) -> Codec:
         """The codec for a type string or tree."""
         if isinstance(ty, str):
-            ty = self.space.parse(ty)
+            hit = self.by_string.get(ty)
+            if hit is not None:
+                return hit
+            with self._lock:
+                hit = self.codec(self.space.parse(ty))
+                if ty not in self.custom and not self._building:
+                    self.by_string[ty] = hit
+                return hit
         if isinstance(ty, Named):
             return self._named(ty.name)
         hit = self.by_type.get(ty)
         if hit is None:
-            hit = self._compile(ty)
-            self.by_type[ty] = hit
+            with self._lock:
+                hit = self._compile(ty)
+                if not self._building:
+                    self.by_type[ty] = hit
         return hit
 
     def _named(self, name: str) -> Codec:
@@ -71,12 +89,21 @@ class CodecCompiler:
         hit = self.by_name.get(name)
         if hit is not None:
             return hit
-        # Placeholder first so recursive types (RuntimeCall inside Utility.batch) terminate.
-        slot = Codec(lambda v: b"", lambda d, o: (None, o), name)
-        self.by_name[name] = slot
-        real = self.codec(self.space.resolve(Named(name)))
-        slot.encode, slot.decode = real.encode, real.decode
-        return slot
+        with self._lock:
+            hit = self.by_name.get(name) or self._building.get(name)
+            if hit is not None:
+                return hit
+            # Placeholder first so recursive types (RuntimeCall inside Utility.batch) terminate; it is
+            # filled in place, so codecs compiled meanwhile that captured it stay correct.
+            slot = Codec(lambda v: b"", lambda d, o: (None, o), name)
+            self._building[name] = slot
+            try:
+                real = self.codec(self.space.resolve(Named(name)))
+                slot.encode, slot.decode = real.encode, real.decode
+            finally:
+                del self._building[name]
+            self.by_name[name] = slot
+            return slot
 
     def _compile(self, ty: TypeRef) -> Codec:
         if isinstance(ty, Prim):
