@@ -152,3 +152,37 @@ def test_block_rejects_invalid_and_keeps_state(chain: DevChain) -> None:
     assert block.outcome.rejected[0][1].data == "Transaction is outdated"
     assert balances.free_balance(block.state, BOB.public_key) == b0 + TAO
     assert system.account_nonce(block.state, ALICE.public_key) == 1
+
+
+def test_mutation_fuzz_only_ever_raises_transaction_error(chain: DevChain) -> None:
+    import random
+
+    rng = random.Random(11)
+    base = signed(chain)
+    outcomes = {"valid": 0, "invalid": 0}
+    for _ in range(400):
+        raw = bytearray(base)
+        for _ in range(rng.randrange(1, 4)):
+            op = rng.randrange(3)
+            pos = rng.randrange(len(raw))
+            if op == 0:
+                raw[pos] = rng.randrange(256)
+            elif op == 1:
+                del raw[pos]
+            else:
+                raw.insert(pos, rng.randrange(256))
+        try:
+            chain.validate(bytes(raw))
+            outcomes["valid"] += 1
+        except TransactionError as err:
+            assert err.code in (1010, 1011) and err.data
+            outcomes["invalid"] += 1
+    assert outcomes["invalid"] > 350
+
+
+def test_block_with_garbage_includes_only_valid(chain: DevChain) -> None:
+    good, next_good = signed(chain, nonce=0), signed(chain, nonce=1)
+    block = chain.produce([os.urandom(64), good, b"", good[:-3], next_good])
+    assert block.extrinsics[1:] == [good, next_good]
+    assert len(block.outcome.rejected) == 3
+    assert all(isinstance(err, TransactionError) for _, err in block.outcome.rejected)
