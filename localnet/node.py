@@ -164,9 +164,11 @@ class Node:
                 del self._watchers[h]
 
     def _pool_status(self, h: bytes, status: str, data: Any) -> None:
-        if status in ("ready", "future"):
-            return  # the submitter reports these itself, right after subscribing
-        if status == "usurped":
+        if status == "future":
+            return  # the submitter reports its first status itself, right after subscribing
+        if status == "ready":
+            self._emit(h, "ready", final=False)  # a future one promoted (no watcher yet on first submit)
+        elif status == "usurped":
             self._emit(h, {"usurped": data}, final=True)
         else:
             self._emit(h, status, final=True)

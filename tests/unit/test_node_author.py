@@ -76,7 +76,7 @@ def test_instant_mode_batches_fills_nonce_gaps_and_notifies_in_order(runtime: Ru
     assert _free(node, BOB) == bob_before + 3 * 10**9
     assert _free(node, BOB, genesis.hash) == bob_before
     best = "0x" + node.best.hash.hex()
-    assert events == [{"inBlock": best}, {"finalized": best}]
+    assert events == ["ready", {"inBlock": best}, {"finalized": best}]  # promoted, included, final
     with pytest.raises(PoolError) as banned:
         node.submit(xt0)
     assert banned.value.code == 1012
