@@ -13,6 +13,7 @@ import sys
 import typer
 
 from taocli import __version__
+from taocli.aliases import AliasGroup
 from taocli.commands import config as config_cmd
 from taocli.commands import demo as demo_cmd
 from taocli.commands import localnet as localnet_cmd
@@ -30,6 +31,7 @@ COMPLETE_VAR = "_TAOCLI_COMPLETE"  # what click derives from prog_name "taocli"
 app = typer.Typer(
     name="taocli",
     help=HELP,
+    cls=AliasGroup,  # `taocli w ...` = `taocli wallet ...`, resolved on lookup
     no_args_is_help=True,
     add_completion=False,  # completion scripts are generated into completions/ instead
     pretty_exceptions_enable=False,  # the error boundary decides what users see
@@ -57,7 +59,6 @@ def root(
 
 
 app.add_typer(wallet_cmd.app, name="wallet")
-app.add_typer(wallet_cmd.app, name="w", hidden=True)  # btcli's short alias
 app.add_typer(localnet_cmd.app, name="localnet")
 app.add_typer(config_cmd.app, name="config")
 app.command("demo")(demo_cmd.demo)

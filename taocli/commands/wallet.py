@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import typer
 
+from taocli.aliases import AliasGroup
 from taocli.walletcmd import create, inspect, password, regen, signing
 
 app = typer.Typer(
     help="Create, restore, list and use wallets (coldkeys and hotkeys).",
+    cls=AliasGroup,  # the 2024 snake_case names (regen_coldkey, new_hotkey, ...) resolve on lookup
     no_args_is_help=True,
     rich_markup_mode=None,
 )
 
-# Registered under btcli's kebab-case names, with the 2024 snake_case spellings as hidden aliases.
+# Registered under btcli's kebab-case names.
 _COMMANDS = [
     ("list", inspect.list_),
     ("show", inspect.show),
@@ -34,5 +36,3 @@ _COMMANDS = [
 
 for _name, _func in _COMMANDS:
     app.command(_name)(_func)
-    if "-" in _name:
-        app.command(_name.replace("-", "_"), hidden=True)(_func)

@@ -26,7 +26,7 @@ def test_completion_request_lists_subcommands_and_options(tmp_path: Path) -> Non
     env = clean_env(tmp_path, {"_TAOCLI_COMPLETE": "complete_bash", "COMP_WORDS": "taocli wallet regen",
                                "COMP_CWORD": "2"})
     proc = subprocess.run(TAOCLI, env=env, capture_output=True, text=True, timeout=60)
-    assert proc.stdout.split() == ["regen-coldkey", "regen-coldkeypub", "regen-hotkey"]
+    assert proc.stdout.split() == ["regen-coldkey", "regen-coldkeypub", "regen-hotkey", "regen-hotkeypub"]
     env.update({"COMP_WORDS": "taocli wallet create --wallet.na", "COMP_CWORD": "3"})
     proc = subprocess.run(TAOCLI, env=env, capture_output=True, text=True, timeout=60)
     assert proc.stdout.split() == ["--wallet.name"]
