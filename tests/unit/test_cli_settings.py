@@ -78,3 +78,18 @@ def test_unknown_and_non_string_entries_are_ignored(isolated: Path) -> None:
     isolated.parent.mkdir(parents=True)
     isolated.write_text('wallet_name = 3\nfuture_key = "x"\nnetwork = "test"\n')
     assert config_file.load() == {"network": "test"}
+
+
+def test_network_resolution_names_the_source_of_a_bad_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    from taocli.errors import UsageProblem
+    from taocli.network import network_from
+
+    assert network_from(None).url == "ws://127.0.0.1:9944"
+    assert network_from("finney").name == "finney"
+    assert network_from("ws://10.0.0.2:9944").name == "custom"
+    monkeypatch.setenv("TAOCLI_NETWORK", "test")
+    assert network_from(None).name == "test"
+    monkeypatch.setenv("TAOCLI_NETWORK", "moon")
+    with pytest.raises(UsageProblem) as err:
+        network_from(None)
+    assert "TAOCLI_NETWORK" in str(err.value) and "finney" in str(err.value)
