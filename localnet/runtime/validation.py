@@ -22,6 +22,7 @@ from localnet.runtime.errors import (
     BAD_PROOF,
     BAD_SIGNER,
     CALL,
+    EXHAUSTS,
     FUTURE,
     NO_UNSIGNED,
     PAYMENT,
@@ -37,6 +38,9 @@ from localnet.scale.extrinsic import SIG_ED25519, SIG_SR25519, Extrinsic, era_bi
 from localnet.scale.hashers import blake2_256
 
 IMMORTAL_LONGEVITY = (1 << 64) - 1
+# CheckWeight: the Normal class gets 75% of a 2 s (ref_time) / 5 MiB block, as in the 2024 runtime.
+MAX_NORMAL_WEIGHT = 2_000_000_000_000 * 3 // 4
+MAX_NORMAL_LENGTH = 5 * 1024 * 1024 * 3 // 4
 ZERO_ACCOUNT = bytes(32)
 
 
@@ -136,8 +140,11 @@ class Checker:
         expected = system.account_nonce(state, who)
         if xt.nonce < expected or (exact_nonce and xt.nonce != expected):
             raise invalid(STALE if xt.nonce < expected else FUTURE)
-        # ChargeTransactionPayment
+        # CheckWeight
         weight = call.weight()
+        if len(raw) > MAX_NORMAL_LENGTH or (weight > MAX_NORMAL_WEIGHT and call.call.dispatch_class == "Normal"):
+            raise invalid(EXHAUSTS)
+        # ChargeTransactionPayment
         pays = call.call.pays
         fee = transaction_payment.compute_fee(len(raw), weight, xt.tip, pays)
         if fee and not balances.can_withdraw(state, who, fee, keep_alive=True):

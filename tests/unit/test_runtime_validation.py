@@ -186,3 +186,9 @@ def test_block_with_garbage_includes_only_valid(chain: DevChain) -> None:
     assert block.extrinsics[1:] == [good, next_good]
     assert len(block.outcome.rejected) == 3
     assert all(isinstance(err, TransactionError) for _, err in block.outcome.rejected)
+
+
+def test_check_weight_rejects_oversized_calls(chain: DevChain) -> None:
+    remark = bytes((0, 0)) + encode_compact(4 * 1024 * 1024) + b"x" * (4 * 1024 * 1024)
+    raw = sign_extrinsic(ALICE.public_key, ALICE.sign, remark, nonce=0, genesis_hash=chain.genesis_hash)
+    assert rejected(chain, raw).data == "Transaction would exhaust the block limits"
