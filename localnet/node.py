@@ -225,9 +225,17 @@ class Node:
             candidates = self.pool.ready(MAX_BLOCK_EXTRINSICS)
             timestamp = max(int(time.time() * 1000), parent.timestamp + 1)
             loop = asyncio.get_running_loop()
-            record, outcome = await loop.run_in_executor(
-                self._executor, self._build, parent, [xt for _, xt in candidates], timestamp
-            )
+            try:
+                record, outcome = await loop.run_in_executor(
+                    self._executor, self._build, parent, [xt for _, xt in candidates], timestamp
+                )
+            except Exception:
+                # A runtime failure on these transactions must not stall the chain: drop them (their
+                # watchers hear "dropped") so the next block can be built without them.
+                for h, _ in candidates:
+                    self.pool.remove(h, "dropped")
+                self.pool.ban(h for h, _ in candidates)
+                raise
             self._after_block(record, outcome, candidates)
             return record
 
