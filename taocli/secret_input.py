@@ -51,25 +51,25 @@ def read_private_file(path: Path, flag: str, *, must_be_private: bool = True) ->
 
 
 def read_fd(fd: int, flag: str) -> str:
-    """The first line written to an inherited file descriptor (reads up to newline or EOF)."""
+    """The first line written to an inherited file descriptor.
+
+    Reads one byte at a time and stops at the newline, so whatever follows on the same descriptor
+    (e.g. a message to sign after the password on stdin) is left for its reader.
+    """
     if fd < 0:
         raise UsageProblem(f"{flag} {fd}: a file descriptor is a number >= 0")
-    chunks: list[bytes] = []
-    total = 0
+    data = bytearray()
     try:
-        while True:
-            chunk = os.read(fd, 4096)
-            if not chunk:
+        while len(data) <= MAX_SECRET_BYTES:
+            byte = os.read(fd, 1)
+            if not byte or byte == b"\n":
                 break
-            chunks.append(chunk)
-            total += len(chunk)
-            if b"\n" in chunk or total > MAX_SECRET_BYTES:
-                break
+            data += byte
     except OSError as exc:
         raise CliError(f"{flag} {fd}: cannot read that file descriptor ({exc.strerror}); "
                        f"open it in the calling shell, e.g. 3<secret.txt") from None
     try:
-        return b"".join(chunks).decode("utf-8")
+        return bytes(data).rstrip(b"\r").decode("utf-8")
     except UnicodeDecodeError:
         raise CliError(f"{flag} {fd}: input is not UTF-8 text") from None
 

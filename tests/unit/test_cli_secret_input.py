@@ -58,6 +58,7 @@ def test_fd_reads_only_the_first_line() -> None:
     os.close(write_end)
     try:
         assert password_from_sources(None, read_end) == "from a pipe"
+        assert os.read(read_end, 100) == b"rest"  # what follows the line is left unread
     finally:
         os.close(read_end)
 
