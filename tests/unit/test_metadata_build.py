@@ -86,3 +86,24 @@ def test_metadata_state_calls(runtime: Runtime, decoded: tuple) -> None:
     assert b"node-subtensor" in version and len(version) > 100
     with pytest.raises(ValueError):
         runtime.metadata(13)
+
+
+def test_parity_decoder_reads_our_storage_values(runtime: Runtime) -> None:
+    """bt-decode (scale-info + parity-scale-codec in Rust) decodes AccountInfo and Events as we encode them."""
+    from localnet.runtime import system
+    from localnet.runtime.devchain import DevChain
+
+    answer = runtime.call(DictState(), "Metadata_metadata_at_version", (15).to_bytes(4, "little"))
+    md = bt_decode.MetadataV15.decode_from_metadata_option(answer)
+    registry = bt_decode.PortableRegistry.from_metadata_v15(md)
+    ids = {tuple(t["type"].get("path", ())): t["id"] for t in md.value()["types"]["types"]}
+    chain = DevChain(runtime)
+    block = chain.produce([])
+    alice = runtime.genesis.dev_accounts["Alice"]
+    info = bt_decode.decode(f"scale_info::{ids[('frame_system', 'AccountInfo')]}", registry,
+                            block.state.get(system.Account.key(alice)))
+    assert info["data"]["free"] == runtime.genesis.balances[alice] and info["providers"] == 1
+    records = block.state.get(system.Events.key())
+    event_record = ids[("frame_system", "EventRecord")]
+    decoded = bt_decode.decode(f"scale_info::{event_record}", registry, records[1:])
+    assert "System" in str(decoded) and "ExtrinsicSuccess" in str(decoded)
