@@ -1,5 +1,6 @@
 """Random call sequences keep the pallet's bookkeeping consistent (stake totals, dense uids, vector lengths,
-token conservation), whatever succeeds or fails."""
+token conservation, and the pallet's TotalIssuance equal to the tokens that exist, spec §14.2), whatever
+succeeds or fails."""
 
 from __future__ import annotations
 
@@ -59,6 +60,7 @@ def test_random_call_sequences_keep_books_consistent(seed: int) -> None:
     chain = Chain({"subnet_limit": 3, "network_immunity_period": 0, "network_min_lock_cost": 10 * TAO})
     for cold in COLDKEYS:
         chain.fund(cold, 5_000 * TAO)
+    chain.put(st.TotalIssuance, balances.TotalIssuance.get(chain.state))  # as if funded at genesis
     burned = 0
 
     def pick_net() -> int:
@@ -113,7 +115,13 @@ def test_random_call_sequences_keep_books_consistent(seed: int) -> None:
             burned += fee + recycled_now - recycled
             assert tokens(chain) == before - fee - (recycled_now - recycled), (step, fn.__name__)
         check_invariants(chain)
+        assert st.TotalIssuance.get(chain.state) == tokens(chain), "pallet issuance must count real tokens"
         if rng.random() < 0.3:
+            for (netuid,), added in list(st.NetworksAdded.iter(chain.state)):
+                if netuid and added:  # emission and short tempos, so epochs mint and pay stake
+                    chain.put(st.EmissionValues, netuid, rng.choice([0, TAO, 3 * TAO]))
+                    chain.put(st.Tempo, netuid, 2)
             chain.step()
             check_invariants(chain)
+            assert st.TotalIssuance.get(chain.state) == tokens(chain)
     assert burned >= 0
