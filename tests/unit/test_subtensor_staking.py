@@ -168,3 +168,18 @@ def test_zero_stake_from_an_empty_coldkey_withdraws_nothing() -> None:
     create_account_if_missing(chain.state, empty, hot)
     chain.call(empty, add_stake, hot, 0)
     assert chain.free(empty) == 0
+
+
+def test_refund_below_existential_deposit_to_missing_account_is_burned_and_counted() -> None:
+    from localnet.runtime.subtensor.staking import unstake_all_from_hotkey
+
+    chain = owned_chain()
+    ghost = acct(77)  # never funded: no account exists
+    increase_stake(chain.state, ghost, HOT, 100, minted=True)
+    increase_stake(chain.state, COLD, HOT, 1000, minted=True)
+    issuance = chain.get(st.TotalIssuance)
+    unstake_all_from_hotkey(chain.state, HOT)
+    assert chain.free(ghost) == 0  # 100 RAO < ED cannot open an account
+    assert chain.free(COLD) == 100 * TAO + 1000
+    assert chain.get(st.TotalIssuance) == issuance - 100
+    assert chain.get(st.TotalStake) == 0

@@ -209,9 +209,8 @@ def generate_emission(state: State, block: int) -> None:
         remaining = emission
         if SubnetOwner.contains(state, netuid):
             cut, remaining = owner_cut(emission, cut_share)
-            if cut:
-                host.deposit(state, SubnetOwner.get(state, netuid), cut)
-                TotalIssuance.set(state, TotalIssuance.get(state) + cut)
+            minted = host.deposit(state, SubnetOwner.get(state, netuid), cut)
+            TotalIssuance.set(state, TotalIssuance.get(state) + minted)
         PendingEmission.set(state, netuid, PendingEmission.get(state, netuid) + remaining)
         if blocks_until_next_epoch(netuid, tempo, block) != 0:
             BlocksSinceLastStep.set(state, netuid, BlocksSinceLastStep.get(state, netuid) + 1)

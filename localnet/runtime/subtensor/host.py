@@ -53,12 +53,13 @@ def withdraw_keep_alive(state: State, who: bytes, amount: int) -> bool:
     return True
 
 
-def deposit(state: State, who: bytes, amount: int) -> None:
-    """`deposit_creating`: credit free balance; like Substrate, an amount below ED to a new account is
-    dropped rather than failing the caller."""
+def deposit(state: State, who: bytes, amount: int) -> int:
+    """`deposit_creating`: credit free balance and return what was credited. Like Substrate, an amount
+    below ED to an account that does not exist is dropped (0 credited) rather than failing the caller."""
     if amount == 0:
-        return
+        return 0
     try:
         balances.deposit(None, state, who, amount)
     except DispatchError:
-        return
+        return 0
+    return amount

@@ -13,6 +13,7 @@ from typing import Any
 from localnet.runtime.subtensor import host
 from localnet.runtime.subtensor.events import NetworkAdded, NetworkRemoved
 from localnet.runtime.subtensor.pallet_math import U16_MAX, network_lock_cost
+from localnet.runtime.subtensor.staking import pay_out
 from localnet.runtime.subtensor.storage import (
     Active,
     ActivityCutoff,
@@ -138,8 +139,7 @@ def remove_network(state: State, netuid: int) -> None:
         for keys, _ in list(prefixed.iter_prefix(state, netuid)):
             prefixed.remove(state, netuid, *keys)
     remove_root_weights_to(state, netuid)
-    if locked:
-        host.deposit(state, owner, locked)
+    pay_out(state, owner, locked)
     SubnetLocked.set(state, netuid, 0)
     SubnetOwner.remove(state, netuid)
 

@@ -72,6 +72,17 @@ def decrease_stake(state: State, coldkey: bytes, hotkey: bytes, amount: int) -> 
     TotalStake.set(state, max(0, TotalStake.get(state) - amount))
 
 
+def pay_out(state: State, coldkey: bytes, amount: int) -> None:
+    """Move `amount` of existing tokens (stake or a lock) to `coldkey`'s free balance.
+
+    If Balances drops it (below ED to an account that does not exist), those tokens are gone, and
+    TotalIssuance says so.
+    """
+    lost = amount - host.deposit(state, coldkey, amount)
+    if lost:
+        TotalIssuance.set(state, max(0, TotalIssuance.get(state) - lost))
+
+
 def unstake_all_from_hotkey(state: State, hotkey: bytes) -> None:
     """Refund every nomination of a hotkey that left its last subnet (§9 replace_neuron).
 
@@ -79,8 +90,7 @@ def unstake_all_from_hotkey(state: State, hotkey: bytes) -> None:
     """
     for (coldkey,), amount in list(Stake.iter_prefix(state, hotkey)):
         decrease_stake(state, coldkey, hotkey, amount)
-        if amount:
-            host.deposit(state, coldkey, amount)
+        pay_out(state, coldkey, amount)
 
 
 def tx_rate_limit_exceeded(state: State, coldkey: bytes, block: int) -> bool:
@@ -150,7 +160,7 @@ def remove_stake(ctx: Any, hotkey: bytes, amount_unstaked: int) -> None:
     if tx_rate_limit_exceeded(state, coldkey, block):
         raise pallet.error("TxRateLimitExceeded")
     decrease_stake(state, coldkey, hotkey, amount_unstaked)
-    host.deposit(state, coldkey, amount_unstaked)
+    pay_out(state, coldkey, amount_unstaked)
     LastTxBlock.set(state, coldkey, block)
     ctx.deposit_event(StakeRemoved, hotkey, amount_unstaked)
 
