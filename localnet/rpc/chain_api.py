@@ -97,7 +97,7 @@ def _block_json(record: BlockRecord) -> dict[str, Any]:
 
 
 def _next_index(node: Node, account: Any) -> int:
-    """Next nonce for an account, counting transactions already waiting in the pool."""
+    """Next nonce for an account, counting its transactions already queued without a gap."""
     from wallet.ss58 import public_key_from
 
     try:
@@ -105,9 +105,9 @@ def _next_index(node: Node, account: Any) -> int:
     except Exception:
         raise invalid_params("account: expected an SS58 address or 0x-hex public key") from None
     nonce = int(node.runtime.account_nonce(node.store.at(), account_id))
-    for entry_nonce in node.pool.nonces_of(account_id):
-        if entry_nonce >= nonce:
-            nonce = entry_nonce + 1
+    pooled = set(node.pool.nonces_of(account_id))
+    while nonce in pooled:  # like Substrate: only a contiguous run counts, a future gap does not
+        nonce += 1
     return nonce
 
 

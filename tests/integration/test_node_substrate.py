@@ -14,6 +14,7 @@ ALICE = Keypair.create_from_uri("//Alice")
 BOB = Keypair.create_from_uri("//Bob")
 CHARLIE = Keypair.create_from_uri("//Charlie")
 DAVE = Keypair.create_from_uri("//Dave")
+EVE = Keypair.create_from_uri("//Eve")
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +88,34 @@ def test_stale_nonce_and_bad_signature_are_rejected_on_submit(substrate: Substra
         substrate.rpc_request("author_submitExtrinsic", ["0x" + raw.hex()])
     err = bad.value.args[0]
     assert err["code"] == 1010 and err["data"] == "Transaction has a bad signature"
+
+
+def test_expired_mortal_transaction_is_rejected(substrate: SubstrateInterface, instant_node):  # noqa: F811
+    xt = _transfer(substrate, BOB, 99, era={"period": 4})
+    instant_node.result("dev_newBlock", [{"count": 6}])
+    with pytest.raises(SubstrateRequestException) as expired:
+        substrate.rpc_request("author_submitExtrinsic", [str(xt.data)])
+    assert expired.value.args[0]["code"] == 1010
+    assert expired.value.args[0]["data"] in ("Transaction is outdated", "Transaction has an ancient birth block")
+
+
+def test_a_nonce_gap_waits_in_the_future_queue(substrate: SubstrateInterface, instant_node):  # noqa: F811
+    nonce = substrate.get_account_nonce(EVE.ss58_address)
+    later = _transfer(substrate, BOB, 5, signer=EVE, nonce=nonce + 1)
+    first = _transfer(substrate, BOB, 6, signer=EVE, nonce=nonce)
+    substrate.rpc_request("author_submitExtrinsic", [str(later.data)])
+    assert str(later.data) in instant_node.result("author_pendingExtrinsics")
+    assert instant_node.result("system_accountNextIndex", [EVE.ss58_address]) == nonce  # the gap is still open
+    receipt = substrate.submit_extrinsic(first, wait_for_inclusion=True)
+    assert receipt.is_success
+    for _ in range(100):
+        if substrate.get_account_nonce(EVE.ss58_address) == nonce + 2:
+            break
+        import time
+
+        time.sleep(0.02)
+    assert substrate.get_account_nonce(EVE.ss58_address) == nonce + 2
+    assert instant_node.result("author_pendingExtrinsics") == []
 
 
 def test_pool_refuses_duplicates_and_counts_pending_nonces(substrate: SubstrateInterface, instant_node):  # noqa: F811
