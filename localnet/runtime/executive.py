@@ -8,6 +8,7 @@ the call's storage layer, the call itself transactional), on_finalize hooks, the
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,7 @@ from localnet.runtime.context import (
 )
 from localnet.runtime.core_types import CODECS
 from localnet.runtime.errors import DispatchError, TransactionError
+from localnet.runtime.framework import Pallet
 from localnet.runtime.metadata_build import build_metadata
 from localnet.runtime.pallets import BY_NAME, PALLETS
 from localnet.runtime.state import DictState, Overlay, StateReader
@@ -31,6 +33,7 @@ from localnet.runtime.validation import Checked, Checker, ValidTransaction
 from localnet.scale.codec import encode_compact
 from localnet.scale.extrinsic import encode_unsigned
 
+LOG = logging.getLogger("localnet.runtime")
 SPEC_NAME = "node-subtensor"
 SPEC_VERSION = 143
 TRANSACTION_VERSION = 1
@@ -61,11 +64,13 @@ def _dispatch(ctx: CallContext, call: Call) -> Any:
 class Runtime:
     """One runtime instance per node; stateless between calls apart from its cached metadata."""
 
-    def __init__(self, genesis: Genesis | None = None) -> None:
+    def __init__(self, genesis: Genesis | None = None, *, extra_hooks: list[Pallet] | None = None) -> None:
+        """`extra_hooks`: pallets whose hooks and genesis run too, without calls (tests, tooling)."""
         from localnet.genesis import dev_genesis
 
         self.genesis = genesis or dev_genesis()
-        self.pallets = PALLETS
+        self.pallets = list(PALLETS)
+        self.hook_pallets = self.pallets + [p for p in extra_hooks or [] if not p.calls]
         self.checker = Checker(SPEC_VERSION, TRANSACTION_VERSION)
         self._metadata = {v: build_metadata(self.pallets, v) for v in (14, 15)}
         self.rpc_methods: dict[str, Callable[[StateReader, list[Any]], Any]] = {}
@@ -114,7 +119,7 @@ class Runtime:
         """Block 0 state: every pallet's genesis builder, in index order."""
         overlay = Overlay(DictState())
         system.BlockHash.set(overlay, 0, b"\x69" * 32)  # frame-system's placeholder until block 1
-        for p in self.pallets:
+        for p in self.hook_pallets:
             for build in p.genesis_builders:
                 build(self.genesis, overlay)
         return {k: v for k, v in overlay.changes().items() if v is not None}
@@ -148,9 +153,7 @@ class Runtime:
         system.BlockHash.set(overlay, number - 1, parent_hash)
         genesis_hash = stored_hash(0) or parent_hash
         hook_ctx = CallContext(overlay, None, env)
-        for p in self.pallets:
-            for hook in p.on_initialize_hooks:
-                hook(hook_ctx, number)
+        self._run_hooks(hook_ctx, "on_initialize_hooks", number)
 
         inherent = self._timestamp_inherent(overlay, timestamp_ms)
         included = [inherent]
@@ -170,14 +173,28 @@ class Runtime:
             included.append(raw)
 
         env.phase = PHASE_FINALIZATION
-        for p in self.pallets:
-            for hook in p.on_finalize_hooks:
-                hook(hook_ctx, number)
+        self._run_hooks(hook_ctx, "on_finalize_hooks", number)
         if number > BLOCK_HASH_COUNT + 1:
             system.BlockHash.remove(overlay, number - BLOCK_HASH_COUNT - 1)
         overlay.set(system.Events.key(), encode_compact(len(env.events)) + b"".join(env.events))
         system.EventCount.set(overlay, len(env.events))
         return BlockOutcome(included, overlay.changes(), rejected)
+
+    def _run_hooks(self, ctx: CallContext, kind: str, number: int) -> None:
+        """Run every pallet's hooks of one kind, each in its own storage layer.
+
+        A hook that raises is a runtime bug: its writes and events are rolled back and logged, and the
+        block is still produced (a dev chain that stops making blocks helps nobody).
+        """
+        for p in self.hook_pallets:
+            for hook in getattr(p, kind):
+                mark = len(ctx.env.events)
+                try:
+                    with ctx.state.transaction():
+                        hook(ctx, number)
+                except Exception:
+                    LOG.exception("runtime bug in %s.%s at block %d", p.name, hook.__name__, number)
+                    del ctx.env.events[mark:]
 
     @staticmethod
     def _timestamp_inherent(state: Overlay, timestamp_ms: int) -> bytes:
@@ -212,11 +229,16 @@ class Runtime:
         except DispatchError as err:
             error = err
             del env.events[mark:]
+        except Exception as exc:  # a pallet bug: fail this extrinsic (rolled back), keep the chain going
+            LOG.exception("runtime bug while dispatching %s", checked.call.name)
+            error = DispatchError("Other", f"{checked.call.name} failed: {exc!r}")
+            del env.events[mark:]
         pays = checked.pays and not (error is None and result == NO_FEE)
         actual = fee
         if not pays and fee > xt.tip:
             actual = xt.tip
             balances.deposit(ctx, overlay, who, fee - actual, mint=True)
+            ctx.deposit_event(balances.Deposit, who, fee - actual)
         ctx.deposit_event(transaction_payment.TransactionFeePaid, who, actual, xt.tip)
         body = dispatch_info(checked.weight, checked.call.call.dispatch_class, pays)
         if error is None:

@@ -139,3 +139,33 @@ def test_declaration_mistakes_fail_loudly() -> None:
 
     with pytest.raises(ValueError):
         p.call(0, args=[])(noop)
+
+
+def test_hooks_run_each_block_and_a_failing_hook_is_contained() -> None:
+    from localnet.runtime.devchain import DevChain
+    from localnet.runtime.executive import Runtime
+
+    hooks = Pallet("Hooks", index=202, crate="pallet_hooks")
+    Seen = hooks.value("Seen", "u32", default=0)
+    Broken = hooks.value("Broken", "u32", default=0)
+    started = hooks.event("Started", [(None, "u32")])
+
+    @hooks.on_initialize
+    def count(ctx: CallContext, number: int) -> None:
+        Seen.set(ctx.state, number)
+        ctx.deposit_event(started, number)
+
+    @hooks.on_finalize
+    def explode(ctx: CallContext, number: int) -> None:
+        Broken.set(ctx.state, number)
+        raise ZeroDivisionError("bug")
+
+    @hooks.genesis
+    def build(genesis: object, state: Overlay) -> None:
+        Seen.set(state, 99)
+
+    chain = DevChain(Runtime(extra_hooks=[hooks]))
+    assert Seen.get(chain.head.state) == 99
+    block = chain.produce([])
+    assert Seen.get(block.state) == 1 and Broken.get(block.state) == 0
+    assert block.outcome.extrinsics and chain.produce([]).number == 2
