@@ -72,7 +72,9 @@ def regen_coldkey(
     enc = "UNENCRYPTED" if no_password else "encrypted"
     s.confirm_plan(f"Restore coldkey {kp.ss58_address} into wallet '{s.name}':",
                    [f"coldkey ({enc}): {cold_path} [{file_state(cold_path)}]",
-                    f"coldkeypub.txt: {pub_path} [{file_state(pub_path)}]"],
+                    f"coldkeypub.txt: {pub_path} [{file_state(pub_path)}]",
+                    "(this puts the key that controls the funds on this machine; a server that only needs "
+                    "the address wants `taocli wallet regen-coldkeypub` instead)"],
                    "Write it?")
     password = _coldkey_password(s, no_password, password_file, password_fd, allow_weak_password)
     w.set_coldkey(kp, password=password, overwrite=replace_pub)
