@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 import threading
@@ -29,10 +30,11 @@ def _snapshot(node: NodeProcess) -> tuple[str, str, str, str]:
     return head["number"], head["stateRoot"], repr(alice), repr(bob)
 
 
-def test_kill9_while_sealing_restarts_at_the_last_complete_block(fresh_node: NodeProcess):  # noqa: F811
-    fresh_node.flags = ["--block-time", "0.02"]  # blocks as fast as they can be sealed
-    fresh_node.start()
-    client = SubstrateInterface(url=fresh_node.url)
+def _spam_then_kill(node: NodeProcess, seconds: float) -> None:
+    """Run the node with blocks as fast as they seal, stream transfers at it, and `kill -9` it."""
+    node.flags = ["--block-time", "0.02"]
+    node.start()
+    client = SubstrateInterface(url=node.url)
     call = client.compose_call("Balances", "transfer_keep_alive", {"dest": BOB.ss58_address, "value": 10**6})
     stop = threading.Event()
 
@@ -40,41 +42,54 @@ def test_kill9_while_sealing_restarts_at_the_last_complete_block(fresh_node: Nod
         nonce = client.get_account_nonce(ALICE.ss58_address)
         while not stop.is_set():
             try:
-                xt = client.create_signed_extrinsic(call=call, keypair=ALICE, nonce=nonce)
-                client.submit_extrinsic(xt)
+                client.submit_extrinsic(client.create_signed_extrinsic(call=call, keypair=ALICE, nonce=nonce))
                 nonce += 1
             except Exception:
                 return
 
     worker = threading.Thread(target=spam, daemon=True)
     worker.start()
-    time.sleep(1.5)
-    fresh_node.kill9()  # mid-stream: blocks being sealed, transactions arriving
+    time.sleep(seconds)
+    node.kill9()  # mid-stream: blocks being sealed and committed, transactions arriving
     stop.set()
     worker.join(5)
     client.close()
-    fresh_node.flags = ["--instant"]  # restart without producing new blocks
-    fresh_node.start()
-    first = _snapshot(fresh_node)
-    best = int(first[0], 16)
-    assert best > 3
-    # the state is exactly what the stored blocks say: every transfer in them applied, nothing half-done
-    included = sum(len(fresh_node.result("chain_getBlock", [fresh_node.result("chain_getBlockHash", [n])])
+
+
+def _check_state_matches_blocks(node: NodeProcess) -> int:
+    """Every stored transfer applied exactly once, nothing half-written: nonce and balance agree."""
+    best = int(node.result("chain_getHeader")["number"], 16)
+    included = sum(len(node.result("chain_getBlock", [node.result("chain_getBlockHash", [n])])
                        ["block"]["extrinsics"]) - 1 for n in range(1, best + 1))
-    assert included > 0
-    client = SubstrateInterface(url=fresh_node.url)
+    client = SubstrateInterface(url=node.url)
     try:
         assert client.get_account_nonce(ALICE.ss58_address) == included
         bob = client.query("System", "Account", [BOB.ss58_address]).value["data"]["free"]
         assert bob == 1_000_000 * 10**9 + included * 10**6
     finally:
         client.close()
+    return included
+
+
+def test_kill9_at_random_moments_restarts_at_the_last_complete_block(fresh_node: NodeProcess):  # noqa: F811
+    rng = random.Random(9)
+    included = 0
+    for _ in range(3):
+        _spam_then_kill(fresh_node, rng.uniform(0.4, 1.2))
+        fresh_node.flags = ["--instant"]  # restart without producing new blocks
+        fresh_node.start()
+        now = _check_state_matches_blocks(fresh_node)
+        assert now > included  # each round added blocks and kept them
+        included = now
+        fresh_node.stop()
+    fresh_node.start()
+    first = _snapshot(fresh_node)
     fresh_node.stop()
     fresh_node.start()
     assert _snapshot(fresh_node) == first
-    # the restarted chain keeps working
-    client = SubstrateInterface(url=fresh_node.url)
+    client = SubstrateInterface(url=fresh_node.url)  # the restarted chain keeps working
     try:
+        call = client.compose_call("Balances", "transfer_keep_alive", {"dest": BOB.ss58_address, "value": 10**6})
         xt = client.create_signed_extrinsic(call=call, keypair=ALICE)
         assert client.submit_extrinsic(xt, wait_for_inclusion=True).is_success
     finally:
