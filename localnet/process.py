@@ -98,7 +98,18 @@ def read_pid_file(data_dir: Path) -> dict[str, Any] | None:
         pid = int(info["pid"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return info if pid_alive(pid) else None
+    return info if pid_alive(pid) and _is_node(pid) else None
+
+
+def _is_node(pid: int) -> bool:
+    """Guard against a recycled pid: the process must be a localnet node (checked where /proc exists)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return b"localnet" in fh.read()
+    except FileNotFoundError:
+        return not Path("/proc/self").exists()  # no /proc (macOS): trust the pid file
+    except OSError:
+        return True
 
 
 def rpc_call(host: str, port: int, method: str, params: list | None = None, timeout: float = 5.0) -> Any:
