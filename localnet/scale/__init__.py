@@ -1,0 +1,1 @@
+"""SCALE for the local chain: hand codecs for hot paths, hashers, the type model and metadata V14/V15."""
