@@ -140,3 +140,42 @@ def test_epoch_that_cannot_run_is_skipped_without_halting() -> None:
     assert chain.get(st.LastMechansimStepBlock, 1) == 7
     assert chain.get(st.LoadedEmission, 1) == []
     assert chain.get(st.ValidatorPermit, 1) == [False, False]  # storage untouched by the skipped epoch
+
+
+def test_outdated_weights_through_the_pallet_t7() -> None:
+    """T7 end to end: real registrations, set_weights calls and a uid replacement feed the epoch."""
+    from localnet.runtime.subtensor.block_step import run_subnet_epoch
+    from localnet.runtime.subtensor.staking import increase_stake
+
+    chain = Chain()
+    owner, cold = acct(1), acct(2)
+    chain.fund(owner, 10_000 * TAO)
+    chain.fund(cold, 10_000 * TAO)
+    chain.call(owner, register_network)
+    for item, value in ((st.Burn, 0), (st.MaxAllowedUids, 4), (st.WeightsSetRateLimit, 0),
+                        (st.MaxRegistrationsPerBlock, 4), (st.TargetRegistrationsPerInterval, 4),
+                        (st.MinAllowedWeights, 0), (st.MaxWeightsLimit, 65535), (st.ImmunityPeriod, 2),
+                        (st.MaxAllowedValidators, 4), (st.Tempo, 65534)):
+        chain.put(item, 1, value)
+    keys = [acct(60 + i) for i in range(5)]
+    for key in keys[:4]:
+        chain.call(cold, burned_register, 1, key)
+        increase_stake(chain.state, key, key, 1)
+    run_subnet_epoch(chain.state, 1, chain.block, TAO)  # issues the permits
+    chain.step()
+    for uid in (0, 1):
+        chain.call(keys[uid], set_weights, 1, [2, 3], [2 * (65535 // 3), 65535 // 3], 0)
+    for uid in (2, 3):
+        chain.call(keys[uid], set_weights, 1, [uid], [65535], 0)
+    assert chain.get(st.Weights, 1, 0) == [(2, 65535), (3, 32768)]
+    run_subnet_epoch(chain.state, 1, chain.block, TAO)
+    assert chain.get(st.Emission, 1) == [250_000_000, 250_000_000, 333_331_637, 166_668_361]
+    assert chain.get(st.PruningScores, 1) == [49151, 49151, 65535, 32767]
+    chain.call(cold, burned_register, 1, keys[4])  # full and all immune: replaces uid 3
+    assert chain.get(st.Keys, 1, 3) == keys[4]
+    chain.step()
+    chain.call(keys[0], set_weights, 1, [2, 3], [2 * (65535 // 3), 65535 // 3], 0)
+    run_subnet_epoch(chain.state, 1, chain.block, TAO)
+    assert chain.get(st.Dividends, 1)[0] == 32767
+    assert chain.get(st.Emission, 1) == [250_000_000, 250_000_000, 500_000_000, 0]
+    assert dict(chain.get(st.Bonds, 1, 0)) == {2: 65535, 3: 65535}
