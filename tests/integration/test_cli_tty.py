@@ -106,3 +106,13 @@ def test_regen_hotkey_prompts_hidden_then_rejects_weak_password(tmp_path: Path) 
     assert stored.is_encrypted
     assert Keyfile(root / "t" / "hotkeys" / "hkpub.txt").read().ss58_address == \
         Keypair.from_mnemonic(phrase).ss58_address
+
+
+def test_ctrl_c_at_a_prompt_exits_130_cleanly(tmp_path: Path) -> None:
+    root = tmp_path / "w"
+    s = Session(["wallet", "create", "-p", str(root), "-w", "t", "--no-password"], tmp_path)
+    s.expect("Create it? [y/N]")
+    os.write(s.fd, b"\x03")  # the terminal turns ^C into SIGINT for the foreground process
+    assert s.finish() == 130
+    assert "interrupted" in s.seen and "Traceback" not in s.seen
+    assert snapshot(root) == {}

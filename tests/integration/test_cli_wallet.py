@@ -222,3 +222,31 @@ def test_regen_hotkeypub_makes_a_watch_only_hotkey(home: Path, wallets: Path) ->
     again = run_cli(["wallet", "regen-hotkeypub", "-p", str(wallets), "-w", "alice", "-H", "watch",
                      "--ss58", kp.ss58_address, "-y"], home)
     assert again.code == 1 and "--overwrite" in again.one_error_line()
+
+
+def test_regen_coldkey_from_seed_and_json_and_no_stray_files(home: Path) -> None:
+    from tests.unit.test_wallet_polkadot_json import export
+
+    root = home / "w"
+    kp = Keypair.from_mnemonic(generate_mnemonic(12))
+    seed = write_secret(home / "seed.txt", kp.seed.hex())
+    res = run_cli(["wallet", "regen-coldkey", "-p", str(root), "-w", "s", "--seed-file", str(seed),
+                   "--no-password", "-y", "--json"], home)
+    assert res.code == 0, res.stderr
+    assert res.json()["coldkey"]["ss58_address"] == kp.ss58_address
+    doc = home / "export.json"
+    doc.write_text(export(kp, "pp"))
+    pp = write_secret(home / "pp", "pp\n")
+    res = run_cli(["wallet", "regen-coldkey", "-p", str(root), "-w", "j", "--json-file", str(doc),
+                   "--json-password-file", str(pp), "--no-password", "-y", "--json"], home)
+    assert res.code == 0, res.stderr
+    assert Keyfile(root / "j" / "coldkeypub.txt").read().ss58_address == kp.ss58_address
+    # nothing besides what we wrote: no log, debug or cache file anywhere under HOME
+    written = {str(p.relative_to(home)) for p in home.rglob("*") if p.is_file()}
+    assert written == {"seed.txt", "export.json", "pp", "w/s/coldkey", "w/s/coldkeypub.txt", "w/j/coldkey",
+                       "w/j/coldkeypub.txt"}
+
+
+def test_debug_before_the_group_also_shows_the_traceback(home: Path) -> None:
+    res = run_cli(["--debug", "wallet", "show", "-p", str(home), "-w", "nobody"], home)
+    assert res.code == 1 and "Traceback" in res.stderr and "Error: " in res.stderr
