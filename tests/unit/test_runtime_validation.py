@@ -192,3 +192,19 @@ def test_check_weight_rejects_oversized_calls(chain: DevChain) -> None:
     remark = bytes((0, 0)) + encode_compact(4 * 1024 * 1024) + b"x" * (4 * 1024 * 1024)
     raw = sign_extrinsic(ALICE.public_key, ALICE.sign, remark, nonce=0, genesis_hash=chain.genesis_hash)
     assert rejected(chain, raw).data == "Transaction would exhaust the block limits"
+
+
+def test_concurrent_validation_and_execution_agree(chain: DevChain) -> None:
+    """The node validates on RPC threads while the author executes blocks: results must not interfere."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    xts = [signed(chain, nonce=i) for i in range(40)]
+    head_state = chain.head.state
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = [pool.submit(chain.runtime.validate_transaction, head_state, x, best_number=chain.head.number,
+                               block_hash=chain.block_hash, genesis_hash=chain.genesis_hash) for x in xts]
+        block = chain.produce(xts[:20])
+        valid = [f.result() for f in futures]
+    assert [v.nonce for v in valid] == list(range(40))
+    assert len(block.extrinsics) == 21 and not block.outcome.rejected
+    assert system.account_nonce(block.state, ALICE.public_key) == 20
