@@ -179,3 +179,45 @@ def test_outdated_weights_through_the_pallet_t7() -> None:
     assert chain.get(st.Dividends, 1)[0] == 32767
     assert chain.get(st.Emission, 1) == [250_000_000, 250_000_000, 500_000_000, 0]
     assert dict(chain.get(st.Bonds, 1, 0)) == {2: 65535, 3: 65535}
+
+
+def test_active_stake_through_the_pallet_t6() -> None:
+    """T6: a validator whose weights are older than ActivityCutoff stops earning dividends."""
+    from localnet.runtime.subtensor.block_step import run_subnet_epoch
+    from localnet.runtime.subtensor.staking import increase_stake
+
+    chain = Chain()
+    owner, cold = acct(1), acct(2)
+    chain.fund(owner, 10_000 * TAO)
+    chain.fund(cold, 10_000 * TAO)
+    chain.call(owner, register_network)
+    for item, value in ((st.Burn, 0), (st.MaxAllowedUids, 4), (st.WeightsSetRateLimit, 0),
+                        (st.MaxRegistrationsPerBlock, 4), (st.TargetRegistrationsPerInterval, 4),
+                        (st.MinAllowedWeights, 0), (st.MaxWeightsLimit, 65535), (st.MaxAllowedValidators, 4),
+                        (st.Tempo, 65534)):
+        chain.put(item, 1, value)
+    keys = [acct(60 + i) for i in range(4)]
+    for key in keys:
+        chain.call(cold, burned_register, 1, key)
+        increase_stake(chain.state, key, key, 1)
+    run_subnet_epoch(chain.state, 1, chain.block, TAO)
+    chain.step()
+    start = chain.block
+    for uid in (0, 1):
+        chain.call(keys[uid], set_weights, 1, [2, 3], [32767, 32767], 0)
+    run_subnet_epoch(chain.state, 1, chain.block, TAO)
+    assert chain.get(st.Dividends, 1)[:2] == [32767, 32767]
+    assert chain.get(st.Emission, 1) == [250_000_000] * 4
+    chain.block = start + 5001
+    chain.call(keys[0], set_weights, 1, [2, 3], [32767, 32767], 0)
+    run_subnet_epoch(chain.state, 1, chain.block, TAO)
+    assert chain.get(st.Dividends, 1)[:2] == [36044, 29490]
+    assert chain.get(st.Emission, 1)[:2] == [274_999_999, 224_999_999]
+    assert dict(chain.get(st.Bonds, 1, 1)) == {2: 53619, 3: 53619}
+    chain.block += 1
+    chain.call(keys[1], set_weights, 1, [2, 3], [32767, 32767], 0)
+    run_subnet_epoch(chain.state, 1, chain.block, TAO)
+    assert chain.get(st.Dividends, 1)[:2] == [35716, 29818]
+    assert chain.get(st.Emission, 1)[:2] == [272_501_132, 227_498_866]
+    assert dict(chain.get(st.Bonds, 1, 1)) == {2: 54712, 3: 54712}
+    assert dict(chain.get(st.Bonds, 1, 0)) == {2: 65535, 3: 65535}
