@@ -48,7 +48,17 @@ Network = Annotated[
     str | None,
     typer.Option(
         "--network", "-n", "--subtensor.network", "--chain", "--subtensor.chain_endpoint",
-        help="Network name (local, test, finney) or ws:// URL [env TAOCLI_NETWORK].",
+        help="Network name (local, test, finney, archive) or ws:// URL [env TAOCLI_NETWORK; default local].",
+        rich_help_panel=OUTPUT, show_default=False,
+    ),
+]
+# The same flag on commands that never touch a chain (wallet ...): accepted, so scripts that pass
+# --network everywhere keep working, but hidden from their help.
+IgnoredNetwork = Annotated[
+    str | None,
+    typer.Option(
+        "--network", "-n", "--subtensor.network", "--chain", "--subtensor.chain_endpoint",
+        help="Accepted for btcli compatibility; wallet commands do not use a network.",
         rich_help_panel=OUTPUT, show_default=False, hidden=True,
     ),
 ]

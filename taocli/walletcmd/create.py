@@ -19,8 +19,8 @@ from taocli.options import (
     AllowWeak,
     Debug,
     Hotkey,
+    IgnoredNetwork,
     Json,
-    Network,
     NoPassword,
     NWords,
     Overwrite,
@@ -104,7 +104,7 @@ def create(
     n_words: NWords = 12, no_password: NoPassword = False, password_file: PasswordFile = None,
     password_fd: PasswordFd = None, allow_weak_password: AllowWeak = False, overwrite: Overwrite = False,
     show_mnemonic: ShowMnemonic = False, json_out: Json = False, yes: Yes = False, debug: Debug = False,
-    network: Network = None,
+    network: IgnoredNetwork = None,
 ) -> None:
     """Create a wallet: an encrypted coldkey (+ coldkeypub.txt) and a plaintext hotkey."""
     from wallet.keypair import Keypair
@@ -150,7 +150,7 @@ def new_coldkey(
     no_password: NoPassword = False, password_file: PasswordFile = None, password_fd: PasswordFd = None,
     allow_weak_password: AllowWeak = False, overwrite: Overwrite = False,
     show_mnemonic: ShowMnemonic = False, json_out: Json = False, yes: Yes = False, debug: Debug = False,
-    network: Network = None,
+    network: IgnoredNetwork = None,
 ) -> None:
     """Create only a coldkey (encrypted) and its coldkeypub.txt."""
     from wallet.keypair import Keypair
@@ -189,7 +189,7 @@ def new_hotkey(
     encrypt: EncryptHotkey = False, password_file: PasswordFile = None, password_fd: PasswordFd = None,
     allow_weak_password: AllowWeak = False, overwrite: Overwrite = False,
     show_mnemonic: ShowMnemonic = False, json_out: Json = False, yes: Yes = False, debug: Debug = False,
-    network: Network = None,
+    network: IgnoredNetwork = None,
 ) -> None:
     """Create a hotkey in a wallet (plaintext unless --encrypt)."""
     from wallet.keypair import Keypair

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from taocli.errors import CliError
-from taocli.options import Debug, Hotkey, Json, Network, WalletName, WalletPath, Yes
+from taocli.options import Debug, Hotkey, IgnoredNetwork, Json, WalletName, WalletPath, Yes
 from taocli.walletcmd.session import Session, open_session
 
 
@@ -64,7 +64,7 @@ def _label(entry: dict[str, Any]) -> str:
 
 def list_(
     wallet_path: WalletPath = None, json_out: Json = False, debug: Debug = False, yes: Yes = False,
-    name: WalletName = None, hotkey: Hotkey = None, network: Network = None,
+    name: WalletName = None, hotkey: Hotkey = None, network: IgnoredNetwork = None,
 ) -> None:
     """List every wallet under the wallet path with its coldkey and hotkey addresses."""
     from wallet.wallet import list_wallets
@@ -93,7 +93,7 @@ def list_(
 
 def show(
     name: WalletName = None, wallet_path: WalletPath = None, json_out: Json = False, debug: Debug = False,
-    yes: Yes = False, hotkey: Hotkey = None, network: Network = None,
+    yes: Yes = False, hotkey: Hotkey = None, network: IgnoredNetwork = None,
 ) -> None:
     """Show one wallet's coldkey address, public key and hotkeys."""
     from wallet.errors import UnknownWallet

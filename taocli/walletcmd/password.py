@@ -17,8 +17,8 @@ from taocli.options import (
     SECRETS,
     AllowWeak,
     Debug,
+    IgnoredNetwork,
     Json,
-    Network,
     PasswordFd,
     PasswordFile,
     WalletName,
@@ -39,7 +39,7 @@ def change_password(
     name: WalletName = None, wallet_path: WalletPath = None, password_file: PasswordFile = None,
     password_fd: PasswordFd = None, new_password_file: NewPasswordFile = None,
     new_password_fd: NewPasswordFd = None, allow_weak_password: AllowWeak = False, json_out: Json = False,
-    yes: Yes = False, debug: Debug = False, network: Network = None,
+    yes: Yes = False, debug: Debug = False, network: IgnoredNetwork = None,
 ) -> None:
     """Change the coldkey's password (or encrypt a plaintext coldkey)."""
     from taocli.secret_input import existing_password, new_password

@@ -18,8 +18,8 @@ from taocli.options import (
     AllowWeak,
     Debug,
     Hotkey,
+    IgnoredNetwork,
     Json,
-    Network,
     NoPassword,
     Overwrite,
     PasswordFd,
@@ -58,7 +58,7 @@ def regen_coldkey(
     json_password_fd: JsonPasswordFd = None, no_password: NoPassword = False,
     password_file: PasswordFile = None, password_fd: PasswordFd = None,
     allow_weak_password: AllowWeak = False, overwrite: Overwrite = False, json_out: Json = False,
-    yes: Yes = False, debug: Debug = False, network: Network = None,
+    yes: Yes = False, debug: Debug = False, network: IgnoredNetwork = None,
 ) -> None:
     """Restore a coldkey from its mnemonic, seed or a polkadot.js JSON export."""
     s = open_session(name, None, wallet_path, json_out, yes)
@@ -102,7 +102,7 @@ def _same_public_key(w: object, address: str, pub_path: Path) -> bool:
 def regen_coldkeypub(
     name: WalletName = None, wallet_path: WalletPath = None, ss58: Ss58 = None, public_key: PublicKey = None,
     overwrite: Overwrite = False, json_out: Json = False, yes: Yes = False, debug: Debug = False,
-    network: Network = None,
+    network: IgnoredNetwork = None,
 ) -> None:
     """Write only coldkeypub.txt from a public address: enough to receive, stake-view and register."""
     from wallet.keypair import Keypair
@@ -130,7 +130,7 @@ def regen_hotkey(
     json_password_file: JsonPasswordFile = None, json_password_fd: JsonPasswordFd = None,
     encrypt: EncryptHotkey = False, password_file: PasswordFile = None, password_fd: PasswordFd = None,
     allow_weak_password: AllowWeak = False, overwrite: Overwrite = False, json_out: Json = False,
-    yes: Yes = False, debug: Debug = False, network: Network = None,
+    yes: Yes = False, debug: Debug = False, network: IgnoredNetwork = None,
 ) -> None:
     """Restore a hotkey from its mnemonic, seed or a polkadot.js JSON export (plaintext unless --encrypt)."""
     s = open_session(name, hotkey, wallet_path, json_out, yes)
@@ -156,7 +156,7 @@ def regen_hotkey(
 def regen_hotkeypub(
     name: WalletName = None, hotkey: Hotkey = None, wallet_path: WalletPath = None, ss58: Ss58 = None,
     public_key: PublicKey = None, overwrite: Overwrite = False, json_out: Json = False, yes: Yes = False,
-    debug: Debug = False, network: Network = None,
+    debug: Debug = False, network: IgnoredNetwork = None,
 ) -> None:
     """Write only hotkeys/<hotkey>pub.txt from a public address (a watch-only hotkey, btcli#513)."""
     from wallet.keypair import Keypair

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from taocli.errors import CliError, UsageProblem
-from taocli.options import Debug, Hotkey, Json, Network, PasswordFd, PasswordFile, WalletName, WalletPath, Yes
+from taocli.options import Debug, Hotkey, IgnoredNetwork, Json, PasswordFd, PasswordFile, WalletName, WalletPath, Yes
 from taocli.prompts import stdin_is_terminal
 from taocli.walletcmd.session import Session, open_session
 
@@ -55,7 +55,7 @@ def _signer(s: Session, use_hotkey: bool, password_file: Any, password_fd: Any) 
 def sign(
     name: WalletName = None, hotkey: Hotkey = None, wallet_path: WalletPath = None, message: Message = None,
     use_hotkey: UseHotkey = False, password_file: PasswordFile = None, password_fd: PasswordFd = None,
-    json_out: Json = False, yes: Yes = False, debug: Debug = False, network: Network = None,
+    json_out: Json = False, yes: Yes = False, debug: Debug = False, network: IgnoredNetwork = None,
 ) -> None:
     """Sign a message with the coldkey (or --use-hotkey) and print the 0x signature."""
     s = open_session(name, hotkey, wallet_path, json_out, yes)
@@ -73,7 +73,7 @@ def sign(
 def verify(
     signature: Signature, message: Message = None, address: Address = None, name: WalletName = None,
     hotkey: Hotkey = None, wallet_path: WalletPath = None, use_hotkey: UseHotkey = False,
-    json_out: Json = False, yes: Yes = False, debug: Debug = False, network: Network = None,
+    json_out: Json = False, yes: Yes = False, debug: Debug = False, network: IgnoredNetwork = None,
 ) -> None:
     """Check a signature against a message and an address; exits 1 when it is not valid."""
     from wallet.keypair import Keypair
