@@ -254,10 +254,6 @@ class Node:
 
     def _after_block(self, record: BlockRecord, outcome: Any, candidates: list[tuple[bytes, bytes]]) -> None:
         self.blocks_sealed += 1
-        log.log(logging.INFO if len(record.extrinsics) > 1 or outcome.rejected else logging.DEBUG,
-                "sealed #%d 0x%s: %d extrinsics, %d rejected, pool %d ready / %d future", record.number,
-                record.hash.hex()[:16], len(record.extrinsics), len(outcome.rejected), self.pool.ready_count,
-                self.pool.future_count)
         included = {tx_hash(xt) for xt in record.extrinsics}
         invalid: dict[bytes, Any] = {}
         for xt, err in outcome.rejected:
@@ -275,6 +271,10 @@ class Node:
                 listener(record, outcome.changes)
             except Exception:
                 log.exception("head listener failed")
+        log.log(logging.INFO if len(record.extrinsics) > 1 or outcome.rejected else logging.DEBUG,
+                "sealed #%d 0x%s: %d extrinsics, %d rejected, pool %d ready / %d future", record.number,
+                record.hash.hex()[:16], len(record.extrinsics), len(outcome.rejected), self.pool.ready_count,
+                self.pool.future_count)
         if self.pool.ready_count and self.mode.instant:
             self._wake.set()
 
