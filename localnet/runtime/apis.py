@@ -49,10 +49,13 @@ def api_id(name: str) -> bytes:
     return hashlib.blake2b(name.encode(), digest_size=8).digest()
 
 
-def version_json(spec_name: str, spec_version: int, tx_version: int) -> dict[str, Any]:
-    """state_getRuntimeVersion in the exact JSON shape of a Substrate node."""
+def version_json(spec_name: str, spec_version: int, tx_version: int,
+                 extra_apis: list[str] | None = None) -> dict[str, Any]:
+    """state_getRuntimeVersion in the exact JSON shape of a Substrate node; pallets' APIs are version 1."""
+    apis = list(CORE_API_VERSIONS) + [(n, 1) for n in dict.fromkeys(extra_apis or [])
+                                      if n not in dict(CORE_API_VERSIONS)]
     return {"specName": spec_name, "implName": spec_name, "authoringVersion": 1, "specVersion": spec_version,
-            "implVersion": 1, "apis": [["0x" + api_id(n).hex(), v] for n, v in CORE_API_VERSIONS],
+            "implVersion": 1, "apis": [["0x" + api_id(n).hex(), v] for n, v in apis],
             "transactionVersion": tx_version, "stateVersion": 1}
 
 

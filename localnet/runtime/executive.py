@@ -106,7 +106,8 @@ class Runtime:
     @property
     def version(self) -> dict[str, Any]:
         """state_getRuntimeVersion JSON."""
-        return apis.version_json(SPEC_NAME, SPEC_VERSION, TRANSACTION_VERSION)
+        return apis.version_json(SPEC_NAME, SPEC_VERSION, TRANSACTION_VERSION,
+                                 [a.api for p in self.pallets for a in p.apis])
 
     def metadata(self, version: int = 14) -> bytes:
         """The metadata blob (`b"meta"` + version + body) of version 14 or 15."""
