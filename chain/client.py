@@ -1,17 +1,28 @@
-"""One client for any subtensor-compatible chain, local or public, over substrate-interface.
+"""One client for any subtensor-compatible chain, local or public.
 
-Calls are composed from the chain's own metadata, so a runtime that renames or adds arguments is caught
-before anything is signed (RuntimeMismatch) instead of failing on chain.
+Reads go over a lean JSON-RPC connection and decode SCALE themselves (chain.reads), so `wallet balance`
+or a 256-neuron metagraph never import or initialise substrate-interface. Writes use substrate-interface,
+opened on first need, with its decoded metadata cached on disk per (genesis hash, spec version).
+
+Calls are composed from the chain's own metadata, so a runtime that renames or adds arguments (e.g. the
+later `add_stake(hotkey, netuid, amount)`) is caught before anything is signed (RuntimeMismatch) instead
+of failing on chain. Every write is two steps: `prepare` (compose, estimate the fee with only the public
+key, so the CLI can show it before asking for a password) and `execute` (sign, submit, wait).
 """
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from chain.balance import Balance
+from chain.calls import ChainCalls
 from chain.errors import ChainError, ExtrinsicFailed, NodeUnreachable, RuntimeMismatch, TransactionRejected
 from chain.networks import Network, resolve_network
+from chain.reads import ChainReads
 from chain.receipt import Event, Receipt
+from chain.rpc import RpcConnection
 
 if TYPE_CHECKING:
     from substrateinterface import SubstrateInterface
@@ -19,34 +30,62 @@ if TYPE_CHECKING:
     from wallet.keypair import Keypair
 
 
-class Subtensor:
+@dataclass
+class PreparedCall:
+    """A composed call, who must sign it, and what it will cost; nothing is signed yet."""
+
+    pallet: str
+    function: str
+    params: dict[str, Any]
+    call: Any
+    signer: str
+    fee: Balance
+
+    def describe(self) -> str:
+        return f"{self.pallet}.{self.function}"
+
+
+@dataclass
+class ConnectTimings:
+    """How long the heavy connection took, and whether the metadata came from the disk cache."""
+
+    seconds: float = 0.0
+    metadata_cached: bool = False
+
+
+class Subtensor(ChainReads, ChainCalls):
     """A connection to one chain; typed reads, and one method per extrinsic returning a Receipt."""
 
-    def __init__(self, network: str | None = None, *, timeout: float = 10.0) -> None:
+    def __init__(self, network: str | None = None, *, timeout: float = 10.0, metadata_cache: bool = True) -> None:
         self.network: Network = resolve_network(network)
         self._timeout = timeout
+        self._use_cache = metadata_cache
+        self.rpc = RpcConnection(self.network.url, timeout)
         self._substrate: SubstrateInterface | None = None
+        self.timings = ConnectTimings()
 
     # -- connection -----------------------------------------------------------------------------
 
     @property
     def substrate(self) -> SubstrateInterface:
-        """The underlying substrate-interface connection, opened on first use."""
+        """The substrate-interface connection used for signing, opened on first use."""
         if self._substrate is None:
             self._substrate = self._connect()
         return self._substrate
 
     def _connect(self) -> SubstrateInterface:
+        t0 = time.perf_counter()
+        region = None
+        if self._use_cache:
+            from chain.metadata_cache import DiskMetadataCache
+
+            region = DiskMetadataCache(self.genesis_hash())
         from substrateinterface import SubstrateInterface
 
         url = self.network.url
         try:
-            substrate = SubstrateInterface(
-                url=url,
-                ss58_format=42,
-                auto_reconnect=False,
-                ws_options={"open_timeout": self._timeout, "timeout": self._timeout},
-            )
+            substrate = SubstrateInterface(url=url, ss58_format=42, auto_reconnect=False, cache_region=region,
+                                           ws_options={"timeout": self._timeout})
             substrate.init_runtime()
         except (ConnectionError, OSError, TimeoutError) as exc:
             raise NodeUnreachable(url, type(exc).__name__) from exc
@@ -54,9 +93,11 @@ class Subtensor:
             if type(exc).__module__.startswith("websocket"):
                 raise NodeUnreachable(url, str(exc) or type(exc).__name__) from exc
             raise
+        self.timings = ConnectTimings(time.perf_counter() - t0, bool(region is not None and region.hits))
         return substrate
 
     def close(self) -> None:
+        self.rpc.close()
         if self._substrate is not None:
             self._substrate.close()
             self._substrate = None
@@ -67,40 +108,51 @@ class Subtensor:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- reads ----------------------------------------------------------------------------------
-
-    def block_number(self) -> int:
-        return int(self.substrate.get_block_number(None))
-
-    def balance(self, ss58_address: str) -> Balance:
-        """Free balance of an account (zero for an account the chain has never seen)."""
-        info = self.substrate.query("System", "Account", [ss58_address]).value
-        return Balance(int(info["data"]["free"]))
-
     def existential_deposit(self) -> Balance:
         constant = self.substrate.get_constant("Balances", "ExistentialDeposit")
         return Balance(int(constant.value)) if constant is not None else Balance(0)
 
     # -- writes ---------------------------------------------------------------------------------
 
+    def call_args(self, pallet: str, function: str) -> list[str] | None:
+        """Argument names of a call in this chain's metadata, or None when the call does not exist."""
+        module = self.substrate.metadata.get_metadata_pallet(pallet)
+        for call in (module.calls or []) if module is not None else []:
+            if call.name == function:
+                return [arg.value["name"] for arg in call.args]
+        return None
+
     def compose(self, pallet: str, function: str, params: dict[str, Any]) -> Any:
         """Compose a call, refusing clearly when the chain's runtime has a different signature."""
-        metadata = self.substrate.metadata
-        module = metadata.get_metadata_pallet(pallet)
-        call = module.get_call_function(function) if module is not None else None
-        if call is None:
+        expected = self.call_args(pallet, function)
+        if expected is None:
             raise RuntimeMismatch(f"this chain has no {pallet}.{function} call: it runs a different runtime")
-        expected = [arg.value["name"] for arg in call.args]
         if sorted(expected) != sorted(params):
             raise RuntimeMismatch(
                 f"{pallet}.{function} on this chain takes ({', '.join(expected)}), this client sends "
-                f"({', '.join(params)}): update taocli for this runtime"
+                f"({', '.join(params)}): this chain runs a newer or different runtime than the 2024 subtensor "
+                f"taocli speaks; use a taocli release for that runtime"
             )
         return self.substrate.compose_call(pallet, function, params)
 
-    def estimate_fee(self, call: Any, keypair: Keypair) -> Balance:
-        info = self.substrate.get_payment_info(call, _signer(keypair))
+    def prepare(self, pallet: str, function: str, params: dict[str, Any], signer: str) -> PreparedCall:
+        """Compose and price a call for `signer` (an SS58 address; no secret needed yet)."""
+        call = self.compose(pallet, function, params)
+        return PreparedCall(pallet, function, params, call, signer, self.estimate_fee(call, signer))
+
+    def estimate_fee(self, call: Any, signer: str) -> Balance:
+        """The chain's fee estimate (payment_queryInfo): a zero signature, only the address matters."""
+        from substrateinterface import Keypair as SubstrateKeypair
+
+        info = self.substrate.get_payment_info(call, SubstrateKeypair(ss58_address=signer, ss58_format=42))
         return Balance(int(info["partialFee"]))
+
+    def execute(self, prepared: PreparedCall, keypair: Keypair) -> Receipt:
+        """Sign `prepared` with `keypair` (which must be the planned signer), submit and wait."""
+        if keypair.ss58_address != prepared.signer:
+            raise ChainError(f"{prepared.describe()} was planned for {prepared.signer} but the key given is "
+                             f"{keypair.ss58_address}; check --wallet-name/--hotkey")
+        return self.submit(prepared.call, keypair)
 
     def submit(self, call: Any, keypair: Keypair, *, era: dict[str, int] | None = None) -> Receipt:
         """Sign, submit and wait for inclusion; a failed call raises ExtrinsicFailed with its module error."""
@@ -122,18 +174,14 @@ class Subtensor:
             Event(e.value["module_id"], e.value["event_id"], e.value.get("attributes"))
             for e in result.triggered_events
         ]
+        header = self.rpc.call("chain_getHeader", [result.block_hash])
         return Receipt(
             extrinsic_hash=str(result.extrinsic_hash),
             block_hash=str(result.block_hash),
-            block_number=result.block_number,
+            block_number=int(header["number"], 16) if header else None,
             fee=Balance(int(result.total_fee_amount or 0)),
             events=events,
         )
-
-    def transfer(self, keypair: Keypair, dest: str, amount: Balance, *, keep_alive: bool = True) -> Receipt:
-        function = "transfer_keep_alive" if keep_alive else "transfer_allow_death"
-        call = self.compose("Balances", function, {"dest": dest, "value": amount.rao})
-        return self.submit(call, keypair)
 
 
 def _signer(keypair: Keypair) -> Any:

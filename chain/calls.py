@@ -1,0 +1,262 @@
+"""One method per extrinsic: check what the chain would refuse, then compose and price the call.
+
+Each `prepare_*` runs the cheap checks the runtime will run (balance, ownership, registration, limits)
+and raises `PreconditionFailed` with a line that names the account, what it has and what is needed —
+before any password is asked or any rate-limit window spent. What passes is a `PreparedCall` for the
+host's `execute` (sign, submit, wait). The host class is `chain.client.Subtensor`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from chain import weights as wt
+from chain.balance import Balance
+from chain.errors import ChainError, RuntimeMismatch
+from chain.pow import PowSolution
+from wallet.ss58 import public_key_from, ss58_encode
+
+if TYPE_CHECKING:
+    from chain.client import PreparedCall
+    from chain.types import SubnetHyperparams
+
+
+class PreconditionFailed(ChainError):
+    """The chain would refuse this call; the message says why in the user's terms and what to do."""
+
+
+# Hyperparameter (as SubnetHyperparams names it) -> AdminUtils setter. No setter exists for `burn`.
+HYPERPARAM_SETTERS: dict[str, str] = {
+    "rho": "sudo_set_rho", "kappa": "sudo_set_kappa", "immunity_period": "sudo_set_immunity_period",
+    "min_allowed_weights": "sudo_set_min_allowed_weights", "max_weights_limit": "sudo_set_max_weight_limit",
+    "tempo": "sudo_set_tempo", "min_difficulty": "sudo_set_min_difficulty",
+    "max_difficulty": "sudo_set_max_difficulty", "weights_version": "sudo_set_weights_version_key",
+    "weights_rate_limit": "sudo_set_weights_set_rate_limit", "adjustment_interval": "sudo_set_adjustment_interval",
+    "activity_cutoff": "sudo_set_activity_cutoff", "registration_allowed": "sudo_set_network_registration_allowed",
+    "pow_registration_allowed": "sudo_set_network_pow_registration_allowed",
+    "target_regs_per_interval": "sudo_set_target_registrations_per_interval", "min_burn": "sudo_set_min_burn",
+    "max_burn": "sudo_set_max_burn", "bonds_moving_avg": "sudo_set_bonds_moving_average",
+    "max_regs_per_block": "sudo_set_max_registrations_per_block", "serving_rate_limit": "sudo_set_serving_rate_limit",
+    "max_validators": "sudo_set_max_allowed_validators", "adjustment_alpha": "sudo_set_adjustment_alpha",
+    "difficulty": "sudo_set_difficulty", "max_allowed_uids": "sudo_set_max_allowed_uids",
+}
+BOOL_HYPERPARAMS = {"registration_allowed", "pow_registration_allowed"}
+
+
+def short(address: str) -> str:
+    return f"{address[:6]}…{address[-4:]}" if len(address) > 12 else address
+
+
+def ip_to_int(ip: str) -> tuple[int, int]:
+    """An IPv4/IPv6 text address as (u128 value, ip_type 4|6), the way serve_axon takes it."""
+    import ipaddress
+
+    try:
+        parsed = ipaddress.ip_address(ip.strip())
+    except ValueError:
+        raise PreconditionFailed(f"{ip!r} is not an IP address; give e.g. 203.0.113.7 or 2001:db8::1") from None
+    return int(parsed), parsed.version
+
+
+class ChainCalls:
+    """Mixin of typed extrinsics; relies on the host's reads, `prepare` and `execute`."""
+
+    # provided by the host (chain.client.Subtensor / chain.reads.ChainReads)
+    prepare: Any
+    balance: Any
+    subnet: Any
+    subnet_exists: Any
+    hyperparameters: Any
+    uid_of: Any
+    hotkey_owner: Any
+    is_delegate: Any
+    stake: Any
+    lock_cost: Any
+    call_args: Any
+    compose: Any
+    _storage: Any
+
+    # -- checks ----------------------------------------------------------------------------------
+
+    def _need_funds(self, coldkey: str, needed: Balance, what: str) -> None:
+        have = self.balance(coldkey)
+        if have < needed:
+            raise PreconditionFailed(f"coldkey {short(coldkey)} has {have}, {needed} needed {what}")
+
+    def _need_subnet(self, netuid: int) -> None:
+        if not self.subnet_exists(netuid):
+            raise PreconditionFailed(f"subnet {netuid} does not exist; list subnets with `taocli subnets list`")
+
+    def _need_owner(self, hotkey: str) -> str:
+        owner = self.hotkey_owner(hotkey)
+        if owner is None:
+            raise PreconditionFailed(f"hotkey {short(hotkey)} is not registered on any subnet; register it first "
+                                     f"with `taocli subnets register`")
+        return owner
+
+    # -- balances --------------------------------------------------------------------------------
+
+    def prepare_transfer(self, coldkey: str, dest: str, amount: Balance, *, keep_alive: bool = True) -> PreparedCall:
+        dest = ss58_encode(public_key_from(dest))  # validates the address (WalletError on a typo)
+        if amount.rao <= 0:
+            raise PreconditionFailed("the amount to transfer must be more than zero")
+        function = "transfer_keep_alive" if keep_alive else "transfer_allow_death"
+        prepared = self.prepare("Balances", function, {"dest": dest, "value": amount.rao}, coldkey)
+        self._need_funds(coldkey, amount + prepared.fee, f"to send {amount} plus a fee of {prepared.fee}")
+        return prepared
+
+    # -- registration ----------------------------------------------------------------------------
+
+    def prepare_burned_register(self, coldkey: str, netuid: int, hotkey: str) -> PreparedCall:
+        if netuid == 0:
+            raise PreconditionFailed("subnet 0 is the root network: use `taocli root register`")
+        self._need_subnet(netuid)
+        uid = self.uid_of(netuid, hotkey)
+        if uid is not None:
+            raise PreconditionFailed(f"hotkey {short(hotkey)} is already registered on subnet {netuid} as uid {uid}")
+        params = self.hyperparameters(netuid)
+        if params is not None and not params.registration_allowed:
+            raise PreconditionFailed(f"registration is disabled on subnet {netuid}")
+        owner = self.hotkey_owner(hotkey)
+        if owner is not None and owner != coldkey:
+            raise PreconditionFailed(f"hotkey {short(hotkey)} belongs to coldkey {short(owner)}, not {short(coldkey)}")
+        info = self.subnet(netuid)
+        burn = Balance(info.burn if info is not None else 0)
+        self._need_funds(coldkey, burn, f"to burn for registration on subnet {netuid}")
+        return self.prepare("SubtensorModule", "burned_register", {"netuid": netuid, "hotkey": hotkey}, coldkey)
+
+    def pow_target(self, netuid: int, hotkey: str) -> tuple[int, int, bytes]:
+        """(block_number, difficulty, block_hash) to solve PoW on now; refuses when PoW is off."""
+        self._need_subnet(netuid)
+        if netuid == 0:
+            raise PreconditionFailed("the root network takes no PoW registration: use `taocli root register`")
+        uid = self.uid_of(netuid, hotkey)
+        if uid is not None:
+            raise PreconditionFailed(f"hotkey {short(hotkey)} is already registered on subnet {netuid} as uid {uid}")
+        raw = self._storage("NetworkPowRegistrationAllowed", netuid.to_bytes(2, "little"))
+        if raw != b"\x01":
+            raise PreconditionFailed(f"PoW registration is disabled on subnet {netuid}; register by burning TAO "
+                                     f"(drop --pow) or ask the owner to enable it")
+        params: SubnetHyperparams | None = self.hyperparameters(netuid)
+        difficulty = params.difficulty if params is not None else 10_000_000
+        number = self.block_number()  # type: ignore[attr-defined]
+        block_hash = bytes.fromhex(self.block_hash(number)[2:])  # type: ignore[attr-defined]
+        return number, difficulty, block_hash
+
+    def prepare_pow_register(self, netuid: int, hotkey: str, coldkey: str, solution: PowSolution) -> PreparedCall:
+        params = {"netuid": netuid, "block_number": solution.block_number, "nonce": solution.nonce,
+                  "work": "0x" + solution.seal.hex(), "hotkey": hotkey, "coldkey": coldkey}
+        return self.prepare("SubtensorModule", "register", params, hotkey)
+
+    def prepare_root_register(self, coldkey: str, hotkey: str) -> PreparedCall:
+        uid = self.uid_of(0, hotkey)
+        if uid is not None:
+            raise PreconditionFailed(f"hotkey {short(hotkey)} is already on the root network as uid {uid}")
+        return self.prepare("SubtensorModule", "root_register", {"hotkey": hotkey}, coldkey)
+
+    def prepare_register_network(self, coldkey: str) -> PreparedCall:
+        cost = self.lock_cost()
+        self._need_funds(coldkey, cost, "to lock for a new subnet")
+        return self.prepare("SubtensorModule", "register_network", {}, coldkey)
+
+    # -- staking ---------------------------------------------------------------------------------
+
+    def prepare_add_stake(self, coldkey: str, hotkey: str, amount: Balance) -> PreparedCall:
+        if amount.rao <= 0:
+            raise PreconditionFailed("the amount to stake must be more than zero")
+        self._need_funds(coldkey, amount, "to stake")
+        owner = self._need_owner(hotkey)
+        if owner != coldkey and not self.is_delegate(hotkey):
+            raise PreconditionFailed(f"hotkey {short(hotkey)} is owned by {short(owner)} and is not a delegate: "
+                                     f"you can only stake to your own hotkeys or to delegates")
+        return self.prepare("SubtensorModule", "add_stake", {"hotkey": hotkey, "amount_staked": amount.rao}, coldkey)
+
+    def prepare_remove_stake(self, coldkey: str, hotkey: str, amount: Balance) -> PreparedCall:
+        if amount.rao <= 0:
+            raise PreconditionFailed("the amount to unstake must be more than zero")
+        self._need_owner(hotkey)
+        staked = self.stake(hotkey, coldkey)
+        if staked < amount:
+            raise PreconditionFailed(f"coldkey {short(coldkey)} has {staked} staked on hotkey {short(hotkey)}, "
+                                     f"{amount} asked to remove")
+        return self.prepare("SubtensorModule", "remove_stake",
+                            {"hotkey": hotkey, "amount_unstaked": amount.rao}, coldkey)
+
+    def prepare_become_delegate(self, coldkey: str, hotkey: str) -> PreparedCall:
+        owner = self._need_owner(hotkey)
+        if owner != coldkey:
+            raise PreconditionFailed(f"hotkey {short(hotkey)} belongs to coldkey {short(owner)}, not {short(coldkey)}")
+        if self.is_delegate(hotkey):
+            raise PreconditionFailed(f"hotkey {short(hotkey)} is already a delegate")
+        return self.prepare("SubtensorModule", "become_delegate", {"hotkey": hotkey}, coldkey)
+
+    # -- weights and serving ---------------------------------------------------------------------
+
+    def prepare_set_weights(self, hotkey: str, netuid: int, uids: Sequence[int], weights: Sequence[float],
+                            version_key: int | None = None) -> PreparedCall:
+        """Normalise and check against the subnet's limits (or root rules for netuid 0), then compose."""
+        self._need_subnet(netuid)
+        own = self.uid_of(netuid, hotkey)
+        if own is None:
+            where = "the root network" if netuid == 0 else f"subnet {netuid}"
+            raise PreconditionFailed(f"hotkey {short(hotkey)} is not registered on {where}")
+        params = self.hyperparameters(netuid)
+        info = self.subnet(netuid)
+        if netuid == 0:
+            existing = set(self.netuids())  # type: ignore[attr-defined]
+            missing = [u for u in uids if u not in existing]
+            if missing:
+                raise PreconditionFailed(f"subnet {missing[0]} does not exist; root weights go to existing netuids")
+            limits = wt.WeightLimits(0, 0, 65_535, is_root=True)
+        else:
+            limits = wt.WeightLimits(info.subnetwork_n, params.min_allowed_weights, params.max_weights_limit)
+        try:
+            dests, values = wt.prepare(list(uids), list(weights), limits, own_uid=own)
+        except wt.InvalidWeights as exc:
+            raise PreconditionFailed(f"weights refused before sending: {exc}") from None
+        key = params.weights_version if version_key is None else version_key
+        call = {"netuid": netuid, "dests": dests, "weights": values, "version_key": key}
+        return self.prepare("SubtensorModule", "set_weights", call, hotkey)
+
+    def prepare_serve_axon(self, hotkey: str, netuid: int, ip: str, port: int, *, protocol: int = 4,
+                           version: int = 1) -> PreparedCall:
+        self._need_owner(hotkey)
+        value, ip_type = ip_to_int(ip)
+        if not 0 <= port <= 65_535:
+            raise PreconditionFailed(f"port {port} is out of range 1..65535")
+        params = {"netuid": netuid, "version": version, "ip": value, "port": port, "ip_type": ip_type,
+                  "protocol": protocol, "placeholder1": 0, "placeholder2": 0}
+        return self.prepare("SubtensorModule", "serve_axon", params, hotkey)
+
+    # -- governance ------------------------------------------------------------------------------
+
+    def sudo_key(self) -> str | None:
+        raw = self._storage("Key", pallet="Sudo")
+        return ss58_encode(raw) if raw else None
+
+    def prepare_sudo_set(self, signer: str, netuid: int, name: str, value: int | bool) -> PreparedCall:
+        """Set a subnet hyperparameter through AdminUtils: wrapped in Sudo.sudo when `signer` is the sudo
+        key, sent directly when `signer` owns the subnet (owner-settable parameters only)."""
+        setter = HYPERPARAM_SETTERS.get(name)
+        if setter is None:
+            raise PreconditionFailed(f"{name!r} is not a settable hyperparameter; choose one of "
+                                     f"{', '.join(sorted(HYPERPARAM_SETTERS))}")
+        self._need_subnet(netuid)
+        args = self.call_args("AdminUtils", setter)
+        if args is None:
+            raise RuntimeMismatch(f"this chain has no AdminUtils.{setter}")
+        value_arg = [a for a in args if a != "netuid"]
+        if len(value_arg) != 1 or "netuid" not in args:
+            raise RuntimeMismatch(f"AdminUtils.{setter} takes ({', '.join(args)}) on this chain: unexpected shape")
+        params = {"netuid": netuid, value_arg[0]: bool(value) if name in BOOL_HYPERPARAMS else int(value)}
+        if signer == self.sudo_key():
+            inner = self.compose("AdminUtils", setter, params)
+            prepared = self.prepare("Sudo", "sudo", {"call": inner}, signer)
+            prepared.params = {"call": f"AdminUtils.{setter}", **params}
+            return prepared
+        info = self.subnet(netuid)
+        if info is None or info.owner != signer:
+            raise PreconditionFailed(f"{short(signer)} is neither the sudo key nor the owner of subnet {netuid}: "
+                                     f"only they may change its hyperparameters")
+        return self.prepare("AdminUtils", setter, params, signer)

@@ -1,0 +1,220 @@
+"""Typed reads over the lean RPC connection: balances, subnets, neurons, delegates, stake, costs.
+
+Every read first asks the subtensor info RPC (spec §11) and decodes its SCALE reply with chain.types.
+Where a chain lacks an info RPC (MethodNotFound) the read falls back to plain storage — hyperparameters,
+stake and lock cost have such fallbacks; neuron lists have none (rebuilding NeuronInfo from a dozen
+storage vectors is what the RPC exists to avoid), so their absence is reported as a RuntimeMismatch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chain import storage as st
+from chain import types as ty
+from chain.balance import Balance
+from chain.errors import RuntimeMismatch
+from chain.rpc import MethodNotFound, RpcConnection
+from chain.scale import Reader, encode_bytes
+from wallet.ss58 import public_key_from, ss58_encode
+
+SUBTENSOR = "SubtensorModule"
+
+# Hyperparameter -> (storage item, SCALE width or "bool", 2024 default of §4.1) for the storage fallback.
+HYPERPARAM_STORAGE: dict[str, tuple[str, int | str, int]] = {
+    "rho": ("Rho", 2, 10), "kappa": ("Kappa", 2, 32_767), "immunity_period": ("ImmunityPeriod", 2, 4096),
+    "min_allowed_weights": ("MinAllowedWeights", 2, 1024), "max_weights_limit": ("MaxWeightsLimit", 2, 1000),
+    "tempo": ("Tempo", 2, 99), "min_difficulty": ("MinDifficulty", 8, 10_000_000),
+    "max_difficulty": ("MaxDifficulty", 8, (2**64 - 1) // 4), "weights_version": ("WeightsVersionKey", 8, 0),
+    "weights_rate_limit": ("WeightsSetRateLimit", 8, 100), "adjustment_interval": ("AdjustmentInterval", 2, 100),
+    "activity_cutoff": ("ActivityCutoff", 2, 5000),
+    "registration_allowed": ("NetworkRegistrationAllowed", "bool", 0),
+    "target_regs_per_interval": ("TargetRegistrationsPerInterval", 2, 2), "min_burn": ("MinBurn", 8, 10**9),
+    "max_burn": ("MaxBurn", 8, 100 * 10**9), "bonds_moving_avg": ("BondsMovingAverage", 8, 900_000),
+    "max_regs_per_block": ("MaxRegistrationsPerBlock", 2, 1), "serving_rate_limit": ("ServingRateLimit", 8, 50),
+    "max_validators": ("MaxAllowedValidators", 2, 128), "adjustment_alpha": ("AdjustmentAlpha", 8, 0),
+    "difficulty": ("Difficulty", 8, 10_000_000),
+}
+
+
+def _pk(address: str | bytes) -> bytes:
+    return address if isinstance(address, bytes) else public_key_from(address)
+
+
+class ChainReads:
+    """Mixin: typed reads; the host class provides `rpc` (an RpcConnection)."""
+
+    rpc: RpcConnection
+
+    # -- plumbing --------------------------------------------------------------------------------
+
+    def _info(self, method: str, params: list[Any]) -> bytes:
+        result = self.rpc.call(method, params)
+        return bytes(result or [])
+
+    def _storage(self, item: str, *parts: bytes, pallet: str = SUBTENSOR, at: str | None = None) -> bytes | None:
+        params: list[Any] = [st.key(pallet, item, *parts)]
+        if at is not None:
+            params.append(at)
+        return st.hex_bytes(self.rpc.call("state_getStorage", params))
+
+    def _state_call(self, api: str, args: bytes) -> bytes:
+        result = st.hex_bytes(self.rpc.call("state_call", [api, "0x" + args.hex()]))
+        return result or b""
+
+    # -- blocks ----------------------------------------------------------------------------------
+
+    def block_number(self) -> int:
+        header = self.rpc.call("chain_getHeader", [])
+        return int(header["number"], 16)
+
+    def block_hash(self, number: int | None = None) -> str:
+        return str(self.rpc.call("chain_getBlockHash", [] if number is None else [number]))
+
+    def genesis_hash(self) -> str:
+        return self.block_hash(0)
+
+    # -- accounts --------------------------------------------------------------------------------
+
+    def account(self, address: str | bytes) -> dict[str, int]:
+        raw = self._storage("Account", st.blake2_128_concat(_pk(address)), pallet="System")
+        return st.decode_account_info(raw)
+
+    def balance(self, address: str | bytes) -> Balance:
+        """Free balance (zero for an account the chain has never seen)."""
+        return Balance(self.account(address)["free"])
+
+    # -- subnets ---------------------------------------------------------------------------------
+
+    def subnets(self) -> list[ty.SubnetInfo]:
+        try:
+            return ty.decode_subnets(self._info("subnetInfo_getSubnetsInfo", []))
+        except MethodNotFound as exc:
+            raise RuntimeMismatch("this chain serves no subnetInfo RPC: it is not a subtensor chain") from exc
+
+    def subnet(self, netuid: int) -> ty.SubnetInfo | None:
+        return ty.decode_subnet(self._info("subnetInfo_getSubnetInfo", [netuid]))
+
+    def netuids(self) -> list[int]:
+        """Existing netuids from storage (NetworksAdded keys), ascending."""
+        prefix = "0x" + st.prefix(SUBTENSOR, "NetworksAdded").hex()
+        keys = self.rpc.call("state_getKeysPaged", [prefix, 1000, None]) or []
+        values = self._query_many(keys)
+        found = [int.from_bytes(bytes.fromhex(k[-4:]), "little") for k, v in zip(keys, values, strict=True)
+                 if v == b"\x01"]
+        return sorted(found)
+
+    def subnet_exists(self, netuid: int) -> bool:
+        return self._storage("NetworksAdded", st.u16_key(netuid)) == b"\x01"
+
+    def hyperparameters(self, netuid: int) -> ty.SubnetHyperparams | None:
+        try:
+            return ty.decode_hyperparams(self._info("subnetInfo_getSubnetHyperparams", [netuid]))
+        except MethodNotFound:
+            return self._hyperparameters_from_storage(netuid)
+
+    def _hyperparameters_from_storage(self, netuid: int) -> ty.SubnetHyperparams | None:
+        if not self.subnet_exists(netuid):
+            return None
+        keys = [st.key(SUBTENSOR, item, st.u16_key(netuid)) for item, _, _ in HYPERPARAM_STORAGE.values()]
+        raws = self._query_many(keys)
+        values: dict[str, Any] = {}
+        for (name, (_, width, default)), raw in zip(HYPERPARAM_STORAGE.items(), raws, strict=True):
+            if width == "bool":
+                values[name] = bool(raw[0]) if raw else bool(default)
+            else:
+                values[name] = int.from_bytes(raw, "little") if raw else default
+        return ty.SubnetHyperparams(**values)
+
+    def _query_many(self, keys: list[str]) -> list[bytes | None]:
+        """Values of many storage keys in one round trip (state_queryStorageAt), in key order."""
+        if not keys:
+            return []
+        changes = self.rpc.call("state_queryStorageAt", [keys])
+        found: dict[str, bytes | None] = {}
+        for change_set in changes or []:
+            for key, value in change_set.get("changes", []):
+                found[key] = st.hex_bytes(value)
+        return [found.get(k) for k in keys]
+
+    def lock_cost(self) -> Balance:
+        """TAO locked by the next `subnets create` (doubles per registration, decays back)."""
+        try:
+            return Balance(int(self.rpc.call("subnetInfo_getLockCost", [])))
+        except MethodNotFound:
+            raw = self._state_call("SubnetRegistrationRuntimeApi_get_network_registration_cost", b"")
+            return Balance(Reader(raw).u64())
+
+    # -- neurons ---------------------------------------------------------------------------------
+
+    def _neuron_rpc(self, method: str, params: list[Any]) -> bytes:
+        try:
+            return self._info(method, params)
+        except MethodNotFound as exc:
+            raise RuntimeMismatch(f"this chain does not serve {method}: it is not a subtensor chain") from exc
+
+    def neurons_lite(self, netuid: int) -> list[ty.NeuronInfoLite]:
+        return ty.decode_neurons_lite(self._neuron_rpc("neuronInfo_getNeuronsLite", [netuid]))
+
+    def neurons(self, netuid: int) -> list[ty.NeuronInfo]:
+        return ty.decode_neurons(self._neuron_rpc("neuronInfo_getNeurons", [netuid]))
+
+    def neuron(self, netuid: int, uid: int) -> ty.NeuronInfo | None:
+        return ty.decode_neuron(self._neuron_rpc("neuronInfo_getNeuron", [netuid, uid]))
+
+    def uid_of(self, netuid: int, hotkey: str | bytes) -> int | None:
+        raw = self._storage("Uids", st.u16_key(netuid), st.blake2_128_concat(_pk(hotkey)))
+        return None if raw is None else int.from_bytes(raw, "little")
+
+    def hotkey_owner(self, hotkey: str | bytes) -> str | None:
+        """The coldkey that owns a hotkey, or None when the hotkey never registered."""
+        raw = self._storage("Owner", st.blake2_128_concat(_pk(hotkey)))
+        return None if raw is None or raw == bytes(32) else ss58_encode(raw)
+
+    # -- delegates and stake ---------------------------------------------------------------------
+
+    def delegates(self) -> list[ty.DelegateInfo]:
+        return ty.decode_delegates(self._neuron_rpc("delegateInfo_getDelegates", []))
+
+    def delegate(self, hotkey: str | bytes) -> ty.DelegateInfo | None:
+        return ty.decode_delegate(self._neuron_rpc("delegateInfo_getDelegate", [list(_pk(hotkey))]))
+
+    def delegated(self, coldkey: str | bytes) -> list[tuple[ty.DelegateInfo, int]]:
+        return ty.decode_delegated(self._neuron_rpc("delegateInfo_getDelegated", [list(_pk(coldkey))]))
+
+    def is_delegate(self, hotkey: str | bytes) -> bool:
+        return self._storage("Delegates", st.blake2_128_concat(_pk(hotkey))) is not None
+
+    def stake(self, hotkey: str | bytes, coldkey: str | bytes) -> Balance:
+        """Stake `coldkey` holds on `hotkey`."""
+        raw = self._storage("Stake", st.blake2_128_concat(_pk(hotkey)), _pk(coldkey))
+        return Balance(int.from_bytes(raw, "little") if raw else 0)
+
+    def total_hotkey_stake(self, hotkey: str | bytes) -> Balance:
+        raw = self._storage("TotalHotkeyStake", _pk(hotkey))
+        return Balance(int.from_bytes(raw, "little") if raw else 0)
+
+    def stake_for_coldkey(self, coldkey: str | bytes) -> list[ty.StakeInfo]:
+        """Every (hotkey, stake) of a coldkey, non-zero only: runtime API, else a scan of the Stake map."""
+        pk = _pk(coldkey)
+        try:
+            raw = self._state_call("StakeInfoRuntimeApi_get_stake_info_for_coldkey", encode_bytes(pk))
+            infos = ty.decode_stake_infos(ty.unwrap_state_call(raw))
+        except MethodNotFound:
+            infos = self._stake_scan(pk)
+        return [s for s in infos if s.stake > 0]
+
+    def _stake_scan(self, coldkey: bytes) -> list[ty.StakeInfo]:
+        prefix = "0x" + st.prefix(SUBTENSOR, "Stake").hex()
+        out: list[ty.StakeInfo] = []
+        start = None
+        while True:
+            keys = self.rpc.call("state_getKeysPaged", [prefix, 1000, start]) or []
+            mine = [k for k in keys if k.endswith(coldkey.hex())]
+            for key, raw in zip(mine, self._query_many(mine), strict=True):
+                hotkey = bytes.fromhex(key[2 + 64 + 32:2 + 64 + 32 + 64])
+                out.append(ty.StakeInfo(ss58_encode(hotkey), ss58_encode(coldkey),
+                                        int.from_bytes(raw or b"", "little")))
+            if len(keys) < 1000:
+                return out
+            start = keys[-1]
