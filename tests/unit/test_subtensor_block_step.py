@@ -221,3 +221,32 @@ def test_active_stake_through_the_pallet_t6() -> None:
     assert chain.get(st.Emission, 1)[:2] == [272_501_132, 227_498_866]
     assert dict(chain.get(st.Bonds, 1, 1)) == {2: 54712, 3: 54712}
     assert dict(chain.get(st.Bonds, 1, 0)) == {2: 65535, 3: 65535}
+
+
+def test_network_pruning_emission_values_through_the_pallet_t16() -> None:
+    """T16 set-up built from real calls: root weights on 0..i-1, root epoch with rho 30, staggered epochs."""
+    chain = Chain({"subnet_owner_cut": 0, "network_min_lock_cost": 100 * TAO, "subnet_limit": 20})
+    for item, value in ((st.MaxRegistrationsPerBlock, 100), (st.TargetRegistrationsPerInterval, 100),
+                        (st.WeightsSetRateLimit, 0), (st.Rho, 30)):
+        chain.put(item, 0, value)
+    for i in range(10):
+        cold, hot = acct(100 + i), acct(200 + i)
+        chain.fund(cold, 1_000_000 * TAO)
+        chain.call(cold, root_register, hot)
+        chain.call(cold, add_stake, hot, 1000)
+        chain.call(cold, register_network)
+        netuid = i + 1
+        assert chain.get(st.SubnetOwner, netuid) == cold
+        chain.call(hot, set_weights, 0, list(range(i)), [1] * i, 0)
+        chain.put(st.Tempo, netuid, 1)
+        chain.put(st.Burn, netuid, 0)
+        chain.call(cold, burned_register, netuid, hot)
+    chain.step()
+    if chain.block % 2 == 0:
+        chain.step()  # as in the mock: root epoch at an odd block, the next (even) block runs netuids 2, 4
+    assert run_root_epoch(chain.state, chain.block)
+    assert [chain.get(st.EmissionValues, n) for n in range(6)] == [
+        277_820_113, 246_922_263, 215_549_466, 176_432_500, 77_181_559, 5_857_251]
+    chain.step()
+    pending = [chain.get(st.PendingEmission, n) for n in range(6)]
+    assert pending == [0, 246_922_263, 0, 176_432_500, 0, 5_857_251]
