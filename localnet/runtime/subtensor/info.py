@@ -11,7 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from localnet.runtime.storage import StorageItem
+from localnet.runtime import system
 from localnet.runtime.subtensor import info_codec
 from localnet.runtime.subtensor.networks import lock_cost
 from localnet.runtime.subtensor.storage import (
@@ -74,7 +74,6 @@ from wallet.errors import InvalidAddress
 from wallet.ss58 import ss58_decode
 
 State = Any
-_NUMBER = StorageItem("System", "Number", [], "u32", default=0)
 #: U64F64::from_num(0.82): the f64 nearest 0.82, rounded to 64 fractional bits.
 _POINT_82 = round(Fraction(0.82) * (1 << 64))
 
@@ -234,7 +233,7 @@ def stake_infos(state: State, coldkey: bytes) -> list[bytes]:
 
 def current_lock_cost(state: State) -> int:
     """The lock a subnet registered in the next block would pay."""
-    return lock_cost(state, _NUMBER.get(state) + 1)
+    return lock_cost(state, system.Number.get(state) + 1)
 
 
 # --- JSON-RPC methods ---------------------------------------------------------------------------------
