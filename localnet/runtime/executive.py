@@ -145,8 +145,7 @@ class Runtime:
         overlay = Overlay(state)
 
         def stored_hash(n: int) -> bytes | None:
-            raw = overlay.get(system.BlockHash.key(n))
-            return raw if raw is not None else None
+            return overlay.get(system.BlockHash.key(n))
 
         env = BlockEnv(number, parent_hash, timestamp_ms, dispatcher=_dispatch, block_hash=stored_hash)
         system.Number.set(overlay, number)
