@@ -11,7 +11,7 @@ import asyncio
 from typing import Any
 
 from localnet.node import Node
-from localnet.rpc.common import hex_bytes, new_subscription, state_at, to_hex
+from localnet.rpc.common import hex_bytes, new_subscription, opt_hash, state_at, to_hex
 from localnet.rpc.dispatch import Dispatcher, RpcError, Session, invalid_params
 
 WATCH_METHOD = "author_extrinsicUpdate"
@@ -106,6 +106,8 @@ def _custom(node: Node, name: str, fn: Any) -> Any:
 
     async def handler(s: Session, *params: Any) -> Any:
         at = params[-1] if params and isinstance(params[-1], str) and len(params[-1]) == 66 else None
+        if at is not None and node.store.number_of(opt_hash(at) or b"") is None:
+            at = None  # a 32-byte argument that is not one of our blocks (e.g. an account): read at best
         view = state_at(node, at)
         loop = asyncio.get_running_loop()
         try:
