@@ -106,8 +106,11 @@ def _custom(node: Node, name: str, fn: Any) -> Any:
 
     async def handler(s: Session, *params: Any) -> Any:
         at = params[-1] if params and isinstance(params[-1], str) and len(params[-1]) == 66 else None
-        if at is not None and node.store.number_of(opt_hash(at) or b"") is None:
-            at = None  # a 32-byte argument that is not one of our blocks (e.g. an account): read at best
+        try:
+            if at is not None and node.store.number_of(opt_hash(at) or b"") is None:
+                at = None  # a 32-byte argument that is not one of our blocks (e.g. an account): read at best
+        except RpcError:
+            at = None  # not hex at all: the pallet's own parser judges it
         view = state_at(node, at)
         loop = asyncio.get_running_loop()
         try:
