@@ -207,3 +207,18 @@ def test_old_state_is_pruned_but_recent_history_stays(instant_node: NodeProcess)
     number = instant_node.result("state_getStorage", [key, kept])
     assert int.from_bytes(bytes.fromhex(number[2:]), "little") == best - 255
     assert instant_node.result("chain_getHeader", [genesis])["number"] == "0x0"  # blocks themselves stay
+
+
+def test_v15_metadata_and_info_rpcs_decode_with_parity_decoder(instant_node: NodeProcess):  # noqa: F811
+    import bt_decode
+
+    versions = instant_node.result("state_call", ["Metadata_metadata_versions", "0x"])
+    assert versions.startswith("0x")
+    raw = bytes.fromhex(instant_node.result("state_call", ["Metadata_metadata_at_version", "0x0f000000"])[2:])
+    metadata = bt_decode.MetadataV15.decode_from_metadata_option(raw)
+    assert bt_decode.PortableRegistry.from_metadata_v15(metadata) is not None
+    subnets = instant_node.result("subnetInfo_getSubnetsInfo", [None])
+    decoded = bt_decode.SubnetInfo.decode_vec_option(bytes(subnets))
+    assert len(decoded) >= 1
+    unknown = instant_node.rpc("state_call", ["NoSuchApi_nothing", "0x"])
+    assert unknown["error"]["code"] == 4003
