@@ -94,9 +94,10 @@ def assign_uid(state: State, netuid: int, hotkey: bytes, block: int) -> int:
     return uid
 
 
-def _bump(state: State, netuid: int, *items: Any) -> None:
+def bump(state: State, netuid: int, *items: Any) -> None:
+    """Add one to u16 registration counters, saturating (a huge target must not overflow the codec)."""
     for item in items:
-        item.set(state, netuid, item.get(state, netuid) + 1)
+        item.set(state, netuid, min(0xFFFF, item.get(state, netuid) + 1))
 
 
 def _finish(ctx: Any, netuid: int, coldkey: bytes, hotkey: bytes, block: int) -> int:
@@ -126,7 +127,7 @@ def burned_register(ctx: Any, netuid: int, hotkey: bytes) -> None:
         raise pallet.error("BalanceWithdrawalError")
     TotalIssuance.set(state, max(0, TotalIssuance.get(state) - cost))
     uid = _finish(ctx, netuid, coldkey, hotkey, block)
-    _bump(state, netuid, BurnRegistrationsThisInterval, RegistrationsThisInterval, RegistrationsThisBlock)
+    bump(state, netuid, BurnRegistrationsThisInterval, RegistrationsThisInterval, RegistrationsThisBlock)
     RAORecycledForRegistration.set(state, netuid, RAORecycledForRegistration.get(state, netuid) + cost)
     ctx.deposit_event(NeuronRegistered, netuid, uid, hotkey)
 
@@ -152,5 +153,5 @@ def register(ctx: Any, netuid: int, block_number: int, nonce: int, work: bytes, 
         raise pallet.error("InvalidSeal")
     UsedWork.set(state, work, block)
     uid = _finish(ctx, netuid, coldkey, hotkey, block)
-    _bump(state, netuid, POWRegistrationsThisInterval, RegistrationsThisInterval, RegistrationsThisBlock)
+    bump(state, netuid, POWRegistrationsThisInterval, RegistrationsThisInterval, RegistrationsThisBlock)
     ctx.deposit_event(NeuronRegistered, netuid, uid, hotkey)

@@ -16,7 +16,7 @@ from typing import Any
 from localnet.runtime.subtensor import host
 from localnet.runtime.subtensor.events import NeuronRegistered
 from localnet.runtime.subtensor.neurons import append_neuron, replace_neuron
-from localnet.runtime.subtensor.registration import check_window
+from localnet.runtime.subtensor.registration import bump, check_window
 from localnet.runtime.subtensor.root_epoch import RootEpochError, root_epoch
 from localnet.runtime.subtensor.staking import create_account_if_missing
 from localnet.runtime.subtensor.storage import (
@@ -82,8 +82,7 @@ def root_register(ctx: Any, hotkey: bytes) -> None:
         replace_neuron(state, ROOT_NETUID, uid, hotkey, block)
     if not Delegates.contains(state, hotkey):
         Delegates.set(state, hotkey, ROOT_DELEGATE_TAKE)
-    for counter in (RegistrationsThisInterval, RegistrationsThisBlock):
-        counter.set(state, ROOT_NETUID, counter.get(state, ROOT_NETUID) + 1)
+    bump(state, ROOT_NETUID, RegistrationsThisInterval, RegistrationsThisBlock)
     ctx.deposit_event(NeuronRegistered, ROOT_NETUID, uid, hotkey)
 
 
