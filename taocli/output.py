@@ -57,6 +57,15 @@ class Output:
         stream.write(_paint(message, "32", stream) + "\n")
         stream.flush()
 
+    def working(self, message: str) -> None:
+        """Announce a pause a person would otherwise mistake for a hang (argon2 takes ~3 s).
+
+        Only on an interactive stderr: scripts and logs get no progress chatter.
+        """
+        if bool(getattr(sys.stderr, "isatty", lambda: False)()):
+            sys.stderr.write(_paint(message, "2", sys.stderr) + "\n")
+            sys.stderr.flush()
+
     def warn(self, message: str) -> None:
         """A yellow warning on stderr, in both modes."""
         sys.stderr.write(_paint(f"Warning: {message}", "33", sys.stderr) + "\n")

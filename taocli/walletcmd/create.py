@@ -126,6 +126,8 @@ def create(
     password = _coldkey_password(s, no_password, password_file, password_fd, allow_weak_password)
     cold_phrase, hot_phrase = generate_mnemonic(n_words), generate_mnemonic(n_words)
     cold, hot = Keypair.from_mnemonic(cold_phrase), Keypair.from_mnemonic(hot_phrase)
+    if password is not None:
+        s.out.working("Encrypting the key (argon2, a few seconds)...")
     w.set_coldkey(cold, password=password, overwrite=overwrite)
     w.set_hotkey(hot, password=None, overwrite=overwrite)
     shown: dict[str, str] = {}
@@ -171,6 +173,8 @@ def new_coldkey(
     password = _coldkey_password(s, no_password, password_file, password_fd, allow_weak_password)
     phrase = generate_mnemonic(n_words)
     cold = Keypair.from_mnemonic(phrase)
+    if password is not None:
+        s.out.working("Encrypting the key (argon2, a few seconds)...")
     w.set_coldkey(cold, password=password, overwrite=overwrite)
     shown: dict[str, str] = {}
     _reveal(s, "coldkey", phrase, show_mnemonic, shown)
@@ -213,6 +217,8 @@ def new_hotkey(
     password = _hotkey_password(s, encrypt, password_file, password_fd, allow_weak_password)
     phrase = generate_mnemonic(n_words)
     hot = Keypair.from_mnemonic(phrase)
+    if password is not None:
+        s.out.working("Encrypting the key (argon2, a few seconds)...")
     w.set_hotkey(hot, password=password, overwrite=overwrite)
     shown: dict[str, str] = {}
     _reveal(s, "hotkey", phrase, show_mnemonic, shown)

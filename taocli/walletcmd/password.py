@@ -56,6 +56,7 @@ def change_password(
         old = existing_password(path, "coldkey", file=password_file, fd=password_fd, yes=yes)
     new = new_password("coldkey", file=new_password_file, fd=new_password_fd, allow_weak=allow_weak_password,
                        yes=yes, file_flag="--new-password-file", fd_flag="--new-password-fd")
+    s.out.working("Decrypting and re-encrypting the coldkey (argon2, a few seconds)...")
     kp = w.coldkey(old)
     backup = keyfile.write(kp, password=new, overwrite=True)
     s.out.success(f"Changed the password of coldkey {kp.ss58_address}")

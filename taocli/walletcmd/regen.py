@@ -77,6 +77,8 @@ def regen_coldkey(
                     "the address wants `taocli wallet regen-coldkeypub` instead)"],
                    "Write it?")
     password = _coldkey_password(s, no_password, password_file, password_fd, allow_weak_password)
+    if password is not None:
+        s.out.working("Encrypting the key (argon2, a few seconds)...")
     w.set_coldkey(kp, password=password, overwrite=replace_pub)
     s.out.success(f"Restored coldkey {kp.ss58_address} in wallet '{s.name}'")
     if s.out.json_mode:
@@ -146,6 +148,8 @@ def regen_hotkey(
                    [f"hotkey ({'encrypted' if encrypt else 'plaintext'}): {hot_path} [{file_state(hot_path)}]"],
                    "Write it?")
     password = _hotkey_password(s, encrypt, password_file, password_fd, allow_weak_password)
+    if password is not None:
+        s.out.working("Encrypting the key (argon2, a few seconds)...")
     w.set_hotkey(kp, password=password, overwrite=overwrite)
     s.out.success(f"Restored hotkey '{s.hotkey}' {kp.ss58_address} in wallet '{s.name}'")
     if s.out.json_mode:

@@ -49,6 +49,7 @@ def _signer(s: Session, use_hotkey: bool, password_file: Any, password_fd: Any) 
     password = None
     if keyfile.exists and keyfile.is_encrypted:  # absent files: the wallet raises UnknownWallet/Hotkey
         password = existing_password(keyfile.path, what, file=password_file, fd=password_fd, yes=s.yes)
+        s.out.working(f"Decrypting the {what} (argon2, a few seconds)...")
     return w.hotkey_keypair(password=password) if use_hotkey else w.coldkey(password)
 
 

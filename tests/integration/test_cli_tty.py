@@ -101,6 +101,7 @@ def test_regen_hotkey_prompts_hidden_then_rejects_weak_password(tmp_path: Path) 
     s.expect("Retype the password: ")
     s.send(STRONG_PASSWORD)
     assert s.finish(timeout=120) == 0, s.seen
+    assert "Encrypting the key (argon2" in s.seen  # the ~3 s pause is announced on a terminal
     assert STRONG_PASSWORD not in s.seen
     stored = Keyfile(root / "t" / "hotkeys" / "hk")
     assert stored.is_encrypted
