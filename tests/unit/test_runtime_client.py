@@ -236,6 +236,11 @@ def test_sudo_only_for_the_key(client: SubstrateInterface, chain: DevChain) -> N
     assert r.is_success and "Sudo.Sudid" in event_names(r)
     assert free(client, dave) == 42 * TAO
     assert free(client, ALICE.ss58_address) == a0  # a successful sudo call is free
+    inner2 = client.compose_call("Balances", "force_set_balance", {"who": dave, "new_free": 43 * TAO})
+    batch = client.compose_call("Utility", "batch_all", {"calls": [inner2]})
+    r = submit(client, chain, "Sudo", "sudo_unchecked_weight",
+               {"call": batch, "weight": {"ref_time": 1_000_000, "proof_size": 0}})
+    assert r.is_success and free(client, dave) == 43 * TAO  # Root origin flows through batch_all
     r = submit(client, chain, "Sudo", "sudo", {"call": inner}, keypair=BOB)
     assert not r.is_success and r.error_message["name"] == "RequireSudo"
     r = submit(client, chain, "Balances", "force_set_balance", {"who": dave, "new_free": 1}, keypair=BOB)
