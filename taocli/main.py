@@ -74,7 +74,12 @@ def run(argv: list[str] | None = None) -> None:
         from typer.completion import completion_init
 
         completion_init()
+    args = sys.argv[1:] if argv is None else argv
     command = typer.main.get_command(app)
-    code = run_boundary(command, sys.argv[1:] if argv is None else argv)
+    from taocli.helpfmt import compact_option_help, wants_help
+
+    if wants_help(args):
+        compact_option_help(command)
+    code = run_boundary(command, args)
     sys.stdout.flush()
     raise SystemExit(code)

@@ -116,3 +116,22 @@ def test_config_commands_in_process(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert run_root(["config", "set", "network", ""]) == 0
     assert run_root(["config", "get", "network"]) == 0
     assert capsys.readouterr().out.strip().splitlines()[-1] == "local"
+
+
+def test_help_folds_alias_spellings_into_the_description(capsys: pytest.CaptureFixture[str]) -> None:
+    from taocli.main import run as run_main
+
+    with pytest.raises(SystemExit) as done:
+        run_main(["wallet", "create", "--help"])
+    assert done.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())  # help wraps at the terminal width
+    assert "-w, --wallet-name <str>" in out and "Also: --name, --wallet.name, --wallet_name." in out
+    assert "--wallet.name, --wallet_name <str>" not in out
+
+
+def test_compact_record_leaves_single_names_and_flag_pairs_alone() -> None:
+    from taocli.helpfmt import compact_record
+
+    assert compact_record(("--debug", "Trace.")) == ("--debug", "Trace.")
+    assert compact_record(("--x / --no-x", "Pair.")) == ("--x / --no-x", "Pair.")
+    assert compact_record(("-y, --yes, --no-prompt", "Yes.")) == ("-y, --yes", "Yes. Also: --no-prompt.")
