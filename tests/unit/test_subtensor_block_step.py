@@ -250,3 +250,34 @@ def test_network_pruning_emission_values_through_the_pallet_t16() -> None:
     chain.step()
     pending = [chain.get(st.PendingEmission, n) for n in range(6)]
     assert pending == [0, 246_922_263, 0, 176_432_500, 0, 5_857_251]
+
+
+def test_local_fallback_shares_emission_until_root_directs_it() -> None:
+    chain = Chain({"emission_without_root": True, "subnet_owner_cut": 0, "subnet_limit": 5})
+    owner = acct(1)
+    chain.fund(owner, 10_000 * TAO)
+    chain.call(owner, register_network)
+    chain.call(owner, register_network)
+    chain.step()
+    assert [chain.get(st.EmissionValues, n) for n in (0, 1, 2)] == [0, TAO // 2, TAO // 2]
+    assert chain.get(st.PendingEmission, 1) == TAO // 2
+    # a staked root validator weighting subnet 2 takes over at the next root epoch
+    for item, value in ((st.WeightsSetRateLimit, 0), (st.Tempo, 1)):
+        chain.put(item, 0, value)
+    cold, hot = acct(3), acct(4)
+    chain.fund(cold, 10 * TAO)
+    chain.call(cold, root_register, hot)
+    chain.call(cold, add_stake, hot, TAO)
+    chain.call(hot, set_weights, 0, [2], [1], 0)
+    chain.step(2)
+    assert chain.get(st.EmissionValues, 1) == 0
+    assert chain.get(st.EmissionValues, 2) > 0
+
+
+def test_without_fallback_subnets_get_nothing_like_2024() -> None:
+    chain = Chain()
+    owner = acct(1)
+    chain.fund(owner, 10_000 * TAO)
+    chain.call(owner, register_network)
+    chain.step(3)
+    assert chain.get(st.EmissionValues, 1) == 0 and chain.get(st.PendingEmission, 1) == 0

@@ -35,7 +35,8 @@ class Chain:
     def __init__(self, table: dict[str, Any] | None = None, block: int = 1) -> None:
         assert subtensor_pallet.pallet.index == 7
         self.state = Overlay(DictState())
-        build({"subtensor": table or {}}, self.state)
+        # The pallet's unit tests follow the 2024 emission rules unless a test asks for the local fallback.
+        build({"subtensor": {"emission_without_root": False, **(table or {})}}, self.state)
         self.block = block
         self.events: list[bytes] = []
         self.hashes: dict[int, bytes] = {}
@@ -90,6 +91,9 @@ def test_genesis_has_root_network_and_local_limits() -> None:
     assert chain.get(st.NetworkLastLockCost) == 100 * TAO
     assert chain.get(st.AllowLoopbackServing) is True
     assert chain.get(st.DefaultTake) == 11_796  # untouched 2024 default
+    local = Overlay(DictState())
+    build({"subtensor": {}}, local)
+    assert st.EmissionWithoutRoot.get(local) is True
 
 
 def test_genesis_table_overrides_and_rejects_unknown_keys() -> None:

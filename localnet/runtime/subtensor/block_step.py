@@ -7,7 +7,8 @@ emission (less the owner's cut) and, on its tempo block, run Yuma consensus and 
 
 Deliberate differences (spec §14): block emission follows the halving schedule of the current runtime,
 computed from the pallet's TotalIssuance, which here counts only real tokens (so drained emission is
-counted once, when minted as stake).
+counted once, when minted as stake); with EmissionWithoutRoot (local genesis), user subnets share block
+emission equally while no staked root validator weights any of them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from localnet.runtime.subtensor.epoch import epoch
 from localnet.runtime.subtensor.epoch_types import EpochInput, EpochOutput
 from localnet.runtime.subtensor.events import DifficultySet
 from localnet.runtime.subtensor.pallet_math import adjusted_term, blocks_until_next_epoch, owner_cut
-from localnet.runtime.subtensor.root import run_root_epoch
+from localnet.runtime.subtensor.root import root_directs_emission, run_root_epoch, share_emission_equally
 from localnet.runtime.subtensor.staking import emit_inflation_through_hotkey_account
 from localnet.runtime.subtensor.storage import (
     Active,
@@ -39,6 +40,7 @@ from localnet.runtime.subtensor.storage import (
     Dividends,
     Emission,
     EmissionValues,
+    EmissionWithoutRoot,
     Incentive,
     Kappa,
     Keys,
@@ -235,5 +237,7 @@ def on_initialize(ctx: Any, block: int) -> None:
     BlockEmission.set(state, block_emission_for(TotalIssuance.get(state)))
     if blocks_until_next_epoch(0, Tempo.get(state, 0), block) == 0:
         run_root_epoch(state, block)
+    if EmissionWithoutRoot.get(state) and not root_directs_emission(state):
+        share_emission_equally(state)
     drain_emission(state)
     generate_emission(state, block)

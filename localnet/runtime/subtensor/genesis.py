@@ -2,7 +2,8 @@
 
 A fresh local chain has the root network (netuid 0) and no user subnets. Its global limits differ from
 the 2024 runtime defaults so that a developer gets feedback in seconds: no network or transaction rate
-limit, a 100 TAO subnet lock instead of 1000 TAO, loopback axons allowed. Each of these, and any other
+limit, a 100 TAO subnet lock instead of 1000 TAO, loopback axons allowed, and block emission shared
+equally by user subnets until root validators direct it. Each of these, and any other
 global SubtensorModule value, can be overridden from the genesis file's `[subtensor]` table by its
 snake_case name (e.g. `network_min_lock_cost = 1_000_000_000_000`, or `tempo = 10` for the tempo of
 subnets created later). Unknown keys are refused with a
@@ -27,6 +28,7 @@ LOCAL_DEFAULTS: dict[str, Any] = {
     "tx_rate_limit": 0,
     "network_min_lock_cost": 100_000_000_000,
     "allow_loopback_serving": True,
+    "emission_without_root": True,
 }
 
 

@@ -121,3 +121,23 @@ def run_root_epoch(state: State, block: int) -> bool:
     for netuid, value in zip(netuids, values, strict=True):
         EmissionValues.set(state, netuid, int(value))
     return True
+
+
+def root_directs_emission(state: State) -> bool:
+    """Whether some root validator with stake puts weight on an existing user subnet."""
+    for (uid,), row in Weights.iter_prefix(state, ROOT_NETUID):
+        if not Keys.contains(state, ROOT_NETUID, uid):
+            continue
+        if any(value and dest != ROOT_NETUID and NetworksAdded.get(state, dest) for dest, value in row) \
+                and TotalHotkeyStake.get(state, Keys.get(state, ROOT_NETUID, uid)) > 0:
+            return True
+    return False
+
+
+def share_emission_equally(state: State) -> None:
+    """Local-chain fallback (EmissionWithoutRoot): each user subnet gets BlockEmission / count."""
+    netuids = [keys[0] for keys, added in NetworksAdded.iter(state) if added]
+    subnets = [n for n in netuids if n != ROOT_NETUID]
+    each = BlockEmission.get(state) // len(subnets) if subnets else 0
+    for netuid in netuids:
+        EmissionValues.set(state, netuid, 0 if netuid == ROOT_NETUID else each)

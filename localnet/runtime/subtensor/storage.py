@@ -148,6 +148,10 @@ AllowLoopbackServing = _value("AllowLoopbackServing", "bool", False)
 #: Tempo `register_network` gives a new subnet (360 in 2024); a local genesis may shorten it so epochs
 #: come round in seconds.
 NewSubnetTempo = _value("NewSubnetTempo", "u16", 360)
+#: While no staked root validator weights any user subnet, split block emission equally between user
+#: subnets (2024: they get nothing). A fresh local chain has no root validators, and without this its
+#: subnets would never pay emission.
+EmissionWithoutRoot = _value("EmissionWithoutRoot", "bool", False)
 
 #: The per-uid vectors, with the value a freshly appended neuron gets (§9 `append_neuron`).
 NEURON_VECTORS: tuple[tuple[Any, Any], ...] = (
