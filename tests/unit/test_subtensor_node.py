@@ -74,3 +74,46 @@ def test_admin_setter_through_sudo(substrate: SubstrateInterface) -> None:
     receipt = _submit(substrate, ALICE, "sudo", {"call": inner}, module="Sudo")
     assert receipt.is_success, receipt.error_message
     assert substrate.query("SubtensorModule", "TxRateLimit").value == 3
+
+
+def test_epochs_pay_emission_on_a_running_chain(tmp_path) -> None:
+    """Timed blocks, a short genesis tempo: a validator's weights turn into miner incentive and stake."""
+    import time
+
+    genesis = tmp_path / "genesis.toml"
+    genesis.write_text("[subtensor]\ntempo = 4\n")
+    node = NodeProcess(tmp_path / "chain", "--block-time", "0.1", "--genesis", str(genesis)).start()
+    client = SubstrateInterface(url=node.url)
+    try:
+        assert _submit(client, ALICE, "register_network", {}).is_success
+        netuid = 1
+        for hotkey in (BOB, MINER):
+            receipt = _submit(client, BOB, "burned_register", {"netuid": netuid, "hotkey": hotkey.ss58_address})
+            assert receipt.is_success, receipt.error_message
+        assert _submit(client, BOB, "add_stake", {"hotkey": BOB.ss58_address, "amount_staked": 100 * TAO}).is_success
+        receipt = _submit(client, ALICE, "sudo_set_weights_set_rate_limit",
+                          {"netuid": netuid, "weights_set_rate_limit": 0}, module="AdminUtils")
+        assert receipt.is_success, receipt.error_message  # the subnet owner signs directly
+
+        def neurons() -> list:
+            return bt_decode.NeuronInfoLite.decode_vec(bytes(client.rpc_request("neuronInfo_getNeuronsLite",
+                                                                                [netuid])["result"]))
+
+        deadline = time.monotonic() + 30
+        while not neurons()[0].validator_permit:
+            assert time.monotonic() < deadline, "no validator permit after 30 s"
+            time.sleep(0.1)
+        receipt = _submit(client, BOB, "set_weights", {"netuid": netuid, "dests": [1], "weights": [65535],
+                                                        "version_key": 0})
+        assert receipt.is_success, receipt.error_message
+        while True:
+            miner = neurons()[1]
+            stake = dict((bytes(c), s) for c, s in miner.stake).get(BOB.public_key, 0)
+            if miner.incentive == 65535 and stake > 0:
+                break
+            assert time.monotonic() < deadline, f"no incentive/emission after 30 s: {miner}"
+            time.sleep(0.1)
+        assert neurons()[0].dividends == 65535
+    finally:
+        client.close()
+        node.stop()
