@@ -20,7 +20,7 @@ def test_max_weight_limit_is_checked_on_normalised_shares() -> None:
     with pytest.raises(InvalidWeights, match=r"uid 0 would get 32\.\d+% .* caps one uid at 20\.00%"):
         prepare([0, 1, 2, 3], [16383, 16383, 1213, 16383], capped)
     assert prepare([4], [1.0], capped, own_uid=4) == ([4], [65535])  # self weight is exempt
-    dests, values = prepare(list(range(5)), [1] * 5, capped)
+    _dests, values = prepare(list(range(5)), [1] * 5, capped)
     assert values == [65535] * 5
 
 
