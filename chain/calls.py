@@ -18,7 +18,7 @@ from chain.pow import PowSolution
 from wallet.ss58 import public_key_from, ss58_encode
 
 if TYPE_CHECKING:
-    from chain.client import PreparedCall
+    from chain.prepared import PreparedCall
     from chain.types import SubnetHyperparams
 
 
@@ -74,6 +74,7 @@ class ChainCalls:
     stake: Any
     lock_cost: Any
     call_args: Any
+    neuron_lite: Any
     compose: Any
     _storage: Any
 
@@ -203,6 +204,7 @@ class ChainCalls:
             raise PreconditionFailed(f"hotkey {short(hotkey)} is not registered on {where}")
         params = self.hyperparameters(netuid)
         info = self.subnet(netuid)
+        self._need_weights_window(hotkey, netuid, own, params.weights_rate_limit)
         if netuid == 0:
             existing = set(self.netuids())  # type: ignore[attr-defined]
             missing = [u for u in uids if u not in existing]
@@ -218,6 +220,18 @@ class ChainCalls:
         key = params.weights_version if version_key is None else version_key
         call = {"netuid": netuid, "dests": dests, "weights": values, "version_key": key}
         return self.prepare("SubtensorModule", "set_weights", call, hotkey)
+
+    def _need_weights_window(self, hotkey: str, netuid: int, uid: int, limit: int) -> None:
+        """The chain's rate limit: allowed when last_update == 0 or now - last_update >= limit."""
+        neuron = self.neuron_lite(netuid, uid)
+        if neuron is None or neuron.last_update == 0 or limit == 0:
+            return
+        now = self.block_number() + 1  # type: ignore[attr-defined]  # the block the call lands in
+        if now - neuron.last_update < limit:
+            raise PreconditionFailed(
+                f"hotkey {short(hotkey)} last set weights (or registered) at block {neuron.last_update}; subnet "
+                f"{netuid} allows one set every {limit} blocks: retry at block {neuron.last_update + limit} "
+                f"(now {now - 1})")
 
     def prepare_serve_axon(self, hotkey: str, netuid: int, ip: str, port: int, *, protocol: int = 4,
                            version: int = 1) -> PreparedCall:

@@ -20,6 +20,7 @@ from chain.balance import Balance
 from chain.calls import ChainCalls
 from chain.errors import ChainError, ExtrinsicFailed, NodeUnreachable, RuntimeMismatch, TransactionRejected
 from chain.networks import Network, resolve_network
+from chain.prepared import PreparedCall
 from chain.reads import ChainReads
 from chain.receipt import Event, Receipt
 from chain.rpc import RpcConnection
@@ -28,21 +29,6 @@ if TYPE_CHECKING:
     from substrateinterface import SubstrateInterface
 
     from wallet.keypair import Keypair
-
-
-@dataclass
-class PreparedCall:
-    """A composed call, who must sign it, and what it will cost; nothing is signed yet."""
-
-    pallet: str
-    function: str
-    params: dict[str, Any]
-    call: Any
-    signer: str
-    fee: Balance
-
-    def describe(self) -> str:
-        return f"{self.pallet}.{self.function}"
 
 
 @dataclass
@@ -166,8 +152,10 @@ class Subtensor(ChainReads, ChainCalls):
             raise _rejection(exc) from exc
         if not result.is_success:
             error = result.error_message or {}
+            docs = error.get("docs", "")
             raise ExtrinsicFailed(
-                str(error.get("type", "Module")), str(error.get("name", "Unknown")), str(error.get("docs", "")),
+                self._failed_pallet(result.triggered_events) or str(error.get("type", "Module")),
+                str(error.get("name", "Unknown")), " ".join(docs) if isinstance(docs, list) else str(docs),
                 block_hash=result.block_hash,
             )
         events = [
@@ -182,6 +170,20 @@ class Subtensor(ChainReads, ChainCalls):
             fee=Balance(int(result.total_fee_amount or 0)),
             events=events,
         )
+
+    def _failed_pallet(self, events: list[Any]) -> str | None:
+        """The pallet whose error failed the call, from System.ExtrinsicFailed's module index."""
+        for event in events:
+            value = event.value
+            if value.get("module_id") == "System" and value.get("event_id") == "ExtrinsicFailed":
+                attrs = value.get("attributes") or {}
+                error = attrs.get("dispatch_error") if isinstance(attrs, dict) else None
+                module = error.get("Module") if isinstance(error, dict) else None
+                if isinstance(module, dict) and "index" in module:
+                    for pallet in self.substrate.metadata.pallets:
+                        if pallet.value["index"] == module["index"]:
+                            return str(pallet.name)
+        return None
 
 
 def _signer(keypair: Keypair) -> Any:

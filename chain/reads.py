@@ -162,6 +162,9 @@ class ChainReads:
     def neuron(self, netuid: int, uid: int) -> ty.NeuronInfo | None:
         return ty.decode_neuron(self._neuron_rpc("neuronInfo_getNeuron", [netuid, uid]))
 
+    def neuron_lite(self, netuid: int, uid: int) -> ty.NeuronInfoLite | None:
+        return ty.decode_neuron_lite(self._neuron_rpc("neuronInfo_getNeuronLite", [netuid, uid]))
+
     def uid_of(self, netuid: int, hotkey: str | bytes) -> int | None:
         raw = self._storage("Uids", st.u16_key(netuid), st.blake2_128_concat(_pk(hotkey)))
         return None if raw is None else int.from_bytes(raw, "little")

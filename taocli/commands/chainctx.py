@@ -1,0 +1,173 @@
+"""What every chain command starts from: the network, the wallet, the output mode, and the send ritual.
+
+The ritual for a state-changing command is always the same and lives here once:
+  1. the chain client checks the call and prices it with only public keys (`prepare_*`);
+  2. we show what will happen — action, from, to, amount, fee — and ask (unless --yes);
+  3. only then is the coldkey/hotkey unlocked (password), the call signed, submitted and awaited;
+  4. the receipt is printed, or with --json one document on stdout.
+No chain logic lives here: the checks and the calls are `chain.client.Subtensor`'s.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from taocli.errors import UsageProblem
+from taocli.output import Output
+from taocli.prompts import confirm
+from taocli.walletcmd.session import Session
+
+if TYPE_CHECKING:  # pragma: no cover
+    from chain.balance import Balance
+    from chain.client import PreparedCall, Subtensor
+    from chain.receipt import Receipt
+    from wallet.keypair import Keypair
+
+
+def parse_amount(text: str, flag: str = "--amount") -> Balance:
+    """A TAO amount from the command line, or a usage error naming the flag."""
+    from chain.balance import Balance, InvalidAmount
+
+    try:
+        return Balance.from_tao(text)
+    except InvalidAmount as exc:
+        raise UsageProblem(f"{flag}: {exc}") from None
+
+
+@dataclass
+class ChainSession:
+    """The resolved network and wallet of one chain command, and a lazily opened client."""
+
+    wallet_session: Session
+    network: str
+    password_file: Path | None = None
+    password_fd: int | None = None
+    _client: Any = field(default=None, repr=False)
+
+    @property
+    def out(self) -> Output:
+        return self.wallet_session.out
+
+    @property
+    def yes(self) -> bool:
+        return self.wallet_session.yes
+
+    @property
+    def client(self) -> Subtensor:
+        if self._client is None:
+            from chain.client import Subtensor
+
+            self._client = Subtensor(self.network)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+    # -- keys ------------------------------------------------------------------------------------
+
+    def coldkey_address(self) -> str:
+        return self.wallet_session.wallet.coldkeypub.ss58_address
+
+    def hotkey_address(self) -> str:
+        return self.wallet_session.wallet.hotkeypub().ss58_address
+
+    def unlock_coldkey(self) -> Keypair:
+        from taocli.secret_input import existing_password
+
+        w = self.wallet_session.wallet
+        password = None
+        if w.coldkey_file.exists and w.coldkey_file.is_encrypted:
+            password = existing_password(Path(w.coldkey_file.path), "coldkey", file=self.password_file,
+                                         fd=self.password_fd, yes=self.yes)
+        return w.coldkey(password)
+
+    def unlock_hotkey(self) -> Keypair:
+        from taocli.secret_input import existing_password
+
+        w = self.wallet_session.wallet
+        password = None
+        if w.hotkey_file.exists and w.hotkey_file.is_encrypted:
+            password = existing_password(Path(w.hotkey_file.path), f"hotkey '{w.hotkey}'",
+                                         file=self.password_file, fd=self.password_fd, yes=self.yes)
+        return w.hotkey_keypair(password=password)
+
+    # -- the send ritual -------------------------------------------------------------------------
+
+    def send(self, prepared: PreparedCall, title: str, lines: list[tuple[str, str]], unlock: Callable[[], Keypair],
+             result: dict[str, Any] | None = None, done: str = "") -> Receipt:
+        """Show the plan, confirm, unlock, sign, submit, wait; print the outcome."""
+        plan = [*lines, ("fee estimate", str(prepared.fee)), ("call", prepared.describe()),
+                ("network", f"{self.client.network.name} ({self.client.network.url})")]
+        width = max(len(k) for k, _ in plan)
+        self.out.note(title)
+        for key, value in plan:
+            self.out.note(f"  {key.ljust(width)}  {value}")
+        confirm("Sign and submit?", yes=self.yes)
+        keypair = unlock()
+        with waiting(self.out, f"Submitted {prepared.describe()}; waiting for inclusion…"):
+            receipt = self.client.execute(prepared, keypair)
+        data = {"ok": True, "network": self.client.network.name, **(result or {}), "receipt": receipt.to_json()}
+        if self.out.json_mode:
+            self.out.result(data)
+        else:
+            self.out.success(f"✅ {done or title} — included in block #{receipt.block_number} "
+                             f"({receipt.block_hash[:18]}…), fee {receipt.fee}")
+        return receipt
+
+
+@contextmanager
+def waiting(out: Output, message: str) -> Iterator[None]:
+    """A spinner on a terminal, one note line otherwise (never on stdout in JSON mode)."""
+    if out.json_mode or not sys.stderr.isatty():
+        if not out.json_mode:
+            out.note(message)
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(message):
+        yield
+
+
+def open_chain(name: str | None, hotkey: str | None, path: str | None, network: str | None, json_out: bool,
+               yes: bool, password_file: Path | None = None, password_fd: int | None = None) -> ChainSession:
+    """Resolve wallet and network flags against env, config and defaults (see taocli.settings)."""
+    from taocli.network import network_from
+    from taocli.walletcmd.session import open_session
+
+    session = open_session(name, hotkey, path, json_out, yes)
+    resolved = network_from(network)
+    return ChainSession(session, resolved.url if resolved.name == "custom" else resolved.name, password_file,
+                        password_fd)
+
+
+def tao(rao: int) -> str:
+    from chain.balance import Balance
+
+    return str(Balance(rao))
+
+
+def table(title: str, columns: list[str], rows: list[list[str]]) -> Callable[[Any], None]:
+    """A render function drawing one rich table (right-aligned numbers are the caller's strings)."""
+    def render(console: Any) -> None:
+        from rich.table import Table
+
+        t = Table(title=title, title_justify="left", show_lines=False)
+        for col in columns:
+            t.add_column(col, justify="right" if col.startswith(("τ", "#")) or col in NUMERIC else "left",
+                         no_wrap=True)
+        for row in rows:
+            t.add_row(*row)
+        console.print(t)
+    return render
+
+
+NUMERIC = {"netuid", "uid", "n", "max n", "tempo", "burn", "stake", "balance", "free", "staked", "total",
+           "emission", "take", "rank", "trust", "consensus", "incentive", "dividends", "value", "nominators",
+           "updated", "weight", "difficulty", "cost"}

@@ -1,0 +1,113 @@
+"""`taocli stake add | remove | list`: stake the coldkey's TAO on a hotkey (own or delegate) and back."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from taocli.aliases import AliasGroup
+from taocli.commands.chainctx import ChainSession, open_chain, parse_amount, table, tao
+from taocli.errors import CliError, UsageProblem
+from taocli.options import Debug, Hotkey, Json, Network, PasswordFd, PasswordFile, WalletName, WalletPath, Yes
+
+app = typer.Typer(help="Stake TAO on hotkeys and remove it.", cls=AliasGroup, no_args_is_help=True,
+                  rich_markup_mode=None)
+
+Amount = Annotated[str | None, typer.Option("--amount", "-a", help="TAO, e.g. 10 or 0.5.", show_default=False)]
+All = Annotated[bool, typer.Option("--all", help="add: all free TAO but the existential deposit; "
+                                                 "remove: all stake on the hotkey.")]
+HotkeyAddress = Annotated[str | None, typer.Option(
+    "--hotkey-ss58", "--hotkey-address", "--delegate", help="Stake on this hotkey address instead of the "
+    "wallet's own hotkey (a delegate).", show_default=False)]
+
+KEEP = 500  # RAO: the existential deposit add_stake must leave (KeepAlive)
+
+
+def _target(cs: ChainSession, hotkey_ss58: str | None) -> str:
+    if hotkey_ss58 is None:
+        return cs.hotkey_address()
+    from wallet.ss58 import is_valid_ss58
+
+    if not is_valid_ss58(hotkey_ss58):
+        raise UsageProblem(f"--hotkey-ss58 {hotkey_ss58!r} is not a valid SS58 address")
+    return hotkey_ss58
+
+
+def _amount(amount: str | None, all_: bool) -> None:
+    if (amount is None) == (not all_):
+        raise UsageProblem("give either --amount TAO or --all")
+
+
+def stake_change(adding: bool, amount: str | None, all_: bool, cs: ChainSession, hotkey_ss58: str | None) -> None:
+    """Shared by `stake add/remove` and `delegate add/remove`."""
+    from chain.balance import Balance
+
+    _amount(amount, all_)
+    coldkey = cs.coldkey_address()
+    hot = _target(cs, hotkey_ss58)
+    client = cs.client
+    if adding:
+        value = (Balance(max(0, client.balance(coldkey).rao - KEEP)) if all_ else parse_amount(amount or ""))
+        prepared = client.prepare_add_stake(coldkey, hot, value)
+        verb = "Stake"
+    else:
+        value = client.stake(hot, coldkey) if all_ else parse_amount(amount or "")
+        if all_ and value.rao == 0:
+            raise CliError(f"coldkey {coldkey} has no stake on hotkey {hot}")
+        prepared = client.prepare_remove_stake(coldkey, hot, value)
+        verb = "Unstake"
+    before = client.stake(hot, coldkey)
+    cs.send(prepared, f"{verb} {value} {'on' if adding else 'from'} hotkey {hot}",
+            [("coldkey", f"{cs.wallet_session.name} {coldkey}"), ("hotkey", hot), ("amount", str(value)),
+             ("stake now", str(before))],
+            cs.unlock_coldkey, {"coldkey": coldkey, "hotkey": hot, "amount": value.to_json(),
+                                "stake_before": before.to_json()},
+            done=f"{'Staked' if adding else 'Unstaked'} {value}")
+
+
+@app.command("add")
+def add(amount: Amount = None, all_: All = False, hotkey_ss58: HotkeyAddress = None, name: WalletName = None,
+        hotkey: Hotkey = None, wallet_path: WalletPath = None, network: Network = None,
+        password_file: PasswordFile = None, password_fd: PasswordFd = None, json_out: Json = False,
+        yes: Yes = False, debug: Debug = False) -> None:
+    """Stake TAO from the coldkey on the wallet's hotkey (or --hotkey-ss58)."""
+    cs = open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd)
+    try:
+        stake_change(True, amount, all_, cs, hotkey_ss58)
+    finally:
+        cs.close()
+
+
+@app.command("remove")
+def remove(amount: Amount = None, all_: All = False, hotkey_ss58: HotkeyAddress = None, name: WalletName = None,
+           hotkey: Hotkey = None, wallet_path: WalletPath = None, network: Network = None,
+           password_file: PasswordFile = None, password_fd: PasswordFd = None, json_out: Json = False,
+           yes: Yes = False, debug: Debug = False) -> None:
+    """Move stake from a hotkey back to the coldkey's free balance."""
+    cs = open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd)
+    try:
+        stake_change(False, amount, all_, cs, hotkey_ss58)
+    finally:
+        cs.close()
+
+
+@app.command("list")
+def list_(name: WalletName = None, wallet_path: WalletPath = None, network: Network = None,
+          json_out: Json = False, yes: Yes = False, debug: Debug = False) -> None:
+    """List the coldkey's stake on every hotkey."""
+    from chain.balance import Balance
+
+    cs = open_chain(name, None, wallet_path, network, json_out, yes)
+    try:
+        coldkey = cs.coldkey_address()
+        stakes = cs.client.stake_for_coldkey(coldkey)
+        free = cs.client.balance(coldkey)
+    finally:
+        cs.close()
+    total = sum(s.stake for s in stakes)
+    data = {"network": cs.network, "coldkey": coldkey, "free": free.to_json(),
+            "stakes": [s.to_json() for s in stakes], "total_staked": Balance(total).to_json()}
+    render = table(f"Stake of {coldkey} on {cs.network} (free {free}, staked {tao(total)})", ["hotkey", "stake"],
+                   [[s.hotkey, tao(s.stake)] for s in stakes])
+    cs.out.result(data, render)

@@ -1,0 +1,221 @@
+"""`taocli subnets ...`: list subnets, show a metagraph, hyperparameters, lock cost, create, register."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from taocli.aliases import AliasGroup
+from taocli.commands.chainctx import ChainSession, open_chain, table, tao
+from taocli.errors import CliError
+from taocli.options import Debug, Hotkey, Json, Network, PasswordFd, PasswordFile, WalletName, WalletPath, Yes
+
+app = typer.Typer(help="Subnets: list, metagraph, hyperparameters, create and register.", cls=AliasGroup,
+                  no_args_is_help=True, rich_markup_mode=None)
+
+Netuid = Annotated[int, typer.Option("--netuid", "--netuids", help="Subnet id.")]
+Pow = Annotated[bool, typer.Option("--pow", help="Register by proof-of-work instead of burning TAO.")]
+Processes = Annotated[int | None, typer.Option("--processes", help="CPU processes for --pow (default: all cores).",
+                                               show_default=False)]
+
+
+def _p(value: int) -> str:
+    return f"{value / 65535:.4f}"
+
+
+@app.command("list")
+def list_(network: Network = None, json_out: Json = False, yes: Yes = False, debug: Debug = False) -> None:
+    """List every subnet with its size, tempo, burn and emission."""
+    cs = open_chain(None, None, None, network, json_out, yes)
+    try:
+        subnets = cs.client.subnets()
+    finally:
+        cs.close()
+    rows = [s.to_json() for s in subnets]
+    render = table(f"Subnets on {cs.network}", ["netuid", "n", "max n", "tempo", "burn", "emission", "owner"],
+                   [[str(s.netuid), str(s.subnetwork_n), str(s.max_allowed_uids), str(s.tempo), tao(s.burn),
+                     f"{s.emission_values / 1e9:.2%}", s.owner] for s in subnets])
+    cs.out.result({"network": cs.network, "subnets": rows}, render)
+
+
+@app.command("show")
+def show(netuid: Netuid, network: Network = None, json_out: Json = False, yes: Yes = False,
+         debug: Debug = False) -> None:
+    """Show a subnet's metagraph: every uid with stake, ranks, incentive, dividends, emission and axon."""
+    cs = open_chain(None, None, None, network, json_out, yes)
+    try:
+        info = cs.client.subnet(netuid)
+        if info is None:
+            raise CliError(f"subnet {netuid} does not exist; list subnets with `taocli subnets list`")
+        neurons = cs.client.neurons_lite(netuid)
+    finally:
+        cs.close()
+    data = {"network": cs.network, "netuid": netuid, "subnet": info.to_json(),
+            "neurons": [n.to_json() for n in neurons]}
+    rows = [[str(n.uid), n.hotkey, tao(n.total_stake), _p(n.rank), _p(n.trust), _p(n.consensus), _p(n.incentive),
+             _p(n.dividends), tao(n.emission), "✓" if n.validator_permit else "", str(n.last_update),
+             f"{n.axon_info.ip_str}:{n.axon_info.port}" if n.axon_info.is_serving else "-"] for n in neurons]
+    render = table(f"Metagraph of subnet {netuid} on {cs.network}: {len(neurons)}/{info.max_allowed_uids} uids, "
+                   f"tempo {info.tempo}, burn {tao(info.burn)}",
+                   ["uid", "hotkey", "stake", "rank", "trust", "consensus", "incentive", "dividends", "emission",
+                    "vpermit", "updated", "axon"], rows)
+    cs.out.result(data, render)
+
+
+app.command("metagraph")(show)
+
+
+@app.command("hyperparameters")
+def hyperparameters(netuid: Netuid, network: Network = None, json_out: Json = False, yes: Yes = False,
+                    debug: Debug = False) -> None:
+    """Show a subnet's hyperparameters."""
+    cs = open_chain(None, None, None, network, json_out, yes)
+    try:
+        params = cs.client.hyperparameters(netuid)
+    finally:
+        cs.close()
+    if params is None:
+        raise CliError(f"subnet {netuid} does not exist; list subnets with `taocli subnets list`")
+    data = params.to_json()
+    render = table(f"Hyperparameters of subnet {netuid} on {cs.network}", ["name", "value"],
+                   [[k, str(v)] for k, v in data.items()])
+    cs.out.result({"network": cs.network, "netuid": netuid, "hyperparameters": data}, render)
+
+
+@app.command("lock-cost")
+def lock_cost(network: Network = None, json_out: Json = False, yes: Yes = False, debug: Debug = False) -> None:
+    """Show the TAO the next `subnets create` will lock."""
+    cs = open_chain(None, None, None, network, json_out, yes)
+    try:
+        cost = cs.client.lock_cost()
+    finally:
+        cs.close()
+    if cs.out.json_mode:
+        cs.out.result({"network": cs.network, "lock_cost": cost.to_json()})
+    else:
+        cs.out.note(f"Creating a subnet on {cs.network} now locks {cost}")
+
+
+@app.command("create")
+def create(name: WalletName = None, wallet_path: WalletPath = None, network: Network = None,
+           password_file: PasswordFile = None, password_fd: PasswordFd = None, json_out: Json = False,
+           yes: Yes = False, debug: Debug = False) -> None:
+    """Create a new subnet owned by this wallet's coldkey (locks the current lock cost)."""
+    cs = open_chain(name, None, wallet_path, network, json_out, yes, password_file, password_fd)
+    try:
+        coldkey = cs.coldkey_address()
+        cost = cs.client.lock_cost()
+        prepared = cs.client.prepare_register_network(coldkey)
+        receipt = cs.send(prepared, "Create a subnet",
+                          [("owner", f"{cs.wallet_session.name} {coldkey}"), ("lock", str(cost))],
+                          cs.unlock_coldkey, {"owner": coldkey, "locked": cost.to_json()}, done="Subnet created")
+        added = receipt.find("SubtensorModule", "NetworkAdded")
+        if added is not None and not cs.out.json_mode:
+            cs.out.note(f"New subnet netuid: {_first(added.attributes)}")
+    finally:
+        cs.close()
+
+
+def _first(attributes: Any) -> Any:
+    if isinstance(attributes, (list, tuple)) and attributes:
+        return attributes[0]
+    if isinstance(attributes, dict) and attributes:
+        return next(iter(attributes.values()))
+    return attributes
+
+
+@app.command("register")
+def register(netuid: Netuid, pow_: Pow = False, processes: Processes = None, name: WalletName = None,
+             hotkey: Hotkey = None, wallet_path: WalletPath = None, network: Network = None,
+             password_file: PasswordFile = None, password_fd: PasswordFd = None, json_out: Json = False,
+             yes: Yes = False, debug: Debug = False) -> None:
+    """Register this wallet's hotkey on a subnet: burn TAO (default) or solve proof-of-work (--pow)."""
+    cs = open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd)
+    try:
+        coldkey = cs.coldkey_address()
+        hot = cs.hotkey_address()
+        if pow_:
+            _register_pow(cs, netuid, coldkey, hot, processes)
+            return
+        prepared = cs.client.prepare_burned_register(coldkey, netuid, hot)
+        info = cs.client.subnet(netuid)
+        burn = tao(info.burn) if info else "?"
+        receipt = cs.send(prepared, f"Register on subnet {netuid} by burning {burn}",
+                          [("coldkey (pays)", f"{cs.wallet_session.name} {coldkey}"),
+                           ("hotkey", f"{cs.wallet_session.hotkey} {hot}"), ("burn", burn)],
+                          cs.unlock_coldkey, {"netuid": netuid, "hotkey": hot, "coldkey": coldkey,
+                                              "uid": None}, done=f"Registered on subnet {netuid}")
+        _say_uid(cs, receipt, netuid, hot)
+    finally:
+        cs.close()
+
+
+def _say_uid(cs: ChainSession, receipt: Any, netuid: int, hotkey: str) -> None:
+    if not cs.out.json_mode:
+        cs.out.note(f"uid {cs.client.uid_of(netuid, hotkey)} on subnet {netuid}")
+
+
+def _register_pow(cs: ChainSession, netuid: int, coldkey: str, hot: str, processes: int | None) -> None:
+    """Solve PoW with a progress bar, restarting on a fresh block when the work goes stale."""
+    from chain import pow as pw
+    from wallet.ss58 import public_key_from
+
+    client = cs.client
+    hotkey_pk = public_key_from(hot)
+    block, difficulty, block_hash = client.pow_target(netuid, hot)
+    cs.out.note(f"Proof-of-work registration on subnet {netuid}: difficulty {difficulty:,}, "
+                f"{processes or pw.default_processes()} processes")
+    from taocli.prompts import confirm
+
+    confirm(f"Solve and register hotkey {hot}?", yes=cs.yes)
+    keypair = cs.unlock_hotkey()
+    for _attempt in range(20):
+        solution = _solve_with_bar(cs, client, block, block_hash, hotkey_pk, difficulty, processes)
+        if solution is not None:
+            break
+        block, difficulty, block_hash = client.pow_target(netuid, hot)
+    else:
+        raise CliError("the chain moved on before a solution was found 20 times; retry with more --processes")
+    prepared = client.prepare_pow_register(netuid, hot, coldkey, solution)
+    receipt = client.execute(prepared, keypair)
+    data = {"ok": True, "network": client.network.name, "netuid": netuid, "hotkey": hot, "coldkey": coldkey,
+            "pow": {"difficulty": difficulty, "hashes": solution.hashes, "seconds": round(solution.elapsed, 3),
+                    "block_number": solution.block_number}, "uid": client.uid_of(netuid, hot),
+            "receipt": receipt.to_json()}
+    if cs.out.json_mode:
+        cs.out.result(data)
+    else:
+        cs.out.success(f"✅ Registered by PoW on subnet {netuid} as uid {data['uid']} after {solution.hashes:,} "
+                       f"hashes in {solution.elapsed:.1f} s (block #{receipt.block_number})")
+
+
+def _solve_with_bar(cs: ChainSession, client: Any, block: int, block_hash: bytes, hotkey_pk: bytes,
+                    difficulty: int, processes: int | None) -> Any:
+    import sys
+    import time
+
+    from chain import pow as pw
+
+    last_check = [time.monotonic()]
+
+    def stale() -> bool:  # work is valid while current - block < 3; look at most twice a second
+        if time.monotonic() - last_check[0] < 0.5:
+            return False
+        last_check[0] = time.monotonic()
+        return client.block_number() + 1 - block >= 3
+
+    if cs.out.json_mode or not sys.stderr.isatty():
+        return pw.solve(block, block_hash, hotkey_pk, difficulty, processes=processes, stale=stale)
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("PoW"), BarColumn(), TextColumn("{task.fields[rate]}"),
+               TextColumn("difficulty {task.fields[difficulty]}"), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True)) as bar:
+        task = bar.add_task("pow", total=float(difficulty), rate="0 H/s", difficulty=f"{difficulty:,}")
+
+        def show(p: pw.PowProgress) -> None:
+            bar.update(task, completed=min(float(p.hashes), float(difficulty) * 0.99),
+                       rate=f"{p.hash_rate:,.0f} H/s")
+        return pw.solve(block, block_hash, hotkey_pk, difficulty, processes=processes, progress=show, stale=stale)

@@ -1,0 +1,146 @@
+"""`taocli wallet balance | overview | faucet`: the wallet commands that read or touch the chain.
+
+Registered into the `wallet` group by `register(app)`; `transfer` lives in taocli.commands.transfer.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from taocli.commands.chainctx import open_chain, parse_amount, table, tao
+from taocli.errors import CliError
+from taocli.options import Debug, Json, Network, WalletName, WalletPath, Yes
+
+AllWallets = Annotated[bool, typer.Option("--all", "-a", help="Every wallet under the wallet path.")]
+FaucetAmount = Annotated[str, typer.Option("--amount", "-a", help="TAO to receive from //Alice.")]
+
+
+def _balances(client: Any, address: str) -> dict[str, Any]:
+    from chain.balance import Balance
+
+    free = client.balance(address)
+    staked = sum(s.stake for s in client.stake_for_coldkey(address))
+    return {"coldkey": address, "free": free.to_json(), "staked": Balance(staked).to_json(),
+            "total": Balance(free.rao + staked).to_json()}
+
+
+def balance(
+    name: WalletName = None, wallet_path: WalletPath = None, all_wallets: AllWallets = False,
+    network: Network = None, json_out: Json = False, yes: Yes = False, debug: Debug = False,
+) -> None:
+    """Show the coldkey's free, staked and total TAO."""
+    from wallet.wallet import Wallet, list_wallets
+
+    cs = open_chain(name, None, wallet_path, network, json_out, yes)
+    names = list_wallets(cs.wallet_session.path) if all_wallets else [cs.wallet_session.name]
+    rows: list[dict[str, Any]] = []
+    try:
+        for wallet_name in names:
+            w = Wallet(wallet_name, "default", str(cs.wallet_session.path))
+            try:
+                address = w.coldkeypub.ss58_address
+            except Exception as exc:
+                if not all_wallets:
+                    raise
+                cs.out.warn(f"skipping wallet {wallet_name!r}: {exc}")
+                continue
+            rows.append({"wallet": wallet_name, **_balances(cs.client, address)})
+    finally:
+        cs.close()
+    data: dict[str, Any] = {"network": cs.network, "wallets": rows} if all_wallets else {"network": cs.network,
+                                                                                         **rows[0]}
+    render = table(f"Balances on {cs.network}", ["wallet", "coldkey", "free", "staked", "total"],
+                   [[r["wallet"], r["coldkey"], tao(r["free"]["rao"]), tao(r["staked"]["rao"]),
+                     tao(r["total"]["rao"])] for r in rows])
+    cs.out.result(data, render)
+
+
+def overview(
+    name: WalletName = None, wallet_path: WalletPath = None, network: Network = None, json_out: Json = False,
+    yes: Yes = False, debug: Debug = False,
+) -> None:
+    """Show the wallet's balance and every hotkey's registrations, stake and rewards."""
+    cs = open_chain(name, None, wallet_path, network, json_out, yes)
+    w = cs.wallet_session.wallet
+    coldkey = w.coldkeypub.ss58_address
+    neurons: list[dict[str, Any]] = []
+    try:
+        client = cs.client
+        head = _balances(client, coldkey)
+        netuids = client.netuids()
+        for hk_name in w.hotkey_names():
+            try:
+                hk = w.hotkeypub(hk_name).ss58_address
+            except Exception as exc:
+                cs.out.warn(f"skipping hotkey {hk_name!r}: {exc}")
+                continue
+            for netuid in netuids:
+                uid = client.uid_of(netuid, hk)
+                if uid is None:
+                    continue
+                n = client.neuron_lite(netuid, uid)
+                if n is None:
+                    continue
+                neurons.append({"hotkey_name": hk_name, "hotkey": hk, "netuid": netuid, "uid": uid,
+                                "stake": n.total_stake, "rank": n.rank, "trust": n.trust,
+                                "incentive": n.incentive, "dividends": n.dividends, "emission": n.emission,
+                                "validator_permit": n.validator_permit,
+                                "axon": f"{n.axon_info.ip_str}:{n.axon_info.port}" if n.axon_info.is_serving
+                                else None})
+    finally:
+        cs.close()
+    data = {"network": cs.network, "wallet": cs.wallet_session.name, **head, "neurons": neurons}
+
+    def render(console: Any) -> None:
+        console.print(f"Wallet {cs.wallet_session.name} — coldkey {coldkey} on {cs.network}")
+        console.print(f"  free {tao(head['free']['rao'])}   staked {tao(head['staked']['rao'])}   "
+                      f"total {tao(head['total']['rao'])}")
+        if not neurons:
+            console.print("  No hotkey of this wallet is registered on any subnet.")
+            return
+        table("Registrations", ["hotkey", "netuid", "uid", "stake", "rank", "trust", "incentive", "dividends",
+                                "emission", "vpermit", "axon"],
+              [[n["hotkey_name"], str(n["netuid"]), str(n["uid"]), tao(n["stake"]), _p(n["rank"]), _p(n["trust"]),
+                _p(n["incentive"]), _p(n["dividends"]), tao(n["emission"]), "✓" if n["validator_permit"] else "",
+                n["axon"] or "-"] for n in neurons])(console)
+    cs.out.result(data, render)
+
+
+def _p(value: int) -> str:
+    return f"{value / 65535:.4f}"
+
+
+def faucet(
+    name: WalletName = None, wallet_path: WalletPath = None, amount: FaucetAmount = "1000",
+    network: Network = None, json_out: Json = False, yes: Yes = False, debug: Debug = False,
+) -> None:
+    """Local chain only: receive TAO from the //Alice dev account."""
+    from wallet.keypair import Keypair
+
+    cs = open_chain(name, None, wallet_path, network, json_out, yes)
+    value = parse_amount(amount)
+    coldkey = cs.coldkey_address()
+    try:
+        if not cs.client.network.is_local:
+            raise CliError(f"the faucet works only on a local chain; {cs.client.network.name} "
+                           f"({cs.client.network.url}) is not one")
+        alice = Keypair.from_uri("//Alice")
+        prepared = cs.client.prepare_transfer(alice.ss58_address, coldkey, value)
+        cs.send(prepared, f"Faucet: {value} from //Alice to wallet '{cs.wallet_session.name}'",
+                [("from", f"//Alice {alice.ss58_address}"), ("to", coldkey), ("amount", str(value))],
+                lambda: alice, {"to": coldkey, "amount": value.to_json()}, done=f"Received {value}")
+    finally:
+        cs.close()
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands (and `transfer`) to the wallet group."""
+    from taocli.commands.transfer import transfer
+
+    for cmd_name, func in (("balance", balance), ("overview", overview), ("faucet", faucet),
+                           ("transfer", transfer)):
+        app.command(cmd_name)(func)
+
+
