@@ -14,10 +14,18 @@ import typer
 
 from taocli import __version__
 from taocli.aliases import AliasGroup
+from taocli.commands import axon as axon_cmd
 from taocli.commands import config as config_cmd
+from taocli.commands import delegate as delegate_cmd
 from taocli.commands import demo as demo_cmd
 from taocli.commands import localnet as localnet_cmd
+from taocli.commands import root as root_cmd
+from taocli.commands import stake as stake_cmd
+from taocli.commands import subnets as subnets_cmd
+from taocli.commands import sudo as sudo_cmd
+from taocli.commands import transfer as transfer_cmd
 from taocli.commands import wallet as wallet_cmd
+from taocli.commands import weights as weights_cmd
 from taocli.options import Debug
 
 HELP = (
@@ -62,6 +70,15 @@ app.add_typer(wallet_cmd.app, name="wallet")
 app.add_typer(localnet_cmd.app, name="localnet")
 app.add_typer(config_cmd.app, name="config")
 app.command("demo")(demo_cmd.demo)
+app.add_typer(subnets_cmd.app, name="subnets")
+app.add_typer(subnets_cmd.app, name="subnet", hidden=True)
+app.add_typer(stake_cmd.app, name="stake")
+app.add_typer(delegate_cmd.app, name="delegate")
+app.add_typer(root_cmd.app, name="root")
+app.add_typer(weights_cmd.app, name="weights")
+app.add_typer(sudo_cmd.app, name="sudo")
+app.add_typer(axon_cmd.app, name="axon")
+app.command("transfer")(transfer_cmd.transfer)
 
 
 def run(argv: list[str] | None = None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from taocli.aliases import AliasGroup
+from taocli.commands import wallet_chain
 from taocli.walletcmd import create, inspect, password, regen, signing
 
 app = typer.Typer(
@@ -36,3 +37,4 @@ _COMMANDS = [
 
 for _name, _func in _COMMANDS:
     app.command(_name)(_func)
+wallet_chain.register(app)  # balance, overview, transfer, faucet (chain commands)
