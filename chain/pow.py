@@ -91,10 +91,11 @@ def _worker(pre: bytes, difficulty: int, start: int, stride: int, stop: Any, out
     nonce = start
     sha256 = hashlib.sha256
     while not stop.is_set():
-        for _ in range(BATCH):
+        for tried in range(1, BATCH + 1):
             seal = keccak.new(data=sha256((nonce & 0xFFFF_FFFF_FFFF_FFFF).to_bytes(8, "little") + pre).digest(),
                               digest_bits=256).digest()
             if int.from_bytes(seal, "big") * difficulty < limit:
+                out.put(("count", tried, None))
                 out.put(("found", nonce, seal))
                 return
             nonce += stride
@@ -154,16 +155,37 @@ def solve(
             if (cancel is not None and cancel()) or (stale is not None and stale()):
                 return None
     finally:
-        stop.set()
-        for w in workers:
-            w.join(timeout=2)
-            if w.is_alive():
-                w.terminate()
-                w.join(timeout=2)
-        results.close()
+        hashes += _stop_workers(workers, stop, results)
     nonce, seal = found
-    hashes += 1  # the winning try; other in-flight batches are not counted
     return PowSolution(block_number, block_hash, nonce, seal, difficulty, hashes, time.perf_counter() - t0)
+
+
+def _stop_workers(workers: list[Any], stop: Any, results: Any) -> int:
+    """Stop every worker, reading the queue meanwhile (a child with unread queue data cannot exit);
+    returns the hashes they reported on the way out."""
+    stop.set()
+    extra = 0
+    deadline = time.monotonic() + 3.0
+    while any(w.is_alive() for w in workers) and time.monotonic() < deadline:
+        try:
+            kind, value, _ = results.get(timeout=0.02)
+        except queue.Empty:
+            continue
+        if kind == "count":
+            extra += value
+    for w in workers:
+        if w.is_alive():
+            w.terminate()
+        w.join(timeout=2)
+    while True:
+        try:
+            kind, value, _ = results.get_nowait()
+        except (queue.Empty, OSError, ValueError):
+            break
+        if kind == "count":
+            extra += value
+    results.close()
+    return extra
 
 
 def verify(solution: PowSolution, hotkey_public: bytes) -> bool:
