@@ -42,7 +42,8 @@ class RpcConnection:
         from websockets.sync.client import connect
 
         try:
-            return connect(self.url, open_timeout=self.timeout, max_size=2**26, compression=None)
+            # Entered like a context manager (websockets >= 17.1 warns otherwise); close() exits it.
+            return connect(self.url, open_timeout=self.timeout, max_size=2**26, compression=None).__enter__()
         except (OSError, TimeoutError, InvalidHandshake, InvalidURI) as exc:
             raise NodeUnreachable(self.url, str(exc) or type(exc).__name__) from exc
 
