@@ -1,0 +1,134 @@
+"""The chain client against a real node process: metadata disk cache, runtime-mismatch refusal, storage
+fallbacks for chains without the info RPCs, typed failures, and an unreachable endpoint."""
+
+from __future__ import annotations
+
+import stat
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chain.balance import Balance
+from chain.client import Subtensor
+from chain.errors import ChainError, ExtrinsicFailed, NodeUnreachable, RuntimeMismatch
+from chain.rpc import MethodNotFound, RpcConnection
+from tests.integration.node_fixtures import NodeProcess, free_port, instant_node  # noqa: F401 - fixture
+from tests.integration.test_cli_chain_support import ALICE, fund
+from wallet.keypair import Keypair
+
+pytestmark = pytest.mark.slow
+
+BOB = Keypair.from_uri("//Bob")
+
+
+@pytest.fixture(scope="module")
+def client(instant_node: NodeProcess) -> Iterator[Subtensor]:  # noqa: F811
+    with Subtensor(instant_node.url, metadata_cache=False) as c:
+        yield c
+
+
+def test_metadata_cache_is_written_once_and_reused(instant_node: NodeProcess, tmp_path: Path,  # noqa: F811
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TAOCLI_CACHE_DIR", str(tmp_path / "cache"))
+    params = {"dest": BOB.ss58_address, "value": 12345}
+    with Subtensor(instant_node.url) as cold:
+        t0 = time.perf_counter()
+        assert cold.substrate is not None
+        cold_s = time.perf_counter() - t0
+        assert not cold.timings.metadata_cached
+        cold_call = cold.compose("Balances", "transfer_keep_alive", params).data.to_hex()
+    files = list((tmp_path / "cache").iterdir())
+    assert len(files) == 1 and files[0].name.endswith("-143.pickle")
+    assert stat.S_IMODE(files[0].stat().st_mode) == 0o600
+    with Subtensor(instant_node.url) as warm:
+        t0 = time.perf_counter()
+        assert warm.substrate is not None
+        warm_s = time.perf_counter() - t0
+        assert warm.timings.metadata_cached
+        assert warm.compose("Balances", "transfer_keep_alive", params).data.to_hex() == cold_call
+        # the cached metadata still decodes events: a real transfer's receipt names them
+        receipt = warm.execute(warm.prepare_transfer(ALICE.ss58_address, BOB.ss58_address, Balance(10**9)), ALICE)
+        assert receipt.find("Balances", "Transfer") is not None
+    print(f"\nsubstrate connect: cold {cold_s * 1000:.0f} ms, from disk cache {warm_s * 1000:.0f} ms")
+    files[0].write_bytes(b"not a pickle")  # a corrupt cache is a miss, rewritten
+    with Subtensor(instant_node.url) as again:
+        assert again.substrate is not None
+        assert not again.timings.metadata_cached
+    assert files[0].stat().st_size > 1000
+
+
+def test_a_different_call_signature_is_refused_before_signing(client: Subtensor) -> None:
+    newer = {"hotkey": BOB.ss58_address, "netuid": 1, "amount_staked": 1}
+    with pytest.raises(RuntimeMismatch, match=r"add_stake on this chain takes \(hotkey, amount_staked\)"):
+        client.compose("SubtensorModule", "add_stake", newer)
+    with pytest.raises(RuntimeMismatch, match=r"no SubtensorModule\.move_stake call"):
+        client.compose("SubtensorModule", "move_stake", {})
+
+
+class OlderNode(RpcConnection):
+    """The real node with the subtensor info RPCs and runtime APIs hidden, like a chain that lacks them."""
+
+    HIDDEN = ("subnetInfo_getSubnetHyperparams", "subnetInfo_getLockCost")
+
+    def call(self, method: str, params: list[Any] | None = None) -> Any:
+        if method in self.HIDDEN or (method == "state_call" and params and str(params[0]).startswith("StakeInfo")):
+            raise MethodNotFound(method, -32601, "Method not found")
+        return super().call(method, params)
+
+
+def test_storage_fallbacks_equal_the_info_rpcs(instant_node: NodeProcess, client: Subtensor) -> None:  # noqa: F811
+    owner = Keypair.from_uri("//FallbackOwner")
+    fund(client, owner.ss58_address, 1_000)
+    receipt = client.execute(client.prepare_register_network(owner.ss58_address), owner)
+    netuid = receipt.find("SubtensorModule", "NetworkAdded").attributes[0]
+    client.execute(client.prepare_burned_register(owner.ss58_address, netuid, BOB.ss58_address), owner)
+    client.execute(client.prepare_add_stake(owner.ss58_address, BOB.ss58_address, Balance.from_tao(7)), owner)
+    old = Subtensor(instant_node.url, metadata_cache=False)
+    old.rpc = OlderNode(instant_node.url)
+    try:
+        for n in (0, netuid):
+            assert old.hyperparameters(n) == client.hyperparameters(n)
+        assert old.hyperparameters(200) is None
+        assert old.lock_cost() == client.lock_cost()
+        assert old.stake_for_coldkey(owner.ss58_address) == client.stake_for_coldkey(owner.ss58_address)
+        assert [s.stake for s in old.stake_for_coldkey(owner.ss58_address)] == [7 * 10**9]
+        assert netuid in old.netuids()
+    finally:
+        old.close()
+
+
+def test_failed_call_names_pallet_and_error(client: Subtensor) -> None:
+    # bypass the client's own pre-checks to see how an on-chain refusal is reported
+    call = client.compose("SubtensorModule", "add_stake", {"hotkey": BOB.ss58_address, "amount_staked": 10**18})
+    with pytest.raises(ExtrinsicFailed, match=r"SubtensorModule\.(NotRegistered|NotEnoughBalanceToStake)") as err:
+        client.submit(call, ALICE)
+    assert err.value.pallet == "SubtensorModule"
+
+
+def test_fee_is_estimated_from_the_address_alone_and_the_signer_is_checked(client: Subtensor) -> None:
+    prepared = client.prepare_transfer(ALICE.ss58_address, BOB.ss58_address, Balance(10**9))
+    assert prepared.fee.rao > 0
+    with pytest.raises(ChainError, match=r"was planned for .* but the key given is"):
+        client.execute(prepared, BOB)
+    with pytest.raises(ChainError, match="has no secret here"):
+        client.execute(prepared, ALICE.public_only())
+
+
+def test_unreachable_endpoint_is_one_clear_error() -> None:
+    url = f"ws://127.0.0.1:{free_port()}"
+    with Subtensor(url) as dead, pytest.raises(NodeUnreachable, match=rf"cannot reach the chain at {url} .*localnet"):
+        dead.balance(ALICE.ss58_address)
+    with Subtensor("ws://192.0.2.1:9944", timeout=0.5) as far, pytest.raises(NodeUnreachable, match="check the URL"):
+        far.block_number()
+
+
+def test_reads_agree_with_each_other(client: Subtensor) -> None:
+    assert client.genesis_hash().startswith("0x") and client.block_number() >= 0
+    subnets = {s.netuid: s for s in client.subnets()}
+    assert set(subnets) == set(client.netuids())
+    assert 0 in subnets and client.subnet(0) == subnets[0]
+    assert client.balance(ALICE.ss58_address).rao > 0
+    assert client.balance(Keypair.from_uri("//Nobody").ss58_address) == Balance(0)
