@@ -187,3 +187,17 @@ def test_axon_ip_rendering() -> None:
     v6 = types.AxonInfo(1, 1, 1, 8091, 6, 0, 0, 0)
     assert (v4.ip_str, v6.ip_str, v4.is_serving) == ("127.0.0.1", "::1", True)
     assert not types.AxonInfo(0, 0, 0, 0, 0, 0, 0, 0).is_serving
+
+
+def test_neuron_json_carries_every_field() -> None:
+    import dataclasses
+
+    blob = encode_vec([neuron_bytes(random.Random(3), True)])
+    (n,) = types.decode_neurons(blob)
+    data = n.to_json()
+    expected = dataclasses.asdict(n)
+    expected["stake"] = [list(p) for p in n.stake]
+    expected["weights"] = [list(p) for p in n.weights]
+    expected["bonds"] = [list(p) for p in n.bonds]
+    expected["total_stake"] = sum(s for _, s in n.stake)
+    assert data == expected
