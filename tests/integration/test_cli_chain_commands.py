@@ -278,3 +278,30 @@ def test_wallet_overview(cli: ChainCli, client: Subtensor, owner: ChainWallet) -
     assert view["coldkey"] == owner.cold
     assert {(n["netuid"], n["hotkey"]) for n in view["neurons"]} >= {(netuid, owner.hot)}
     assert view["free"]["rao"] == client.balance(owner.cold).rao
+
+
+def test_encrypted_coldkey_is_unlocked_only_after_the_plan(cli: ChainCli, client: Subtensor, tmp_path: Path) -> None:
+    """One $NACL coldkey (argon2: the only test here that pays for it): wrong password, then the right one."""
+    from tests.integration.test_cli_support import STRONG_PASSWORD, write_secret
+    from wallet.keypair import Keypair
+    from wallet.mnemonic import generate_mnemonic
+    from wallet.wallet import Wallet
+
+    cold = Keypair.from_mnemonic(generate_mnemonic(12))
+    Wallet("locked", "default", str(cli.wallets)).set_coldkey(cold, password=STRONG_PASSWORD)
+    fund(client, cold.ss58_address, 10)
+    good = write_secret(tmp_path / "pw", STRONG_PASSWORD + "\n")
+    bad = write_secret(tmp_path / "bad", "not the password\n")
+    base = ["wallet", "transfer", "--dest", ALICE.ss58_address, "--amount", "2", "-n", cli.node.url,
+            "-w", "locked", "-p", str(cli.wallets), "-y", "--json"]
+    from tests.integration.test_cli_support import run_cli
+
+    wrong = run_cli([*base, "--password-file", str(bad)], cli.home, env=cli.env)
+    assert wrong.code != 0 and "password" in wrong.one_error_line().lower()
+    assert client.balance(cold.ss58_address) == Balance.from_tao(10)
+    right = run_cli([*base, "--password-file", str(good)], cli.home, env=cli.env)
+    assert right.code == 0, right.stderr
+    assert right.json()["amount"]["rao"] == 2 * 10**9
+    assert client.balance(cold.ss58_address).rao < 8 * 10**9
+    for res in (wrong, right):
+        assert STRONG_PASSWORD not in res.stdout + res.stderr
