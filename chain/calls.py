@@ -96,6 +96,20 @@ class ChainCalls:
                                      f"with `taocli subnets register`")
         return owner
 
+    def _need_tx_window(self, coldkey: str) -> None:
+        """Staking and delegation share a per-coldkey rate limit: refused while now - last <= TxRateLimit."""
+        raw_limit = self._storage("TxRateLimit")
+        limit = int.from_bytes(raw_limit, "little") if raw_limit is not None else 1000
+        raw_last = self._storage("LastTxBlock", public_key_from(coldkey))
+        last = int.from_bytes(raw_last, "little") if raw_last else 0
+        if limit == 0 or last == 0:
+            return
+        now = self.block_number() + 1  # type: ignore[attr-defined]  # the block the call lands in
+        if now - last <= limit:
+            raise PreconditionFailed(
+                f"coldkey {short(coldkey)} staked, unstaked or delegated at block {last}; this chain allows one such "
+                f"action every {limit} blocks: retry at block {last + limit + 1} (now {now - 1})")
+
     # -- balances --------------------------------------------------------------------------------
 
     def prepare_transfer(self, coldkey: str, dest: str, amount: Balance, *, keep_alive: bool = True) -> PreparedCall:
@@ -168,6 +182,7 @@ class ChainCalls:
             raise PreconditionFailed("the amount to stake must be more than zero")
         self._need_funds(coldkey, amount, "to stake")
         owner = self._need_owner(hotkey)
+        self._need_tx_window(coldkey)
         if owner != coldkey and not self.is_delegate(hotkey):
             raise PreconditionFailed(f"hotkey {short(hotkey)} is owned by {short(owner)} and is not a delegate: "
                                      f"you can only stake to your own hotkeys or to delegates")
@@ -181,6 +196,7 @@ class ChainCalls:
         if staked < amount:
             raise PreconditionFailed(f"coldkey {short(coldkey)} has {staked} staked on hotkey {short(hotkey)}, "
                                      f"{amount} asked to remove")
+        self._need_tx_window(coldkey)
         return self.prepare("SubtensorModule", "remove_stake",
                             {"hotkey": hotkey, "amount_unstaked": amount.rao}, coldkey)
 
@@ -190,6 +206,7 @@ class ChainCalls:
             raise PreconditionFailed(f"hotkey {short(hotkey)} belongs to coldkey {short(owner)}, not {short(coldkey)}")
         if self.is_delegate(hotkey):
             raise PreconditionFailed(f"hotkey {short(hotkey)} is already a delegate")
+        self._need_tx_window(coldkey)
         return self.prepare("SubtensorModule", "become_delegate", {"hotkey": hotkey}, coldkey)
 
     # -- weights and serving ---------------------------------------------------------------------

@@ -132,3 +132,30 @@ def test_reads_agree_with_each_other(client: Subtensor) -> None:
     assert 0 in subnets and client.subnet(0) == subnets[0]
     assert client.balance(ALICE.ss58_address).rao > 0
     assert client.balance(Keypair.from_uri("//Nobody").ss58_address) == Balance(0)
+
+
+def set_tx_rate_limit(client: Subtensor, blocks: int) -> None:
+    inner = client.compose("AdminUtils", "sudo_set_tx_rate_limit", {"tx_rate_limit": blocks})
+    client.submit(client.compose("Sudo", "sudo", {"call": inner}), ALICE)
+
+
+def test_staking_rate_limit_is_explained_before_sending(client: Subtensor) -> None:
+    staker = Keypair.from_uri("//RateLimited")
+    fund(client, staker.ss58_address, 1_000)
+    owner = Keypair.from_uri("//RateOwner")
+    fund(client, owner.ss58_address, 1_000)
+    netuid = client.execute(client.prepare_register_network(owner.ss58_address), owner) \
+        .find("SubtensorModule", "NetworkAdded").attributes[0]
+    hot = Keypair.from_uri("//RateHot").ss58_address
+    client.execute(client.prepare_burned_register(staker.ss58_address, netuid, hot), staker)
+    set_tx_rate_limit(client, 5)
+    try:
+        client.execute(client.prepare_add_stake(staker.ss58_address, hot, Balance.from_tao(1)), staker)
+        landed = client.block_number()
+        with pytest.raises(ChainError, match=rf"at block {landed}; this chain allows one such action every 5 "
+                                             rf"blocks: retry at block {landed + 6}"):
+            client.prepare_remove_stake(staker.ss58_address, hot, Balance.from_tao(1))
+    finally:
+        set_tx_rate_limit(client, 0)
+    client.execute(client.prepare_remove_stake(staker.ss58_address, hot, Balance.from_tao(1)), staker)
+    assert client.stake(hot, staker.ss58_address).rao == 0
