@@ -38,7 +38,27 @@ class CallDefLike(Protocol):
     def encode(self, *args: Any) -> bytes: ...
 
 ROOT = "Root"
-Origin = bytes | str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CollectiveOrigin:
+    """`pallet_collective::RawOrigin::Members(approvals, eligible)` of one collective (by pallet name).
+
+    A motion that passed dispatches its proposal with this origin; a call accepts it only when the
+    approvals are a large enough share of the eligible voters (e.g. SubtensorModule.sudo wants > 1/2).
+    It is neither signed nor Root, so every other origin check rejects it with BadOrigin.
+    """
+
+    collective: str
+    approvals: int
+    eligible: int
+
+    def more_than(self, collective: str, numerator: int, denominator: int) -> bool:
+        """`EnsureProportionMoreThan<N, D>`: approvals / eligible > N / D, for that collective only."""
+        return self.collective == collective and self.approvals * denominator > numerator * self.eligible
+
+
+Origin = bytes | str | CollectiveOrigin | None
 
 PHASE_INITIALIZATION = b"\x02"
 PHASE_FINALIZATION = b"\x01"

@@ -1,6 +1,7 @@
 """The runtime's pallets, ordered by index, and the outer enums built from them.
 
-SubtensorModule (7) and AdminUtils (18) come from `localnet.runtime.subtensor`; they are imported only
+Triumvirate (8), TriumvirateMembers (9) and SenateMembers (10) come from `governance`; SubtensorModule (7)
+and AdminUtils (18) come from `localnet.runtime.subtensor`; they are imported only
 when their modules exist, so the generic runtime works before (and without) them. Importing this module
 also registers `RuntimeCall` (with a codec that decodes to `Call` objects), `RuntimeEvent` and
 `RuntimeError` in the type space.
@@ -12,7 +13,7 @@ import importlib
 import importlib.util
 import warnings
 
-from localnet.runtime import balances, sudo, system, timestamp, transaction_payment, utility
+from localnet.runtime import balances, governance, sudo, system, timestamp, transaction_payment, utility
 from localnet.runtime.context import Call
 from localnet.runtime.core_types import CODECS, SPACE
 from localnet.runtime.framework import Pallet, outer_enum
@@ -37,6 +38,7 @@ def _optional(module: str) -> list[Pallet]:
 
 PALLETS: list[Pallet] = sorted(
     [system.pallet, timestamp.pallet, balances.pallet, transaction_payment.pallet, utility.pallet, sudo.pallet,
+     *governance.PALLETS,
      *_optional("localnet.runtime.subtensor.pallet"), *_optional("localnet.runtime.subtensor.admin_utils")],
     key=lambda p: p.index)
 

@@ -24,6 +24,11 @@ from localnet.runtime.subtensor.genesis import build
 TAO = 10**9
 
 
+def _dispatch(ctx: CallContext, call: Any) -> Any:
+    """The executive's nested dispatch (Sudo, Utility, a passed motion): run the call's function."""
+    return call.call.fn(ctx, *call.args)
+
+
 def acct(i: int) -> bytes:
     """A distinct 32-byte AccountId per small integer."""
     return bytes([i % 256]) * 31 + bytes([i // 256])
@@ -42,7 +47,7 @@ class Chain:
         self.hashes: dict[int, bytes] = {}
 
     def env(self) -> BlockEnv:
-        return BlockEnv(number=self.block, block_hash=self.hashes.get)
+        return BlockEnv(number=self.block, block_hash=self.hashes.get, dispatcher=_dispatch)
 
     def fund(self, who: bytes, amount: int) -> None:
         balances.deposit(None, self.state, who, amount)

@@ -15,6 +15,7 @@ from localnet.runtime.subtensor.block_step import on_initialize
 from localnet.runtime.subtensor.networks import dissolve_network, register_network
 from localnet.runtime.subtensor.registration import burned_register, register
 from localnet.runtime.subtensor.root import root_register
+from localnet.runtime.subtensor.senate import sudo, sudo_unchecked_weight, vote
 from localnet.runtime.subtensor.serving import serve_axon, serve_prometheus
 from localnet.runtime.subtensor.staking import add_stake, become_delegate, remove_stake
 from localnet.runtime.subtensor.storage import pallet
@@ -47,6 +48,15 @@ _CALLS: list[tuple[int, Any, list[tuple[str, str]], str]] = [
 
 for _index, _fn, _args, _class in _CALLS:
     pallet.call(_index, args=_args, pays=False, dispatch_class=_class)(_fn)
+
+# Governance (§5.1): sudo by a Triumvirate majority, and a senator's vote, which pays unless it is the
+# member's first vote on the motion (the call returns the Pays::No marker then).
+pallet.call(51, args=[("call", "RuntimeCall")], pays=False,
+            weight=lambda call: 10_000 + call.weight())(sudo)
+pallet.call(52, args=[("call", "RuntimeCall"), ("weight", "Weight")], pays=False,
+            weight=lambda call, weight: weight["ref_time"])(sudo_unchecked_weight)
+pallet.call(55, args=[("hotkey", _ACC), ("proposal", "H256"), ("index", "Compact<u32>"), ("approve", "bool")],
+            dispatch_class="Operational")(vote)
 
 
 @pallet.on_initialize

@@ -5,8 +5,7 @@ share of block emission (EmissionValues), recomputed every root tempo. The maths
 `root_epoch.py` (pure functions); this module only reads its inputs from storage and writes its
 outputs back.
 
-Not modelled: the Senate (SenateMembers/Triumvirate pallets are not part of our runtime), so
-root_register does not add members or swap out the smallest one.
+A root registration also seats the hotkey in the Senate (`senate.seat_in_senate`).
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from localnet.runtime.subtensor.events import NeuronRegistered
 from localnet.runtime.subtensor.neurons import append_neuron, replace_neuron
 from localnet.runtime.subtensor.registration import bump, check_window
 from localnet.runtime.subtensor.root_epoch import RootEpochError, root_epoch
+from localnet.runtime.subtensor.senate import seat_in_senate
 from localnet.runtime.subtensor.staking import create_account_if_missing
 from localnet.runtime.subtensor.storage import (
     BlockEmission,
@@ -80,6 +80,7 @@ def root_register(ctx: Any, hotkey: bytes) -> None:
         if lowest_stake >= TotalHotkeyStake.get(state, hotkey):
             raise pallet.error("StakeTooLowForRoot")
         replace_neuron(state, ROOT_NETUID, uid, hotkey, block)
+    seat_in_senate(ctx, hotkey)
     if not Delegates.contains(state, hotkey):
         Delegates.set(state, hotkey, ROOT_DELEGATE_TAKE)
     bump(state, ROOT_NETUID, RegistrationsThisInterval, RegistrationsThisBlock)
