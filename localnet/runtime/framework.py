@@ -122,6 +122,7 @@ class Pallet:
         self.rpcs: dict[str, Callable[[StateReader, list[Any]], Any]] = {}
         self.apis: list[RuntimeApi] = []
         self.validators: list[Callable[..., Any]] = []
+        self.extensions: list[Callable[..., Any]] = []
 
     # -- storage ---------------------------------------------------------------------------------------
     def _item(self, name: str, keys: list[KeySpec], value: str, default: Any, optional: bool,
@@ -234,9 +235,16 @@ class Pallet:
         return register
 
     def signed_validator(self, fn: Callable[..., Any]) -> Callable[..., Any]:
-        """Decorator: `fn(state, who, call) -> priority | None`, run when a signed call of this pallet is
-        validated (subtensor's SignedExtension); raise TransactionError to reject it."""
+        """Decorator: `fn(state, who, call) -> priority | (priority, longevity) | None`, run when a signed
+        call of this pallet is validated; raise TransactionError to reject it. A longevity (blocks) can
+        only shorten the one the era allows; None keeps it."""
         self.validators.append(fn)
+        return fn
+
+    def signed_extension(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """Decorator: like `signed_validator`, but run for every signed call of every pallet, as a
+        runtime SignedExtension is (subtensor's gives even a Balances transfer priority u64::MAX)."""
+        self.extensions.append(fn)
         return fn
 
     # -- metadata --------------------------------------------------------------------------------------

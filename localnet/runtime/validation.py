@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import ed25519_zebra
 import sr25519
@@ -31,7 +32,7 @@ from localnet.runtime.errors import (
     TransactionError,
     invalid,
 )
-from localnet.runtime.pallets import decode_call
+from localnet.runtime.pallets import PALLETS, decode_call
 from localnet.runtime.state import StateReader
 from localnet.scale.codec import ScaleDecodeError
 from localnet.scale.extrinsic import SIG_ED25519, SIG_SR25519, Extrinsic, era_birth, parse_extrinsic
@@ -42,6 +43,17 @@ IMMORTAL_LONGEVITY = (1 << 64) - 1
 MAX_NORMAL_WEIGHT = 2_000_000_000_000 * 3 // 4
 MAX_NORMAL_LENGTH = 5 * 1024 * 1024 * 3 // 4
 ZERO_ACCOUNT = bytes(32)
+U64_MAX = (1 << 64) - 1
+# Signed extensions that apply to every call, in pallet-index order (the runtime's extension tuple).
+EXTENSIONS = [fn for p in PALLETS for fn in p.extensions]
+
+
+def _priority_and_longevity(result: Any) -> tuple[int, int | None]:
+    """A validator's answer: a priority, a (priority, longevity) pair, or None (no opinion)."""
+    if isinstance(result, tuple):
+        priority, longevity = result
+        return int(priority or 0), None if longevity is None else int(longevity)
+    return int(result or 0), None
 
 
 @dataclass
@@ -149,12 +161,13 @@ class Checker:
         fee = transaction_payment.compute_fee(len(raw), weight, xt.tip, pays)
         if fee and not balances.can_withdraw(state, who, fee, keep_alive=True):
             raise invalid(PAYMENT)
-        # SubtensorSignedExtension & co: pallet-level validators of the call's pallet.
+        # SubtensorSignedExtension & co: runtime-wide extensions, then the call's own pallet's validators.
         priority = xt.tip
-        for validator in call.call.pallet.validators:
-            extra = validator(state, who, call)
-            if extra:
-                priority += int(extra)
+        for validator in [*EXTENSIONS, *call.call.pallet.validators]:
+            extra, valid_for = _priority_and_longevity(validator(state, who, call))
+            priority = min(priority + extra, U64_MAX)
+            if valid_for is not None:
+                longevity = min(longevity, valid_for)
         requires = [nonce_tag(who, xt.nonce - 1)] if xt.nonce > expected else []
         valid = ValidTransaction(who, xt.nonce, priority, longevity, [nonce_tag(who, xt.nonce)], requires,
                                  blake2_256(raw), fee, call.name, xt)

@@ -150,3 +150,26 @@ def test_weights_priority_and_pool_rejection(runtime: Runtime, client: Client) -
     with pytest.raises(TransactionError, match="Transaction call is not expected"):
         runtime.validate_transaction(state, again, best_number=block.number, block_hash=j.chain.block_hash,
                                      genesis_hash=j.chain.genesis_hash)
+
+
+def test_pool_priority_and_longevity_of_every_call(runtime: Runtime, client: Client) -> None:
+    """§6: set_weights lives 1 block with its own priority; every other call of every pallet (a Balances
+    transfer included) gets priority u64::MAX plus nothing else, and the era's longevity."""
+    j = Journey(runtime, client)
+    alice, bob = Keypair.from_uri("//Alice"), Keypair.from_uri("//Bob")
+    j.submit(alice, "register_network")
+    j.submit(bob, "burned_register", netuid=1, hotkey="0x" + bob.public_key.hex())
+
+    def validity(signer: Keypair, call: bytes, **kw: object):
+        xt = sign_extrinsic(signer.public_key, signer.sign, call, nonce=j.nonces.get(signer.public_key, 0),
+                            genesis_hash=j.chain.genesis_hash, **kw)
+        return j.chain.validate(xt)
+
+    weights = validity(bob, client.call("set_weights", netuid=1, dests=[0], weights=[1], version_key=0))
+    assert weights.longevity == 1
+    assert weights.priority == 2**32 - 1  # registered in the best block: 0 blocks since LastUpdate, + u32::MAX
+    stake = validity(bob, client.call("add_stake", hotkey="0x" + bob.public_key.hex(), amount_staked=TAO))
+    transfer = validity(alice, client.call("transfer_keep_alive", "Balances", dest={"Id": "0x" + bob.public_key.hex()},
+                                           value=TAO), tip=5)
+    assert stake.priority == transfer.priority == 2**64 - 1  # saturating: the tip cannot overflow u64
+    assert stake.longevity == transfer.longevity == 2**64 - 1  # immortal era, no extension limit

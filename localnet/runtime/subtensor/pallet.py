@@ -20,7 +20,7 @@ from localnet.runtime.subtensor.serving import serve_axon, serve_prometheus
 from localnet.runtime.subtensor.staking import add_stake, become_delegate, remove_stake
 from localnet.runtime.subtensor.storage import pallet
 from localnet.runtime.subtensor.swap import faucet, swap_hotkey
-from localnet.runtime.subtensor.weights import set_weights, signed_priority
+from localnet.runtime.subtensor.weights import U64_MAX, set_weights, signed_priority
 
 __all__ = ["pallet"]
 
@@ -64,7 +64,14 @@ def _block_step(ctx: Any, number: int) -> None:
     on_initialize(ctx, number)
 
 
-@pallet.signed_validator
-def _subtensor_signed_extension(state: Any, who: bytes, call: Any) -> int | None:
-    """SubtensorSignedExtension::validate (§6), see `weights.signed_priority`."""
-    return signed_priority(state, who, call.call.name, call.args)
+SET_WEIGHTS_LONGEVITY = 1
+
+
+@pallet.signed_extension
+def _subtensor_signed_extension(state: Any, who: bytes, call: Any) -> tuple[int, int | None]:
+    """SubtensorSignedExtension::validate (§6) for every signed call of the runtime: priority u64::MAX,
+    except set_weights (see `weights.signed_priority`), which also lives for 1 block only."""
+    if call.call.pallet is not pallet:
+        return U64_MAX, None
+    priority = signed_priority(state, who, call.call.name, call.args)
+    return priority, SET_WEIGHTS_LONGEVITY if call.call.name == "set_weights" else None
