@@ -87,6 +87,9 @@ class PowProgress:
 
 def _worker(pre: bytes, difficulty: int, start: int, stride: int, stop: Any, out: Any) -> None:
     """Try start, start+stride, ... until a seal fits or `stop` is set; report counts as we go."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops us cleanly
     limit = U256
     nonce = start
     sha256 = hashlib.sha256

@@ -100,8 +100,12 @@ class ChainSession:
     # -- the send ritual -------------------------------------------------------------------------
 
     def send(self, prepared: PreparedCall, title: str, lines: list[tuple[str, str]], unlock: Callable[[], Keypair],
-             result: dict[str, Any] | None = None, done: str = "") -> Receipt:
-        """Show the plan, confirm, unlock, sign, submit, wait; print the outcome."""
+             result: dict[str, Any] | None = None, done: str = "",
+             after: Callable[[Receipt], dict[str, Any]] | None = None) -> Receipt:
+        """Show the plan, confirm, unlock, sign, submit, wait; print the outcome.
+
+        `after(receipt)` adds what only the chain knows afterwards (a new netuid or uid) to the result.
+        """
         plan = [*lines, ("fee estimate", str(prepared.fee)), ("call", prepared.describe()),
                 ("network", f"{self.client.network.name} ({self.client.network.url})")]
         width = max(len(k) for k, _ in plan)
@@ -112,12 +116,16 @@ class ChainSession:
         keypair = unlock()
         with waiting(self.out, f"Submitted {prepared.describe()}; waiting for inclusion…"):
             receipt = self.client.execute(prepared, keypair)
-        data = {"ok": True, "network": self.client.network.name, **(result or {}), "receipt": receipt.to_json()}
+        extra = after(receipt) if after is not None else {}
+        data = {"ok": True, "network": self.client.network.name, **(result or {}), **extra,
+                "receipt": receipt.to_json()}
         if self.out.json_mode:
             self.out.result(data)
         else:
             self.out.success(f"✅ {done or title} — included in block #{receipt.block_number} "
                              f"({receipt.block_hash[:18]}…), fee {receipt.fee}")
+            for key, value in extra.items():
+                self.out.note(f"  {key}: {value}")
         return receipt
 
 

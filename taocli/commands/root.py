@@ -29,9 +29,8 @@ def register(name: WalletName = None, hotkey: Hotkey = None, wallet_path: Wallet
         hot = cs.hotkey_address()
         prepared = cs.client.prepare_root_register(coldkey, hot)
         cs.send(prepared, "Register on the root network", [("coldkey (signs)", coldkey), ("hotkey", hot)],
-                cs.unlock_coldkey, {"coldkey": coldkey, "hotkey": hot}, done="Registered on root")
-        if not cs.out.json_mode:
-            cs.out.note(f"root uid {cs.client.uid_of(0, hot)}")
+                cs.unlock_coldkey, {"coldkey": coldkey, "hotkey": hot}, done="Registered on root",
+                after=lambda _r: {"uid": cs.client.uid_of(0, hot)})
     finally:
         cs.close()
 

@@ -107,12 +107,11 @@ def create(name: WalletName = None, wallet_path: WalletPath = None, network: Net
         coldkey = cs.coldkey_address()
         cost = cs.client.lock_cost()
         prepared = cs.client.prepare_register_network(coldkey)
-        receipt = cs.send(prepared, "Create a subnet",
-                          [("owner", f"{cs.wallet_session.name} {coldkey}"), ("lock", str(cost))],
-                          cs.unlock_coldkey, {"owner": coldkey, "locked": cost.to_json()}, done="Subnet created")
-        added = receipt.find("SubtensorModule", "NetworkAdded")
-        if added is not None and not cs.out.json_mode:
-            cs.out.note(f"New subnet netuid: {_first(added.attributes)}")
+        def netuid(receipt: Any) -> dict[str, Any]:
+            added = receipt.find("SubtensorModule", "NetworkAdded")
+            return {"netuid": _first(added.attributes) if added is not None else None}
+        cs.send(prepared, "Create a subnet", [("owner", f"{cs.wallet_session.name} {coldkey}"), ("lock", str(cost))],
+                cs.unlock_coldkey, {"owner": coldkey, "locked": cost.to_json()}, done="Subnet created", after=netuid)
     finally:
         cs.close()
 
@@ -141,19 +140,13 @@ def register(netuid: Netuid, pow_: Pow = False, processes: Processes = None, nam
         prepared = cs.client.prepare_burned_register(coldkey, netuid, hot)
         info = cs.client.subnet(netuid)
         burn = tao(info.burn) if info else "?"
-        receipt = cs.send(prepared, f"Register on subnet {netuid} by burning {burn}",
-                          [("coldkey (pays)", f"{cs.wallet_session.name} {coldkey}"),
-                           ("hotkey", f"{cs.wallet_session.hotkey} {hot}"), ("burn", burn)],
-                          cs.unlock_coldkey, {"netuid": netuid, "hotkey": hot, "coldkey": coldkey,
-                                              "uid": None}, done=f"Registered on subnet {netuid}")
-        _say_uid(cs, receipt, netuid, hot)
+        cs.send(prepared, f"Register on subnet {netuid} by burning {burn}",
+                [("coldkey (pays)", f"{cs.wallet_session.name} {coldkey}"),
+                 ("hotkey", f"{cs.wallet_session.hotkey} {hot}"), ("burn", burn)],
+                cs.unlock_coldkey, {"netuid": netuid, "hotkey": hot, "coldkey": coldkey},
+                done=f"Registered on subnet {netuid}", after=lambda _r: {"uid": cs.client.uid_of(netuid, hot)})
     finally:
         cs.close()
-
-
-def _say_uid(cs: ChainSession, receipt: Any, netuid: int, hotkey: str) -> None:
-    if not cs.out.json_mode:
-        cs.out.note(f"uid {cs.client.uid_of(netuid, hotkey)} on subnet {netuid}")
 
 
 def _register_pow(cs: ChainSession, netuid: int, coldkey: str, hot: str, processes: int | None) -> None:
