@@ -1,28 +1,115 @@
-"""`taocli demo` (the README's main job) runs end to end without a terminal and leaves real wallets."""
+"""`taocli demo` (the README's main job) runs end to end without a terminal, on a real chain it then stops.
+
+One run of `taocli demo --json --dir D` as a subprocess, as `./dev.sh demo` or CI would: the JSON on stdout
+must show the journey's promises (a subnet, miners with incentive, a validator with dividends, a nominator
+whose stake grew) and the node must be gone afterwards, its port free. A second, human-mode run is not
+needed: both modes print the same steps, only to different streams.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import socket
 from pathlib import Path
 
 import pytest
 
-from tests.integration.test_cli_support import run_cli
+from tests.integration.test_cli_support import Result, run_cli
 from wallet.keyfile import Keyfile
 
-pytestmark = pytest.mark.slow  # starts `taocli` and runs argon2 twice (~6 s)
+pytestmark = pytest.mark.slow  # starts `taocli` and a chain node; argon2 twice (~10 s on 2 shared cores)
 
 
-def test_demo_journey(tmp_path: Path) -> None:
-    res = run_cli(["demo", "--dir", str(tmp_path / "demo")], tmp_path, timeout=300)
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, Path]:
+    home = tmp_path_factory.mktemp("demo-home")
+    directory = home / "demo"
+    return run_cli(["demo", "--json", "--dir", str(directory)], home, timeout=120), directory
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie is not alive
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(") ")[-1][:1] != "Z"
+    except OSError:
+        return False
+
+
+def _port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.3):
+            return True
+    except OSError:
+        return False
+
+
+def test_demo_json_is_one_document_and_the_journey_pays(demo_run: tuple[Result, Path]) -> None:
+    res, _ = demo_run
     assert res.code == 0, res.stdout + res.stderr
     assert "Traceback" not in res.stderr
-    wallets = tmp_path / "demo" / "wallets"
-    alice = Keyfile(wallets / "alice" / "coldkeypub.txt").read().ss58_address
-    assert (wallets / "alice" / "coldkey").read_bytes().startswith(b"$NACL")
-    assert (wallets / "bob" / "hotkeys" / "miner1").exists()
-    for step in range(1, 9):
-        assert f"== {step}." in res.stdout
-    assert alice in res.stdout
-    assert "Valid signature by" in res.stdout
-    assert "(rejected as expected)" in res.stdout
-    assert "demo: correct horse" not in res.stdout + res.stderr  # the password itself is never printed
+    doc = json.loads(res.stdout)  # stdout holds the JSON document and nothing else
+    assert doc["ok"] is True
+    summary = doc["summary"]
+    assert summary["subnet_exists"] is True
+    assert doc["metagraph"]["subnet"]["netuid"] == doc["netuid"] >= 1
+    neurons = {n["role"]: n for n in doc["metagraph"]["neurons"]}
+    miners = [n for role, n in neurons.items() if role.startswith("miner")]
+    assert len(miners) == 2 and all(m["incentive"] > 0 and m["emission"] > 0 for m in miners)
+    assert neurons["validator"]["dividends"] > 0 and neurons["validator"]["validator_permit"] is True
+    assert all(v > 0 for v in summary["miner_incentive"].values())
+    assert all(v > 0 for v in summary["validator_dividends"].values())
+    assert summary["nominator_stake_after"]["rao"] > summary["nominator_stake_before"]["rao"] > 0
+    assert summary["nominator_gain"]["rao"] > 0
+    nominator = doc["wallets"]["nominator"]["coldkey"]
+    assert any(cold == nominator for cold, _ in neurons["validator"]["stake"])
+    assert doc["seconds"] < 60
+
+
+def test_demo_steps_report_block_and_fee(demo_run: tuple[Result, Path]) -> None:
+    res, _ = demo_run
+    doc = json.loads(res.stdout)
+    chain_steps = [s for s in doc["steps"] if "block" in s]
+    assert len(chain_steps) >= 12  # 4 faucets, subnet, rate limit, 3 registrations, stake, delegate, nominate...
+    blocks = [s["block"] for s in chain_steps]
+    assert blocks == sorted(blocks)
+    assert all("rao" in s["fee"] for s in chain_steps if "fee" in s)
+    assert any(s["step"] == "weights set" for s in doc["steps"])
+    # the human lines went to stderr in --json mode, one per step, each with what came back
+    assert "• subnet created: netuid" in res.stderr
+    assert "== 1. Wallets" in res.stderr and "Metagraph of subnet" in res.stderr
+
+
+def test_demo_stops_its_node(demo_run: tuple[Result, Path]) -> None:
+    res, directory = demo_run
+    node = json.loads(res.stdout)["node"]
+    assert node["stopped"] is True and node["port_free"] is True
+    assert not _alive(node["pid"])
+    assert not _port_open(node["port"])
+    assert Path(node["data_dir"]) == directory / "chain"
+    assert not (directory / "chain" / "node.pid").exists()
+    assert "local chain stopped" in res.stderr
+
+
+def test_demo_leaves_real_wallets_and_never_prints_the_password(demo_run: tuple[Result, Path]) -> None:
+    res, directory = demo_run
+    wallets = directory / "wallets"
+    owner = Keyfile(wallets / "owner" / "coldkeypub.txt").read().ss58_address
+    assert (wallets / "owner" / "coldkey").read_bytes().startswith(b"$NACL")
+    assert (wallets / "miner" / "hotkeys" / "miner2").exists()
+    assert json.loads(res.stdout)["wallets"]["owner"]["coldkey"] == owner
+    assert "(rejected" not in res.stdout and "rejected with exit code 1" in res.stderr
+    assert "demo: correct horse" not in res.stdout + res.stderr
+
+
+def test_demo_refuses_a_directory_in_use(tmp_path: Path) -> None:
+    used = tmp_path / "used"
+    used.mkdir()
+    (used / "something").write_text("x")
+    res = run_cli(["demo", "--dir", str(used)], tmp_path, timeout=60)
+    assert res.code == 2
+    assert "not an empty directory" in res.one_error_line()
