@@ -42,6 +42,10 @@ HYPERPARAM_SETTERS: dict[str, str] = {
     "difficulty": "sudo_set_difficulty", "max_allowed_uids": "sudo_set_max_allowed_uids",
 }
 BOOL_HYPERPARAMS = {"registration_allowed", "pow_registration_allowed"}
+U16_HYPERPARAMS = {"rho", "kappa", "immunity_period", "min_allowed_weights", "max_weights_limit", "tempo",
+                   "adjustment_interval", "activity_cutoff", "target_regs_per_interval", "max_regs_per_block",
+                   "max_validators", "max_allowed_uids"}
+U16_HYPERPARAMS_MAX = 65_535
 
 
 def short(address: str) -> str:
@@ -254,7 +258,7 @@ class ChainCalls:
                            version: int = 1) -> PreparedCall:
         self._need_owner(hotkey)
         value, ip_type = ip_to_int(ip)
-        if not 0 <= port <= 65_535:
+        if not 1 <= port <= 65_535:
             raise PreconditionFailed(f"port {port} is out of range 1..65535")
         params = {"netuid": netuid, "version": version, "ip": value, "port": port, "ip_type": ip_type,
                   "protocol": protocol, "placeholder1": 0, "placeholder2": 0}
@@ -280,6 +284,12 @@ class ChainCalls:
         value_arg = [a for a in args if a != "netuid"]
         if len(value_arg) != 1 or "netuid" not in args:
             raise RuntimeMismatch(f"AdminUtils.{setter} takes ({', '.join(args)}) on this chain: unexpected shape")
+        if name in BOOL_HYPERPARAMS and value not in (0, 1):  # True/False compare equal to 1/0
+            raise PreconditionFailed(f"{name} is a switch: give true or false, not {value!r}")
+        if name not in BOOL_HYPERPARAMS:
+            top = U16_HYPERPARAMS_MAX if name in U16_HYPERPARAMS else 2**64 - 1
+            if isinstance(value, bool) or not 0 <= int(value) <= top:
+                raise PreconditionFailed(f"{name} takes an integer from 0 to {top:,}; {value!r} is out of range")
         params = {"netuid": netuid, value_arg[0]: bool(value) if name in BOOL_HYPERPARAMS else int(value)}
         if signer == self.sudo_key():
             inner = self.compose("AdminUtils", setter, params)

@@ -7,6 +7,7 @@ that was bound to fail.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,6 +30,8 @@ class WeightLimits:
 
 def normalize(values: Sequence[float]) -> list[float]:
     """Scale non-negative weights to sum 1 (all-zero is an error: it says nothing)."""
+    if not all(math.isfinite(v) for v in values):
+        raise InvalidWeights("weights must be finite numbers (no nan or inf)")
     if any(v < 0 for v in values):
         raise InvalidWeights("weights must be non-negative")
     total = float(sum(values))

@@ -13,7 +13,7 @@ from taocli.options import Debug, Hotkey, Json, Network, PasswordFd, PasswordFil
 app = typer.Typer(help="Publish the hotkey's axon endpoint on chain.", cls=AliasGroup, no_args_is_help=True,
                   rich_markup_mode=None)
 
-Netuid = Annotated[int, typer.Option("--netuid", help="Subnet id.")]
+Netuid = Annotated[int, typer.Option("--netuid", help="Subnet id.", min=0, max=65535)]
 Ip = Annotated[str, typer.Option("--ip", help="Public IPv4 or IPv6 address (not 127.0.0.1).")]
 Port = Annotated[int, typer.Option("--port", help="Public TCP port.")]
 Protocol = Annotated[int, typer.Option("--protocol", help="Protocol number (4 = HTTP/TCP, the default).")]

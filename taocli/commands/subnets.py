@@ -14,10 +14,10 @@ from taocli.options import Debug, Hotkey, Json, Network, PasswordFd, PasswordFil
 app = typer.Typer(help="Subnets: list, metagraph, hyperparameters, create and register.", cls=AliasGroup,
                   no_args_is_help=True, rich_markup_mode=None)
 
-Netuid = Annotated[int, typer.Option("--netuid", "--netuids", help="Subnet id.")]
+Netuid = Annotated[int, typer.Option("--netuid", "--netuids", help="Subnet id.", min=0, max=65535)]
 Pow = Annotated[bool, typer.Option("--pow", help="Register by proof-of-work instead of burning TAO.")]
 Processes = Annotated[int | None, typer.Option("--processes", help="CPU processes for --pow (default: all cores).",
-                                               show_default=False)]
+                                               show_default=False, min=1, max=256)]
 
 
 def _p(value: int) -> str:

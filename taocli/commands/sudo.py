@@ -14,7 +14,7 @@ from taocli.options import Debug, Json, Network, PasswordFd, PasswordFile, Walle
 app = typer.Typer(help="Subnet hyperparameters: read one, or set it with the sudo key or as the owner.",
                   cls=AliasGroup, no_args_is_help=True, rich_markup_mode=None)
 
-Netuid = Annotated[int, typer.Option("--netuid", help="Subnet id.")]
+Netuid = Annotated[int, typer.Option("--netuid", help="Subnet id.", min=0, max=65535)]
 Param = Annotated[str, typer.Option("--param", "--name", help="Hyperparameter name, e.g. tempo.")]
 Value = Annotated[str, typer.Option("--value", help="New value (an integer, or true/false).")]
 
@@ -64,6 +64,8 @@ def set_(netuid: Netuid, param: Param, value: Value, name: WalletName = None, wa
         prepared = cs.client.prepare_sudo_set(coldkey, netuid, param, new)
         current = cs.client.hyperparameters(netuid)
         old = current.to_json().get(param, "?") if current is not None else "?"
+        if isinstance(old, bool):
+            new = bool(new)
         cs.send(prepared, f"Set {param} of subnet {netuid}", [("signer", coldkey), ("value", f"{old} → {new}")],
                 cs.unlock_coldkey, {"netuid": netuid, "param": param, "old": old, "value": new},
                 done=f"{param} set to {new}")

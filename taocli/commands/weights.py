@@ -14,12 +14,13 @@ from taocli.options import Debug, Hotkey, Json, Network, PasswordFd, PasswordFil
 app = typer.Typer(help="Set and read weights on a subnet.", cls=AliasGroup, no_args_is_help=True,
                   rich_markup_mode=None)
 
-Netuid = Annotated[int, typer.Option("--netuid", help="Subnet id.")]
+Netuid = Annotated[int, typer.Option("--netuid", help="Subnet id.", min=0, max=65535)]
 Uids = Annotated[str, typer.Option("--uids", "--dests", help="Comma-separated uids, e.g. 0,1,5.")]
 Weights = Annotated[str, typer.Option("--weights", help="Comma-separated weights (any scale; normalised).")]
 VersionKey = Annotated[int | None, typer.Option("--version-key", help="Weights version key (default: the "
                                                 "subnet's).", show_default=False)]
-Uid = Annotated[int | None, typer.Option("--uid", help="Only this uid's row.", show_default=False)]
+Uid = Annotated[int | None, typer.Option("--uid", help="Only this uid's row.", show_default=False, min=0,
+                                         max=65535)]
 
 
 def parse_list(text: str, flag: str, kind: type) -> list:

@@ -307,3 +307,29 @@ def test_encrypted_coldkey_is_unlocked_only_after_the_plan(cli: ChainCli, client
     assert client.balance(cold.ss58_address).rao < 8 * 10**9
     for res in (wrong, right):
         assert STRONG_PASSWORD not in res.stdout + res.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["subnets", "show", "--netuid", "-1"], "not in the range 0<=x<=65535"),
+        (["weights", "set", "--netuid", "{netuid}", "--uids", "0", "--weights", "nan"], "finite numbers"),
+        (["sudo", "set", "--netuid", "{netuid}", "--param", "tempo", "--value", "70000"], "0 to 65,535"),
+        (["sudo", "set", "--netuid", "{netuid}", "--param", "registration_allowed", "--value", "5"], "a switch"),
+        (["sudo", "set", "--netuid", "{netuid}", "--param", "tempo", "--value", "abc"], "give an integer"),
+        (["stake", "add", "--amount", "-5"], "non-negative number of TAO"),
+        (["stake", "add", "--amount", "0"], "more than zero"),
+        (["stake", "add"], "either --amount TAO or --all"),
+        (["axon", "set", "--netuid", "{netuid}", "--ip", "10.0.0.1", "--port", "70000"], "out of range 1..65535"),
+        (["subnets", "register", "--netuid", "{netuid}", "--pow", "--processes", "0"], "1<=x<=256"),
+        (["delegate", "show", "--delegate", "xyz"], "not a valid SS58 address"),
+    ],
+)
+def test_bad_input_is_one_line_and_nothing_is_sent(cli: ChainCli, client: Subtensor, owner: ChainWallet,
+                                                   args: list[str], message: str) -> None:
+    before = client.block_number()
+    argv = [a.replace("{netuid}", str(owner.netuid)) for a in args]  # type: ignore[attr-defined]
+    reads = argv[:2] in (["subnets", "show"], ["delegate", "show"])
+    err = cli.fails(*argv, wallet=None if reads else "owner")
+    assert message in err
+    assert client.block_number() == before  # no transaction was submitted

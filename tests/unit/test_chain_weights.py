@@ -33,6 +33,8 @@ def test_max_weight_limit_is_checked_on_normalised_shares() -> None:
         ([12], [1], OPEN, r"uid 12 does not exist: the subnet has 10 uids \(0..9\)"),
         ([0], [0], OPEN, "all weights are zero"),
         ([0], [-1], OPEN, "non-negative"),
+        ([0, 1], [float("nan"), 1], OPEN, "finite"),
+        ([0, 1], [float("inf"), 1], OPEN, "finite"),
         ([0, 1], [1, 1], WeightLimits(10, 3, 65_535), "at least 3 uids, 2 given"),
     ],
 )
