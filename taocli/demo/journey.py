@@ -169,10 +169,13 @@ class Journey:
     def get_permit(self) -> None:
         netuid = self.outcome.netuid
         uid = self.client.uid_of(netuid, self.hot(VALIDATOR))
-        self.say.section("A validator permit: granted by an epoch to the top stakes")
+        self.say.section("A validator permit: each epoch grants one to the largest stakes (64 slots per subnet)")
         neuron = self.client.neuron_lite(netuid, uid)
-        if neuron is not None and neuron.validator_permit:
-            self.say.step("validator permit", f"already granted to uid {uid} by an earlier epoch")
+        info = self.client.subnet(netuid)
+        if neuron is not None and neuron.validator_permit and info is not None:
+            since = self.client.block_number() - info.blocks_since_last_step
+            self.say.step("validator permit", f"uid {uid} holds one since the epoch in block #{since} (fewer "
+                          f"uids than slots: every uid got one)", epoch_block=since)
             return
         start, epoch, end = self.run_to_epoch()
         neuron = self.client.neuron_lite(netuid, uid)
