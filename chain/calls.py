@@ -238,6 +238,14 @@ class ChainCalls:
             dests, values = wt.prepare(list(uids), list(weights), limits, own_uid=own)
         except wt.InvalidWeights as exc:
             raise PreconditionFailed(f"weights refused before sending: {exc}") from None
+        self_weight = len(dests) == 1 and dests[0] == own
+        if netuid != 0 and not self_weight:
+            neuron = self.neuron_lite(netuid, own)
+            if neuron is not None and not neuron.validator_permit:
+                raise PreconditionFailed(
+                    f"hotkey {short(hotkey)} (uid {own}) has no validator permit on subnet {netuid}: permits go to "
+                    f"the top {params.max_validators} uids by stake at each epoch; stake more and wait for the next "
+                    f"epoch, or set only a self weight")
         key = params.weights_version if version_key is None else version_key
         call = {"netuid": netuid, "dests": dests, "weights": values, "version_key": key}
         return self.prepare("SubtensorModule", "set_weights", call, hotkey)

@@ -24,6 +24,7 @@ from chain.prepared import PreparedCall
 from chain.reads import ChainReads
 from chain.receipt import Event, Receipt
 from chain.rpc import RpcConnection
+from chain.shortcuts import ChainShortcuts
 
 if TYPE_CHECKING:
     from substrateinterface import SubstrateInterface
@@ -39,7 +40,7 @@ class ConnectTimings:
     metadata_cached: bool = False
 
 
-class Subtensor(ChainReads, ChainCalls):
+class Subtensor(ChainReads, ChainCalls, ChainShortcuts):
     """A connection to one chain; typed reads, and one method per extrinsic returning a Receipt."""
 
     def __init__(self, network: str | None = None, *, timeout: float = 10.0, metadata_cache: bool = True) -> None:

@@ -159,3 +159,32 @@ def test_staking_rate_limit_is_explained_before_sending(client: Subtensor) -> No
         set_tx_rate_limit(client, 0)
     client.execute(client.prepare_remove_stake(staker.ss58_address, hot, Balance.from_tao(1)), staker)
     assert client.stake(hot, staker.ss58_address).rao == 0
+
+
+def test_one_call_per_extrinsic_for_library_users(client: Subtensor) -> None:
+    cold = Keypair.from_uri("//LibCold")
+    hot = Keypair.from_uri("//LibHot")
+    miner = Keypair.from_uri("//LibMiner")
+    assert client.transfer(ALICE, cold.ss58_address, Balance.from_tao(2_000)).find("Balances", "Transfer")
+    netuid = client.register_network(cold).find("SubtensorModule", "NetworkAdded").attributes[0]
+    client.burned_register(cold, netuid, hot.ss58_address)
+    for name, value in (("weights_rate_limit", 0), ("pow_registration_allowed", True), ("difficulty", 5_000)):
+        client.sudo_set_hyperparameter(cold, netuid, name, value)  # the owner may set these
+    seen: list[Any] = []
+    client.register(miner, cold.ss58_address, netuid, processes=1, progress=seen.append)
+    assert client.uid_of(netuid, miner.ss58_address) == 1
+    client.add_stake(cold, hot.ss58_address, Balance.from_tao(5))
+    client.remove_stake(cold, hot.ss58_address, Balance.from_tao(1))
+    assert client.stake(hot.ss58_address, cold.ss58_address) == Balance.from_tao(4)
+    client.become_delegate(cold, hot.ss58_address)
+    assert client.delegate(hot.ss58_address).owner == cold.ss58_address
+    client.serve_axon(hot, netuid, "198.51.100.4", 9000)
+    assert client.neuron_lite(netuid, 0).axon_info.port == 9000
+    with pytest.raises(ChainError, match=r"uid 0\) has no validator permit on subnet \d+: permits go to the top"):
+        client.set_weights(hot, netuid, [0, 1], [1, 1])
+    client.set_weights(hot, netuid, [0], [1])  # a self weight needs no permit
+    assert client.neuron(netuid, 0).weights == [(0, 65535)]
+    client.root_register(cold, hot.ss58_address)
+    client.sudo_set_hyperparameter(ALICE, 0, "weights_rate_limit", 0)
+    client.set_root_weights(hot, [netuid], [1])
+    assert client.neuron(0, client.uid_of(0, hot.ss58_address)).weights == [(netuid, 65535)]
