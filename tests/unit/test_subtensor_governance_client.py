@@ -4,6 +4,7 @@ composed by name, senators vote (first vote free, a changed vote pays), and `clo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -27,11 +28,21 @@ def client() -> SubstrateInterface:
     return si
 
 
-def send(client: SubstrateInterface, module: str, function: str, params: dict[str, Any], signer: Keypair) -> Any:
+Send = Callable[[SubstrateInterface, str, str, dict[str, Any], Keypair], Any]
+
+
+def send_in_process(client: SubstrateInterface, module: str, function: str, params: dict[str, Any],
+                    signer: Keypair) -> Any:
     return submit(client, client.transport.chain, module, function, params, keypair=signer)
 
 
 def test_senate_votes_a_triumvirate_motion_into_a_root_call(client: SubstrateInterface) -> None:
+    governance_journey(client, send_in_process)
+
+
+def governance_journey(client: SubstrateInterface, send: Send) -> None:
+    """The whole motion on a fresh chain; `send` includes one signed extrinsic and returns its receipt
+    (in process here, over the node's RPC in test_subtensor_node_checks)."""
     seat = client.compose_call("TriumvirateMembers", "add_member", {"who": ALICE.ss58_address})
     assert send(client, "Sudo", "sudo", {"call": seat}, ALICE).is_success
     assert client.query("Triumvirate", "Members").value == [ALICE.ss58_address]

@@ -17,6 +17,7 @@ from substrateinterface import Keypair, SubstrateInterface
 from xxhash import xxh64
 
 from tests.integration.node_fixtures import NodeProcess, instant_node  # noqa: F401 - fixture
+from tests.unit.test_subtensor_governance_client import governance_journey
 
 pytestmark = pytest.mark.slow
 
@@ -220,3 +221,15 @@ def test_bad_input_changes_nothing_and_blocks_keep_coming(substrate: SubstrateIn
             (function, [e.value for e in receipt.triggered_events])
         assert head(substrate)[0] == number + 1
     assert send(substrate, CHARLIE, "add_stake", {"hotkey": MINER.ss58_address, "amount_staked": TAO}).is_success
+
+
+def test_governance_motion_on_the_node(tmp_path: Any) -> None:
+    """Triumvir proposes, senators vote over RPC (first vote free), close runs SubtensorModule.sudo as Root."""
+    node = NodeProcess(tmp_path / "chain", "--instant").start()
+    client = SubstrateInterface(url=node.url)
+    try:
+        governance_journey(client, lambda c, module, function, params, signer: send(c, signer, function, params,
+                                                                                    module=module))
+    finally:
+        client.close()
+        node.stop()
