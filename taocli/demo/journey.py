@@ -124,7 +124,7 @@ class Journey:
         self.outcome.netuid = netuid
         info = self.client.subnet(netuid)
         self.say.step("subnet created", f"netuid {netuid}, {lock} locked, tempo {info.tempo if info else '?'} "
-                      f"blocks (from the genesis file)", receipt, netuid=netuid, locked=lock.to_json())
+                      f"blocks, set by the genesis file", receipt, netuid=netuid, locked=lock.to_json())
         old = self.client.hyperparameters(netuid).weights_rate_limit
         prepared = self.client.prepare_sudo_set(owner.ss58_address, netuid, "weights_rate_limit", 0)
         receipt = self.send(prepared, owner)
@@ -173,9 +173,9 @@ class Journey:
         neuron = self.client.neuron_lite(netuid, uid)
         info = self.client.subnet(netuid)
         if neuron is not None and neuron.validator_permit and info is not None:
-            since = self.client.block_number() - info.blocks_since_last_step
-            self.say.step("validator permit", f"uid {uid} holds one since the epoch in block #{since} (fewer "
-                          f"uids than slots: every uid got one)", epoch_block=since)
+            last_epoch = self.client.block_number() - info.blocks_since_last_step
+            self.say.step("validator permit", f"uid {uid} holds one since the epoch in block #{last_epoch} (fewer "
+                          f"uids than slots: every uid got one)", epoch_block=last_epoch)
             return
         start, epoch, end = self.run_to_epoch()
         neuron = self.client.neuron_lite(netuid, uid)
