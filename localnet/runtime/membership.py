@@ -132,9 +132,9 @@ class Membership:
         def change_key(ctx: CallContext, new: Any) -> None:
             who, new_key = ctx.ensure_signed(), lookup(new)
             members = self.members(ctx.state)
-            if who not in members:
-                raise p.error("NotMember")
-            if new_key != who:
+            if new_key != who:  # as in polkadot-v1.0, "changing" to the same key checks nothing
+                if who not in members:
+                    raise p.error("NotMember")
                 if new_key in members:
                     raise p.error("AlreadyMember")
                 members[members.index(who)] = new_key

@@ -229,7 +229,10 @@ def test_membership_calls_and_errors() -> None:
     assert triumvirate_members.Prime.get(chain.state) is None and triumvirate.Prime.get(chain.state) is None
     chain.call(ROOT, remove, {"Id": acct(2)})
     assert triumvirate.Members.get(chain.state) == sorted([acct(3), acct(5)])
-    chain.call(acct(3), fn("TriumvirateMembers", "change_key"), {"Id": acct(6)})
+    change_key = fn("TriumvirateMembers", "change_key")
+    assert refused(chain, acct(7), change_key, {"Id": acct(8)}) == "TriumvirateMembers.NotMember"
+    assert refused(chain, acct(3), change_key, {"Id": acct(5)}) == "TriumvirateMembers.AlreadyMember"
+    chain.call(acct(3), change_key, {"Id": acct(6)})
     assert triumvirate_members.members(chain.state) == sorted([acct(5), acct(6)])
     assert refused(chain, ROOT, reset, [acct(i) for i in range(13)]) == "SenateMembers.TooManyMembers"
     chain.call(ROOT, reset, [acct(9), acct(8)])
