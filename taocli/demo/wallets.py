@@ -114,6 +114,9 @@ def create_wallets(narrator: Narrator, root: Path) -> DemoWallets:
     made = runner.ok(["new-hotkey", "-w", name, "-H", hotkey, *where, "--yes", "--json"])
     wallets.hotkeys[(name, hotkey)] = made["hotkey"]["ss58_address"]
     narrator.step(f"hotkey '{hotkey}' added to wallet '{name}'", made["hotkey"]["ss58_address"])
+    listed = runner.ok(["list", *where, "--json"])["wallets"]
+    narrator.step("wallet list", ", ".join(f"{w['name']} ({len(w['hotkeys'])} hotkey"
+                                           f"{'s' if len(w['hotkeys']) != 1 else ''})" for w in listed))
 
     narrator.section("Sign with the validator's hotkey, verify it, and reject a tampered message")
     signed = runner.ok(["sign", "-w", VALIDATOR[0], "-H", VALIDATOR[1], *where, "--use-hotkey", "-m", "gm",
