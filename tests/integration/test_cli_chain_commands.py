@@ -333,3 +333,17 @@ def test_bad_input_is_one_line_and_nothing_is_sent(cli: ChainCli, client: Subten
     err = cli.fails(*argv, wallet=None if reads else "owner")
     assert message in err
     assert client.block_number() == before  # no transaction was submitted
+
+
+def test_stake_add_all_keeps_the_existential_deposit(cli: ChainCli, client: Subtensor, owner: ChainWallet) -> None:
+    netuid = owner.netuid  # type: ignore[attr-defined]
+    w = make_wallet(cli.wallets, "all-in")
+    fund(client, w.cold, 5 + client.subnet(netuid).burn // 10**9)
+    client.burned_register(w.coldkey, netuid, w.hot)
+    free = client.balance(w.cold).rao
+    out = cli.ok("stake", "add", "--all", wallet="all-in")
+    assert out["amount"]["rao"] == free - 500
+    assert client.balance(w.cold).rao == 500
+    assert client.stake(w.hot, w.cold).rao == free - 500
+    listed = cli.ok("stake", "list", wallet="all-in")
+    assert listed["total_staked"]["rao"] == free - 500 and listed["free"]["rao"] == 500
