@@ -125,6 +125,22 @@ class ChainCalls:
         self._need_funds(coldkey, amount + prepared.fee, f"to send {amount} plus a fee of {prepared.fee}")
         return prepared
 
+    def prepare_transfer_all(self, coldkey: str, dest: str) -> tuple[PreparedCall, Balance]:
+        """Send everything but the fee (the account is reaped): returns the call and the amount it sends."""
+        dest = ss58_encode(public_key_from(dest))
+        free = self.balance(coldkey)
+        probe = self.prepare("Balances", "transfer_allow_death", {"dest": dest, "value": free.rao}, coldkey)
+        amount = Balance(free.rao - probe.fee.rao)
+        if amount.rao <= 0:
+            raise PreconditionFailed(f"coldkey {short(coldkey)} has {free}, not even the fee of {probe.fee}")
+        return self.prepare_transfer(coldkey, dest, amount, keep_alive=False), amount
+
+    def max_stakeable(self, coldkey: str) -> Balance:
+        """All free balance but the existential deposit (add_stake withdraws with KeepAlive)."""
+        free = self.balance(coldkey)
+        keep = self.existential_deposit()  # type: ignore[attr-defined]
+        return Balance(max(0, free.rao - keep.rao))
+
     # -- registration ----------------------------------------------------------------------------
 
     def prepare_burned_register(self, coldkey: str, netuid: int, hotkey: str) -> PreparedCall:

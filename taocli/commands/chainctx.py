@@ -117,7 +117,7 @@ class ChainSession:
         with waiting(self.out, f"Submitted {prepared.describe()}; waiting for inclusion…"):
             receipt = self.client.execute(prepared, keypair)
         extra = after(receipt) if after is not None else {}
-        data = {"ok": True, "network": self.client.network.name, **(result or {}), **extra,
+        data = {"ok": True, "network": self.network, **(result or {}), **extra,
                 "receipt": receipt.to_json()}
         if self.out.json_mode:
             self.out.result(data)

@@ -21,9 +21,6 @@ HotkeyAddress = Annotated[str | None, typer.Option(
     "--hotkey-ss58", "--hotkey-address", "--delegate", help="Stake on this hotkey address instead of the "
     "wallet's own hotkey (a delegate).", show_default=False)]
 
-KEEP = 500  # RAO: the existential deposit add_stake must leave (KeepAlive)
-
-
 def _target(cs: ChainSession, hotkey_ss58: str | None) -> str:
     if hotkey_ss58 is None:
         return cs.hotkey_address()
@@ -41,14 +38,12 @@ def _amount(amount: str | None, all_: bool) -> None:
 
 def stake_change(adding: bool, amount: str | None, all_: bool, cs: ChainSession, hotkey_ss58: str | None) -> None:
     """Shared by `stake add/remove` and `delegate add/remove`."""
-    from chain.balance import Balance
-
     _amount(amount, all_)
     coldkey = cs.coldkey_address()
     hot = _target(cs, hotkey_ss58)
     client = cs.client
     if adding:
-        value = (Balance(max(0, client.balance(coldkey).rao - KEEP)) if all_ else parse_amount(amount or ""))
+        value = client.max_stakeable(coldkey) if all_ else parse_amount(amount or "")
         prepared = client.prepare_add_stake(coldkey, hot, value)
         verb = "Stake"
     else:

@@ -172,7 +172,7 @@ def _register_pow(cs: ChainSession, netuid: int, coldkey: str, hot: str, process
         raise CliError("the chain moved on before a solution was found 20 times; retry with more --processes")
     prepared = client.prepare_pow_register(netuid, hot, coldkey, solution)
     receipt = client.execute(prepared, keypair)
-    data = {"ok": True, "network": client.network.name, "netuid": netuid, "hotkey": hot, "coldkey": coldkey,
+    data = {"ok": True, "network": cs.network, "netuid": netuid, "hotkey": hot, "coldkey": coldkey,
             "pow": {"difficulty": difficulty, "hashes": solution.hashes, "seconds": round(solution.elapsed, 3),
                     "block_number": solution.block_number}, "uid": client.uid_of(netuid, hot),
             "receipt": receipt.to_json()}

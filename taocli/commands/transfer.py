@@ -24,7 +24,6 @@ def transfer(
     yes: Yes = False, debug: Debug = False,
 ) -> None:
     """Send TAO from this wallet's coldkey; shows amount, fee and destination before signing."""
-    from chain.balance import Balance
     from wallet.ss58 import is_valid_ss58
 
     if (amount is None) == (not all_):
@@ -36,14 +35,10 @@ def transfer(
         coldkey = cs.coldkey_address()
         client = cs.client
         if all_:
-            free = client.balance(coldkey)
-            probe = client.prepare("Balances", "transfer_allow_death", {"dest": dest, "value": free.rao}, coldkey)
-            value = Balance(max(0, free.rao - probe.fee.rao))
-            keep_alive = False
+            prepared, value = client.prepare_transfer_all(coldkey, dest)
         else:
             value = parse_amount(amount or "")
-            keep_alive = not allow_death
-        prepared = client.prepare_transfer(coldkey, dest, value, keep_alive=keep_alive)
+            prepared = client.prepare_transfer(coldkey, dest, value, keep_alive=not allow_death)
         cs.send(prepared, f"Transfer {value} to {dest}",
                 [("from", f"{cs.wallet_session.name} {coldkey}"), ("to", dest), ("amount", str(value))],
                 cs.unlock_coldkey, {"from": coldkey, "to": dest, "amount": value.to_json()},
