@@ -149,9 +149,16 @@ class Subtensor(ChainReads, ChainCalls, ChainShortcuts):
         extrinsic = substrate.create_signed_extrinsic(call=call, keypair=_signer(keypair), era=era)
         try:
             result = substrate.submit_extrinsic(extrinsic, wait_for_inclusion=True)
+            success = result.is_success  # reads the inclusion block's events: can still lose the socket
         except SubstrateRequestException as exc:
             raise _rejection(exc) from exc
-        if not result.is_success:
+        except (ConnectionError, OSError, TimeoutError) as exc:
+            raise _lost(self.network.url) from exc
+        except Exception as exc:  # websocket-client's own hierarchy
+            if type(exc).__module__.startswith("websocket"):
+                raise _lost(self.network.url) from exc
+            raise
+        if not success:
             error = result.error_message or {}
             docs = error.get("docs", "")
             raise ExtrinsicFailed(
@@ -201,6 +208,11 @@ def _signer(keypair: Keypair) -> Any:
         ss58_format=42,
         crypto_type=KeypairType.SR25519,
     )
+
+
+def _lost(url: str) -> NodeUnreachable:
+    return NodeUnreachable(url, "connection lost after submitting: the transaction may still be included, "
+                                "check the balance or stake before retrying")
 
 
 def _rejection(exc: Exception) -> TransactionRejected:

@@ -188,3 +188,17 @@ def test_one_call_per_extrinsic_for_library_users(client: Subtensor) -> None:
     client.sudo_set_hyperparameter(ALICE, 0, "weights_rate_limit", 0)
     client.set_root_weights(hot, [netuid], [1])
     assert client.neuron(0, client.uid_of(0, hot.ss58_address)).weights == [(netuid, 65535)]
+
+
+def test_node_dying_while_waiting_for_inclusion_is_one_clear_error(tmp_path: Path) -> None:
+    import threading
+
+    node = NodeProcess(tmp_path / "slow", "--block-time", "5").start()
+    try:
+        with Subtensor(node.url, metadata_cache=False) as c:
+            prepared = c.prepare_transfer(ALICE.ss58_address, BOB.ss58_address, Balance(10**9))
+            threading.Timer(0.7, node.kill9).start()  # the block that would include it is 5 s away
+            with pytest.raises(NodeUnreachable, match="connection lost after submitting: the transaction may still"):
+                c.execute(prepared, ALICE)
+    finally:
+        node.stop()
