@@ -55,6 +55,8 @@ def test_faucet_balance_and_transfer(cli: ChainCli, client: Subtensor) -> None:
 
     bal = cli.ok("wallet", "balance", wallet="payer")
     assert bal["coldkey"] == a.cold and bal["free"]["rao"] == 50 * 10**9 and bal["staked"]["rao"] == 0
+    every = {row["wallet"]: row for row in cli.ok("wallet", "balance", "--all", wallet="payer")["wallets"]}
+    assert every["payer"]["free"]["rao"] == 50 * 10**9 and every["payee"]["coldkey"] == b.cold
 
     sent = cli.ok("wallet", "transfer", "--dest", b.cold, "--amount", "1.25", wallet="payer")
     fee = sent["receipt"]["fee"]["rao"]
