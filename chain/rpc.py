@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
 from typing import Any
 
 from chain.errors import ChainError, NodeUnreachable
@@ -29,13 +30,17 @@ class MethodNotFound(RpcError):
 
 
 class RpcConnection:
-    """Synchronous JSON-RPC over one websocket, opened on first use."""
+    """Synchronous JSON-RPC over one websocket, opened on first use.
+
+    One request at a time (a lock), so threads of a neuron may share it safely.
+    """
 
     def __init__(self, url: str, timeout: float = 10.0) -> None:
         self.url = url
         self.timeout = timeout
         self._ws: Any = None
         self._ids = itertools.count(1)
+        self._lock = threading.Lock()
 
     def _open(self) -> Any:
         from websockets.exceptions import InvalidHandshake, InvalidURI
@@ -49,6 +54,10 @@ class RpcConnection:
 
     def call(self, method: str, params: list[Any] | None = None) -> Any:
         """Send one request and return its `result`; errors become RpcError / MethodNotFound."""
+        with self._lock:
+            return self._call(method, params)
+
+    def _call(self, method: str, params: list[Any] | None) -> Any:
         from websockets.exceptions import ConnectionClosed
 
         if self._ws is None:

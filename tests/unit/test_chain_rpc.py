@@ -71,3 +71,19 @@ def test_refused_port_names_the_endpoint_and_local_remedy() -> None:
         port = s.getsockname()[1]
     with pytest.raises(NodeUnreachable, match=rf"cannot reach the chain at ws://127.0.0.1:{port} .*localnet start"):
         RpcConnection(f"ws://127.0.0.1:{port}", timeout=1).call("system_health")
+
+
+def test_threads_can_share_one_connection(url: str) -> None:
+    rpc = RpcConnection(url, timeout=2)
+    results: dict[int, object] = {}
+
+    def work(i: int) -> None:
+        results[i] = rpc.call("echo", [i])
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == {i: [i] for i in range(16)}
+    rpc.close()
