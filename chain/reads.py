@@ -48,8 +48,9 @@ class ChainReads:
 
     # -- plumbing --------------------------------------------------------------------------------
 
-    def _info(self, method: str, params: list[Any]) -> bytes:
-        result = self.rpc.call(method, params)
+    def _info(self, method: str, params: list[Any], at: str | None = None) -> bytes:
+        """An info RPC's reply bytes; `at` (a block hash) reads the state of a past block."""
+        result = self.rpc.call(method, params if at is None else [*params, at])
         return bytes(result or [])
 
     def _storage(self, item: str, *parts: bytes, pallet: str = SUBTENSOR, at: str | None = None) -> bytes | None:
@@ -86,14 +87,14 @@ class ChainReads:
 
     # -- subnets ---------------------------------------------------------------------------------
 
-    def subnets(self) -> list[ty.SubnetInfo]:
+    def subnets(self, at: str | None = None) -> list[ty.SubnetInfo]:
         try:
-            return ty.decode_subnets(self._info("subnetInfo_getSubnetsInfo", []))
+            return ty.decode_subnets(self._info("subnetInfo_getSubnetsInfo", [], at))
         except MethodNotFound as exc:
             raise RuntimeMismatch("this chain serves no subnetInfo RPC: it is not a subtensor chain") from exc
 
-    def subnet(self, netuid: int) -> ty.SubnetInfo | None:
-        return ty.decode_subnet(self._info("subnetInfo_getSubnetInfo", [netuid]))
+    def subnet(self, netuid: int, at: str | None = None) -> ty.SubnetInfo | None:
+        return ty.decode_subnet(self._info("subnetInfo_getSubnetInfo", [netuid], at))
 
     def netuids(self) -> list[int]:
         """Existing netuids from storage (NetworksAdded keys), ascending."""
@@ -147,17 +148,18 @@ class ChainReads:
 
     # -- neurons ---------------------------------------------------------------------------------
 
-    def _neuron_rpc(self, method: str, params: list[Any]) -> bytes:
+    def _neuron_rpc(self, method: str, params: list[Any], at: str | None = None) -> bytes:
         try:
-            return self._info(method, params)
+            return self._info(method, params, at)
         except MethodNotFound as exc:
             raise RuntimeMismatch(f"this chain does not serve {method}: it is not a subtensor chain") from exc
 
-    def neurons_lite(self, netuid: int) -> list[ty.NeuronInfoLite]:
-        return ty.decode_neurons_lite(self._neuron_rpc("neuronInfo_getNeuronsLite", [netuid]))
+    def neurons_lite(self, netuid: int, at: str | None = None) -> list[ty.NeuronInfoLite]:
+        """Every uid of a subnet (the metagraph), at the best block or at block hash `at`."""
+        return ty.decode_neurons_lite(self._neuron_rpc("neuronInfo_getNeuronsLite", [netuid], at))
 
-    def neurons(self, netuid: int) -> list[ty.NeuronInfo]:
-        return ty.decode_neurons(self._neuron_rpc("neuronInfo_getNeurons", [netuid]))
+    def neurons(self, netuid: int, at: str | None = None) -> list[ty.NeuronInfo]:
+        return ty.decode_neurons(self._neuron_rpc("neuronInfo_getNeurons", [netuid], at))
 
     def neuron(self, netuid: int, uid: int) -> ty.NeuronInfo | None:
         return ty.decode_neuron(self._neuron_rpc("neuronInfo_getNeuron", [netuid, uid]))

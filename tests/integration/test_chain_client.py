@@ -202,3 +202,15 @@ def test_node_dying_while_waiting_for_inclusion_is_one_clear_error(tmp_path: Pat
                 c.execute(prepared, ALICE)
     finally:
         node.stop()
+
+
+def test_metagraph_at_a_past_block(client: Subtensor) -> None:
+    cold = Keypair.from_uri("//HistoryCold")
+    fund(client, cold.ss58_address, 1_000)
+    netuid = client.register_network(cold).find("SubtensorModule", "NetworkAdded").attributes[0]
+    before = client.block_hash()
+    client.burned_register(cold, netuid, Keypair.from_uri("//HistoryHot").ss58_address)
+    assert client.neurons_lite(netuid, at=before) == []
+    assert client.subnet(netuid, at=before).subnetwork_n == 0
+    assert len(client.neurons_lite(netuid)) == 1 and client.subnet(netuid).subnetwork_n == 1
+    assert [s.netuid for s in client.subnets(at=before)] == [s.netuid for s in client.subnets()]
