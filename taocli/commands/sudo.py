@@ -15,7 +15,7 @@ app = typer.Typer(help="Subnet hyperparameters: read one, or set it with the sud
                   cls=AliasGroup, no_args_is_help=True, rich_markup_mode=None)
 
 Netuid = Annotated[int, typer.Option("--netuid", help="Subnet id.", min=0, max=65535)]
-Param = Annotated[str, typer.Option("--param", "--name", help="Hyperparameter name, e.g. tempo.")]
+Param = Annotated[str, typer.Option("--param", "--hyperparameter", help="Hyperparameter name, e.g. tempo.")]
 Value = Annotated[str, typer.Option("--value", help="New value (an integer, or true/false).")]
 
 
