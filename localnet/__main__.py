@@ -61,7 +61,7 @@ def _mode(args: argparse.Namespace) -> Any:
 
 
 def _runtime(genesis_path: Path | None) -> Any:
-    from localnet.genesis import dev_genesis, load_genesis
+    from localnet.genesis import GenesisError, dev_genesis, load_genesis
     from localnet.runtime.executive import Runtime
 
     if genesis_path is None:
@@ -72,7 +72,10 @@ def _runtime(genesis_path: Path | None) -> Any:
         _fail(f"cannot read genesis file {genesis_path}: {err.strerror or err}; check the path")
     except Exception as err:
         _fail(f"genesis file {genesis_path} is invalid: {err}")
-    return Runtime(genesis)
+    try:
+        return Runtime(genesis)  # checks [runtime] pallet names against the pallets it has
+    except GenesisError as err:
+        _fail(f"genesis file {genesis_path} is invalid: {err}")
 
 
 def _check_port(host: str, port: int) -> None:
@@ -91,6 +94,7 @@ def _check_port(host: str, port: int) -> None:
 
 async def serve(args: argparse.Namespace, ready: Any = None) -> None:
     """Run node and RPC until cancelled or signalled; `ready(server)` is called once listening."""
+    from localnet.genesis import GenesisError
     from localnet.node import Node
     from localnet.rpc import build_dispatcher
     from localnet.rpc.server import PortInUse, RpcServer
@@ -105,7 +109,11 @@ async def serve(args: argparse.Namespace, ready: Any = None) -> None:
         store = Store(data_dir, archive=args.archive)
     except Exception as err:
         _fail(f"cannot open the chain database in {data_dir}: {err}; check permissions or run `localnet reset`")
-    node = Node(runtime, store, mode)
+    try:
+        node = Node(runtime, store, mode)  # a fresh chain runs the pallets' genesis builders here
+    except GenesisError as err:
+        store.close()
+        _fail(f"genesis file {args.genesis} is invalid: {err}")
     server = RpcServer(build_dispatcher(node), args.host, args.port)
     try:
         await server.start()

@@ -11,6 +11,14 @@ and //Alice as the sudo key. `load_genesis(path)` starts from those defaults and
     "5F3sa2TJ…" = 12.5
     [subtensor]                        # any other table is passed through to that pallet's genesis builder
     tempo = 10
+    [runtime]                          # a differently-configured runtime (clients must read its metadata)
+    spec_version = 200
+    existential_deposit = 1000         # RAO
+    pallet_indices = { SubtensorModule = 21, Balances = 14, AdminUtils = 30 }
+
+`[runtime]` exists so that one client can be shown to work against two runtimes: the indices move the
+metadata, call decoding, events and module errors together (they come from the same declarations).
+Names are checked against the runtime's pallets when the Runtime is built (this module cannot know them).
 
 Bad files raise GenesisError with one line naming the problem and the fix.
 """
@@ -33,6 +41,8 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 RAO_PER_TAO = 1_000_000_000
+DEFAULT_EXISTENTIAL_DEPOSIT = 500  # RAO; the Balances pallet's value unless [runtime] changes it
+RUNTIME_KEYS = ("pallet_indices", "spec_version", "existential_deposit")
 DEV_ACCOUNTS = ("Alice", "Bob", "Charlie", "Dave", "Eve", "Ferdie")
 DEV_BALANCE_RAO = 1_000_000 * RAO_PER_TAO
 # Names clients treat as type presets (scalecodec lower-cases system_chain and loads legacy types).
@@ -45,6 +55,23 @@ class GenesisError(ValueError):
 
 
 @dataclass
+class RuntimeSettings:
+    """The `[runtime]` table: what a differently-configured chain changes in the runtime itself.
+
+    None / empty means "as built", so a default genesis leaves the runtime exactly as it was.
+    """
+
+    pallet_indices: dict[str, int] = field(default_factory=dict)
+    spec_version: int | None = None
+    existential_deposit: int | None = None  # RAO
+
+    @property
+    def ed(self) -> int:
+        """The existential deposit this chain will run with, in RAO."""
+        return DEFAULT_EXISTENTIAL_DEPOSIT if self.existential_deposit is None else self.existential_deposit
+
+
+@dataclass
 class Genesis:
     """Everything the runtime needs to build block 0."""
 
@@ -53,6 +80,7 @@ class Genesis:
     sudo: bytes | None = None
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     dev_accounts: dict[str, bytes] = field(default_factory=dict)
+    runtime: RuntimeSettings = field(default_factory=RuntimeSettings)
 
     def section(self, name: str) -> dict[str, Any]:
         """A pallet's own table (e.g. `subtensor`), empty when the file has none."""
@@ -124,8 +152,42 @@ def _read(path: Path) -> dict[str, Any]:
     return data
 
 
+def _uint(key: str, value: Any, low: int, high: int) -> int:
+    """An integer setting of `[runtime]` within [low, high] (TOML/JSON booleans are not integers)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise GenesisError(f"genesis: [runtime] {key} must be an integer from {low} to {high:,} (got {value!r})")
+    return value
+
+
+def _runtime_settings(table: Any, settings: RuntimeSettings) -> None:
+    """Parse `[runtime]` into `settings`; pallet names are checked later, by the runtime that has them."""
+    if not isinstance(table, dict):
+        raise GenesisError("genesis: runtime must be a table: [runtime] with pallet_indices, spec_version, "
+                           "existential_deposit")
+    unknown = sorted(set(table) - set(RUNTIME_KEYS))
+    if unknown:
+        raise GenesisError(f"genesis: unknown [runtime] key(s) {', '.join(unknown)}; known: {', '.join(RUNTIME_KEYS)}")
+    if "spec_version" in table:
+        settings.spec_version = _uint("spec_version", table["spec_version"], 1, 2**32 - 1)
+    if "existential_deposit" in table:
+        settings.existential_deposit = _uint("existential_deposit", table["existential_deposit"], 1, 2**64 - 1)
+    indices = table.get("pallet_indices", {})
+    if not isinstance(indices, dict):
+        raise GenesisError("genesis: [runtime] pallet_indices must be a table of PalletName = index (0-255)")
+    owner: dict[int, str] = {}
+    for name, value in indices.items():
+        index = _uint(f"pallet_indices.{name}", value, 0, 255)
+        if index in owner:
+            raise GenesisError(f"genesis: [runtime] pallet_indices gives {owner[index]} and {name} the same index "
+                               f"{index}; every pallet needs its own")
+        owner[index] = name
+        settings.pallet_indices[str(name)] = index
+
+
 def apply_overrides(genesis: Genesis, data: dict[str, Any]) -> Genesis:
     """Apply a parsed genesis document on top of `genesis` (mutates and returns it)."""
+    if "runtime" in data:  # first: the balance check below needs this chain's existential deposit
+        _runtime_settings(data["runtime"], genesis.runtime)
     if data.get("dev_accounts") is False:
         genesis.balances.clear()
         genesis.dev_accounts.clear()
@@ -145,12 +207,16 @@ def apply_overrides(genesis: Genesis, data: dict[str, Any]) -> Genesis:
         rao = _amount(key, value)
         if rao == 0:
             genesis.balances.pop(who, None)
-        elif rao < 500:
-            raise GenesisError(f"genesis: balance of {key!r} is below the existential deposit (500 RAO)")
+        elif rao < genesis.runtime.ed:
+            raise GenesisError(f"genesis: balance of {key!r} is below the existential deposit "
+                               f"({genesis.runtime.ed} RAO)")
         else:
             genesis.balances[who] = rao
+    if any(rao < genesis.runtime.ed for rao in genesis.balances.values()):
+        raise GenesisError(f"genesis: [runtime] existential_deposit {genesis.runtime.ed} RAO is above a prefunded "
+                           "balance; lower it or raise the balances")
     for key, value in data.items():
-        if key in ("chain_name", "sudo", "balances", "dev_accounts"):
+        if key in ("chain_name", "sudo", "balances", "dev_accounts", "runtime"):
             continue
         if not isinstance(value, dict):
             raise GenesisError(f"genesis: unknown setting {key!r}; pallet settings go in a [{key}] table")

@@ -26,7 +26,7 @@ from localnet.runtime.core_types import CODECS
 from localnet.runtime.errors import DispatchError, TransactionError
 from localnet.runtime.framework import Pallet
 from localnet.runtime.metadata_build import build_metadata
-from localnet.runtime.pallets import BY_NAME, PALLETS
+from localnet.runtime.pallets import BY_NAME, PALLETS, configure
 from localnet.runtime.state import DictState, Overlay, StateReader
 from localnet.runtime.sudo import NO_FEE
 from localnet.runtime.validation import Checked, Checker, ValidTransaction
@@ -69,9 +69,11 @@ class Runtime:
         from localnet.genesis import dev_genesis
 
         self.genesis = genesis or dev_genesis()
+        configure(self.genesis.runtime)  # pallet indices and ED of this genesis (process-wide, see pallets)
+        self.spec_version = self.genesis.runtime.spec_version or SPEC_VERSION
         self.pallets = list(PALLETS)
         self.hook_pallets = self.pallets + [p for p in extra_hooks or [] if not p.calls]
-        self.checker = Checker(SPEC_VERSION, TRANSACTION_VERSION)
+        self.checker = Checker(self.spec_version, TRANSACTION_VERSION)
         self._metadata = {v: build_metadata(self.pallets, v) for v in (14, 15)}
         self.rpc_methods: dict[str, Callable[[StateReader, list[Any]], Any]] = {}
         for p in self.pallets:
@@ -106,7 +108,7 @@ class Runtime:
     @property
     def version(self) -> dict[str, Any]:
         """state_getRuntimeVersion JSON."""
-        return apis.version_json(SPEC_NAME, SPEC_VERSION, TRANSACTION_VERSION,
+        return apis.version_json(SPEC_NAME, self.spec_version, TRANSACTION_VERSION,
                                  [a.api for p in self.pallets for a in p.apis])
 
     def metadata(self, version: int = 14) -> bytes:
@@ -199,7 +201,7 @@ class Runtime:
     @staticmethod
     def _timestamp_inherent(state: Overlay, timestamp_ms: int) -> bytes:
         now = max(timestamp_ms, timestamp.Now.get(state) + 1)
-        return encode_unsigned(b"\x02\x00" + encode_compact(now))
+        return encode_unsigned(bytes((timestamp.pallet.index, 0)) + encode_compact(now))
 
     def _apply_inherent(self, overlay: Overlay, env: BlockEnv, raw: bytes) -> None:
         _xt, call = self.checker.parse(raw)

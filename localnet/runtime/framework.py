@@ -124,6 +124,16 @@ class Pallet:
         self.validators: list[Callable[..., Any]] = []
         self.extensions: list[Callable[..., Any]] = []
 
+    def set_index(self, index: int) -> None:
+        """Move the pallet to another index (a genesis `[runtime] pallet_indices` entry).
+
+        Calls, errors and metadata read `self.index` when used; event tags are cached, so they follow here.
+        """
+        self.index = index
+        for ev in self.events:
+            if ev.tag:
+                ev.tag = bytes((index, ev.index))
+
     # -- storage ---------------------------------------------------------------------------------------
     def _item(self, name: str, keys: list[KeySpec], value: str, default: Any, optional: bool,
               docs: str) -> StorageItem:

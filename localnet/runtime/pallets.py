@@ -5,6 +5,10 @@ and AdminUtils (18) come from `localnet.runtime.subtensor`; they are imported on
 when their modules exist, so the generic runtime works before (and without) them. Importing this module
 also registers `RuntimeCall` (with a codec that decodes to `Call` objects), `RuntimeEvent` and
 `RuntimeError` in the type space.
+
+`configure(settings)` applies a genesis `[runtime]` table (pallet indices, existential deposit). Pallets are
+module-level declarations, so this is process-wide: the node runs one runtime per process, and each
+`Runtime()` applies its own genesis (a default one restores the built-in indices).
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import warnings
+from collections.abc import Mapping
 
+from localnet.genesis import GenesisError, RuntimeSettings
 from localnet.runtime import balances, governance, sudo, system, timestamp, transaction_payment, utility
 from localnet.runtime.context import Call
 from localnet.runtime.core_types import CODECS, SPACE
@@ -71,10 +77,58 @@ def encode_call(call: Call) -> bytes:
     return call.raw or call.call.encode(*call.args)
 
 
-SPACE.define_lazy("RuntimeCall", lambda: outer_enum(PALLETS, "Call"))
-SPACE.define_lazy("RuntimeEvent", lambda: outer_enum(PALLETS, "Event"))
-SPACE.define_lazy("RuntimeError", lambda: outer_enum(PALLETS, "Error"))
+def _define_outer_enums() -> None:
+    """(Re)register the outer enums; their variant index is the pallet index, so they follow a move."""
+    SPACE.define_lazy("RuntimeCall", lambda: outer_enum(PALLETS, "Call"))
+    SPACE.define_lazy("RuntimeEvent", lambda: outer_enum(PALLETS, "Event"))
+    SPACE.define_lazy("RuntimeError", lambda: outer_enum(PALLETS, "Error"))
+
+
+_define_outer_enums()
 CODECS.custom["RuntimeCall"] = Codec(encode_call, decode_call, "RuntimeCall")
+DEFAULT_INDICES: dict[str, int] = {p.name: p.index for p in PALLETS}
+DEFAULT_EXISTENTIAL_DEPOSIT = balances.EXISTENTIAL_DEPOSIT
+
+
+def configure(settings: RuntimeSettings) -> None:
+    """Apply a genesis `[runtime]` table; pallets it does not name get their built-in index back.
+
+    Raises GenesisError for an unknown pallet or two pallets on one index. Run before any thread uses the
+    runtime (the node builds its Runtime before it serves): compiled codecs that embed the outer enums
+    are dropped and rebuilt on next use.
+    """
+    _set_indices(settings.pallet_indices)
+    ed = DEFAULT_EXISTENTIAL_DEPOSIT if settings.existential_deposit is None else settings.existential_deposit
+    balances.EXISTENTIAL_DEPOSIT = ed  # read at call time by every Balances function
+    balances.pallet.constants = [(n, t, ed if n == "ExistentialDeposit" else v, d)
+                                 for n, t, v, d in balances.pallet.constants]
+
+
+def _set_indices(indices: Mapping[str, int]) -> None:
+    unknown = sorted(set(indices) - set(DEFAULT_INDICES))
+    if unknown:
+        raise GenesisError(f"genesis: [runtime] pallet_indices names no pallet of this runtime: {', '.join(unknown)}; "
+                           f"known: {', '.join(DEFAULT_INDICES)}")
+    wanted = {**{n: i for n, i in DEFAULT_INDICES.items() if n not in indices}, **indices}  # named ones last
+    owner: dict[int, str] = {}
+    for name, index in wanted.items():
+        if index in owner:
+            raise GenesisError(f"genesis: [runtime] pallet_indices puts {name} on index {index}, which "
+                               f"{owner[index]} has; move {owner[index]} too or pick a free index")
+        owner[index] = name
+    if all(BY_NAME[name].index == index for name, index in wanted.items()):
+        return
+    for name, index in wanted.items():
+        BY_NAME[name].set_index(index)
+    PALLETS.sort(key=lambda p: p.index)  # in place: executive and validation hold this list
+    BY_INDEX.clear()
+    BY_INDEX.update({p.index: p for p in PALLETS})
+    _define_outer_enums()
+    for cache in (CODECS.by_name, CODECS.by_type, CODECS.by_string):
+        cache.clear()
+    for p in PALLETS:
+        for item in p.storage:
+            item.forget_codec()
 
 
 def call_by_name(pallet: str, name: str) -> Call | None:

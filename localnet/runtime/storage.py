@@ -81,6 +81,11 @@ class StorageItem:
             self._codec = codec
         return self._codec
 
+    def forget_codec(self) -> None:
+        """Compile again on next use: a genesis moved the pallets, and a value type may embed the outer
+        enums (System.Events holds RuntimeEvent, whose variant index is the pallet index)."""
+        self._codec = None
+
     @property
     def default(self) -> Any:
         """The ValueQuery default (None for OptionQuery items)."""

@@ -5,8 +5,8 @@ the 2024 runtime defaults so that a developer gets feedback in seconds: no netwo
 limit, a 100 TAO subnet lock instead of 1000 TAO, loopback axons allowed, and block emission shared
 equally by user subnets until root validators direct it. Each of these, and any other
 global SubtensorModule value, can be overridden from the genesis file's `[subtensor]` table by its
-snake_case name (e.g. `network_min_lock_cost = 1_000_000_000_000`, or `tempo = 10` for the tempo of
-subnets created later). Unknown keys are refused with a
+snake_case name (e.g. `network_min_lock_cost = 1_000_000_000_000`, or `tempo = 10` / `burn = 2_000_000_000`
+(RAO) for the tempo / registration burn of subnets created later). Unknown keys are refused with a
 message naming them, so a typo cannot silently leave a default in place.
 """
 
@@ -48,7 +48,7 @@ def _table(genesis: Any) -> Mapping[str, Any]:
 
 
 #: Short names accepted in `[subtensor]` for the local-chain knobs.
-ALIASES = {"tempo": "new_subnet_tempo"}
+ALIASES = {"tempo": "new_subnet_tempo", "burn": "new_subnet_burn"}
 
 
 def settings(table: Mapping[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from localnet.runtime.subtensor.storage import (
     AdjustmentAlpha,
     AdjustmentInterval,
     Bonds,
+    Burn,
     BurnRegistrationsThisInterval,
     Consensus,
     Difficulty,
@@ -48,6 +49,7 @@ from localnet.runtime.subtensor.storage import (
     NetworkRegisteredAt,
     NetworkRegistrationAllowed,
     NetworksAdded,
+    NewSubnetBurn,
     NewSubnetTempo,
     POWRegistrationsThisInterval,
     PruningScores,
@@ -173,6 +175,8 @@ def register_network(ctx: Any) -> None:
     SubnetLocked.set(state, netuid, cost)
     NetworkLastLockCost.set(state, cost)
     init_new_network(state, netuid, NewSubnetTempo.get(state))
+    if (burn := NewSubnetBurn.get(state)) is not None:
+        Burn.set(state, netuid, burn)
     NetworkLastRegistered.set(state, block)
     NetworkRegisteredAt.set(state, netuid, block)
     SubnetOwner.set(state, netuid, coldkey)

@@ -148,6 +148,9 @@ AllowLoopbackServing = _value("AllowLoopbackServing", "bool", False)
 #: Tempo `register_network` gives a new subnet (360 in 2024); a local genesis may shorten it so epochs
 #: come round in seconds.
 NewSubnetTempo = _value("NewSubnetTempo", "u16", 360)
+#: Burn `register_network` gives a new subnet when set (a local genesis' `burn`); absent, a new subnet keeps
+#: the 2024 behaviour (Burn untouched: the default, or what a pruned subnet on that netuid left).
+NewSubnetBurn = pallet.value("NewSubnetBurn", "u64", optional=True)
 #: While no staked root validator weights any user subnet, split block emission equally between user
 #: subnets (2024: they get nothing). A fresh local chain has no root validators, and without this its
 #: subnets would never pay emission.
