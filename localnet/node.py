@@ -5,6 +5,9 @@ with 0.25 s) and instant (a block as soon as ready extrinsics wait, batching wha
 previous block was being built). Block execution runs in a worker thread so that RPC requests and
 submissions keep being answered while a block is built; submission only validates and queues, so it never
 waits for (or blocks) block production. Finality is instant: the finalized head is always the best block.
+Each pooled transaction is tied to the best block it was validated at, so that after every sealed block the
+pool can drop what outlived its longevity (an ended mortal era, a one-block `set_weights`) before a client
+waits on it forever.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ log = logging.getLogger("localnet.node")
 
 ZERO_HASH = b"\0" * 32
 MAX_BLOCK_EXTRINSICS = 4096
+# pooled transactions re-validated after each block (oldest first); the rest still expire by longevity
+REVALIDATE_PER_BLOCK = 128
 # rejections that mean "not now" rather than "never": the transaction stays in the pool
 _RETRY_LATER = ("future", "exhaust")
 
@@ -137,19 +142,25 @@ class Node:
 
     def validate(self, xt: bytes, state: StateView | None = None) -> Any:
         """The runtime's verdict on an extrinsic against the best state (raises its TransactionError)."""
+        return self._validate_at_best(xt, state)[0]
+
+    def _validate_at_best(self, xt: bytes, state: StateView | None = None) -> tuple[Any, int]:
+        """The verdict and the number of the best block it was reached at. Why both: a validity's
+        longevity counts from that block, and a block sealed meanwhile must not shift the count."""
         best = self.best
-        return self.runtime.validate_transaction(
+        valid = self.runtime.validate_transaction(
             state or self.store.at(best.number), xt, best_number=best.number,
             block_hash=self.store.hash_of, genesis_hash=self.genesis_hash,
         )
+        return valid, best.number
 
     def submit(self, xt: bytes, watcher: TxListener | None = None) -> tuple[bytes, str]:
         """Validate and queue an extrinsic; returns (hash, "ready" | "future"). Raises the runtime's
         TransactionError or PoolError, both carrying Substrate's author error code."""
         h = tx_hash(xt)
         self.pool.precheck(h)
-        valid = self.validate(xt)
-        status = self.pool.submit(xt, valid, h)
+        valid, at = self._validate_at_best(xt)
+        status = self.pool.submit(xt, valid, h, at=at)
         if watcher is not None:
             self._watchers.setdefault(h, []).append(watcher)
         if status == "ready" and self.mode.instant:
@@ -260,7 +271,8 @@ class Node:
             data = str(getattr(err, "data", "") or "").lower()
             if not any(word in data for word in _RETRY_LATER):
                 invalid[tx_hash(xt)] = err
-        self.pool.on_block([h for h, _ in candidates if h in included], invalid, self._revalidate, 128)
+        self.pool.on_block([h for h, _ in candidates if h in included], invalid, self._revalidate,
+                           REVALIDATE_PER_BLOCK, number=record.number)
         block_hex = "0x" + record.hash.hex()
         for h, _ in candidates:
             if h in included:

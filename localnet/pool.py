@@ -6,6 +6,12 @@ tag it requires is provided by a ready transaction or by an already included one
 *future* and is promoted the moment the gap fills. Blocks take ready transactions in dependency order,
 highest priority first, so per-sender nonces never serialise unrelated senders.
 
+Why longevity: the runtime says for how many blocks a validity holds (a mortal era's remaining window,
+or 1 block for `set_weights`). Like Substrate's pool, each transaction remembers the best block it was
+validated at; once a block at or past `at + longevity` is imported it can no longer go into any block, so
+it is dropped, banned and reported to its watcher as `invalid` (Substrate's `clear_stale`), whether it
+waits in ready or in future. Re-validation after a block restarts the count from that block.
+
 Errors carry Substrate's author codes so clients see what a real node would say: 1012 temporarily banned
 (already included or found invalid recently), 1013 already imported, 1014 priority too low to replace,
 1016 immediately dropped (pool full).
@@ -28,7 +34,8 @@ MAX_BANNED = 100_000
 
 
 class Validity(Protocol):
-    """What the pool needs from the runtime's ValidTransaction."""
+    """What the pool needs from the runtime's ValidTransaction. A `longevity` attribute (blocks) is
+    honoured when present; without one a transaction never expires."""
 
     priority: int
     provides: list[bytes]
@@ -45,6 +52,13 @@ class PoolError(Exception):
         self.data = data
 
 
+def valid_till(valid: Validity, at: int) -> int | None:
+    """The block number from whose import on a validity taken at best block `at` has expired (Substrate's
+    `at + longevity`), or None when it never does."""
+    longevity = getattr(valid, "longevity", None)
+    return None if longevity is None else at + longevity
+
+
 def tx_hash(xt: bytes) -> bytes:
     """Extrinsic hash as Substrate computes it: blake2_256 of the full encoding (length prefix included)."""
     return hashlib.blake2b(xt, digest_size=32).digest()
@@ -56,6 +70,7 @@ class Entry:
     hash: bytes
     valid: Any
     seq: int
+    till: int | None = None  # expired once a block with this number is imported (see `valid_till`)
     ready: bool = False
     deps: set[bytes] = field(default_factory=set)
 
@@ -124,8 +139,9 @@ class Pool:
         if h in self._entries:
             raise PoolError(1013, "Transaction Already Imported")
 
-    def submit(self, xt: bytes, valid: Validity, h: bytes | None = None) -> str:
-        """Add a validated extrinsic; returns "ready" or "future". Raises PoolError."""
+    def submit(self, xt: bytes, valid: Validity, h: bytes | None = None, *, at: int = 0) -> str:
+        """Add an extrinsic validated against best block `at`; returns "ready" or "future". Raises
+        PoolError."""
         h = h or tx_hash(xt)
         self.precheck(h)
         for tag in valid.provides:
@@ -140,7 +156,7 @@ class Pool:
                         "The transaction has too low priority to replace another transaction already in the pool.",
                     )
                 self._remove(owner, "usurped", "0x" + h.hex())
-        entry = Entry(xt, h, valid, next(self._seq))
+        entry = Entry(xt, h, valid, next(self._seq), valid_till(valid, at))
         satisfied = all(t in self._chain_tags or self._is_ready_tag(t) for t in valid.requires)
         limit_hit = self._ready_count >= self.max_ready if satisfied else self.future_count >= self.max_future
         if limit_hit:
@@ -246,12 +262,13 @@ class Pool:
 
     def on_block(self, included: Iterable[bytes], invalid: dict[bytes, Any],
                  revalidate: Callable[[bytes], Validity] | None = None,
-                 revalidate_limit: int = 512) -> None:
-        """Update after a sealed block: drop and ban what it included or found invalid, remember the
-        included tags, re-validate up to `revalidate_limit` of the rest and promote futures.
+                 revalidate_limit: int = 512, *, number: int | None = None) -> None:
+        """Update after sealed block `number`: drop and ban what it included or found invalid, remember
+        the included tags, drop what outlived its longevity, re-validate up to `revalidate_limit` of the
+        rest (against block `number`) and promote futures.
 
         `revalidate(xt)` returns a new validity or raises (anything raised with `code` drops the
-        transaction as invalid)."""
+        transaction as invalid). Without `number` nothing expires (callers that do not track blocks)."""
         included = list(included)
         newly_chain: list[bytes] = []
         for h in included:
@@ -267,6 +284,7 @@ class Pool:
         for fut in self._unblocked(newly_chain):
             if not fut.ready:
                 self._make_ready(fut)
+        expired = self._drop_expired(number) if number is not None else 0
         if revalidate is not None:
             for entry in sorted(self._entries.values(), key=lambda e: e.seq)[:revalidate_limit]:
                 try:
@@ -275,7 +293,20 @@ class Pool:
                     self._remove(entry.hash, "invalid", err, ban=True)
                     continue
                 entry.valid = valid
+                if number is not None:
+                    entry.till = valid_till(valid, number)
             self._rebuild_ready()
+        elif expired:
+            self._rebuild_ready()  # a dropped ready transaction may have been what its successors required
+
+    def _drop_expired(self, number: int) -> int:
+        """Drop (ban, report `invalid`) every transaction whose validity ended by block `number`; returns
+        how many. Their dependents stay pooled and fall back to future on the readiness rebuild that follows
+        (where Substrate drops them too), so a resubmitted predecessor can still unblock them."""
+        stale = [e.hash for e in self._entries.values() if e.till is not None and e.till <= number]
+        for h in stale:
+            self._remove(h, "invalid", "Transaction is outdated", ban=True)
+        return len(stale)
 
     def _rebuild_ready(self) -> None:
         """Recompute readiness from scratch after validities changed (a tx may fall back to future)."""
