@@ -1,17 +1,22 @@
 """Time the Yuma consensus epoch as subnets grow, beside the plain-Python reference.
 
     .venv/bin/python bench/epoch.py [--repeat 3] [--sizes 256,1024,4096] [--validators 64,256]
+                                    [--reference-max 1024]
 
 Each graph: n uids, the top-staked `validators` of them hold permits and weight every other uid with
 random u16 values (dense weight rows, the worst case the chain allows); bonds come from a first epoch,
 so the timed epoch does the full EMA. Inputs are prepared once as `SparseU16`; the time to turn storage
 rows (Python lists of (uid, value)) into that form is printed separately, as is the cost of turning the
-stored bonds back into rows. The reference runs only on the smallest size (it is pure Python).
+stored bonds back into rows. The pure-Python reference runs beside it up to `--reference-max` (default
+1024) and the ratio and whether every stored/paid integer is identical are printed per graph. The growth
+lines give the time ratio between sizes and the exponent k of time ~ n^k (dense validator rows make the
+work ~ validators * n, so k near 1 means the cost follows the number of weight entries).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import statistics
 import time
 from collections.abc import Callable
@@ -48,6 +53,7 @@ def build(n: int, validators: int, seed: int = 0) -> EpochInput:
 
 
 def best_of(fn: Callable[[], object], repeat: int) -> float:
+    """Fastest of `repeat` runs: the least disturbed by the other work on a shared machine."""
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -56,20 +62,30 @@ def best_of(fn: Callable[[], object], repeat: int) -> float:
     return min(times)
 
 
+def same_outputs(a: EpochOutput, b: EpochOutput) -> bool:
+    """Every integer the chain would store or pay: vectors, bond rows and the emission tuples."""
+    return (a.stored_vectors() == b.stored_vectors() and a.bond_rows() == b.bond_rows()
+            and a.emission_tuples() == b.emission_tuples())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sizes", default="256,1024,4096")
     parser.add_argument("--validators", default="64,256")
+    parser.add_argument("--reference-max", type=int, default=1024,
+                        help="run the pure-Python reference up to this n (it takes seconds per graph)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     validator_counts = [int(v) for v in args.validators.split(",")]
 
-    print(f"{'n':>6} {'validators':>10} {'entries':>9} {'epoch s':>9} {'rows->input s':>14} {'bonds->rows s':>14}")
+    print(f"{'n':>6} {'valid.':>6} {'entries':>8} {'epoch s':>8} {'ns/entry':>9} {'rows->in s':>10} "
+          f"{'bonds->rows s':>13} {'reference s':>11} {'ratio':>6} {'same':>5}")
     results: dict[tuple[int, int], float] = {}
     for v in validator_counts:
         for n in sizes:
             if v >= n:
+                print(f"{n:>6} {v:>6}  skipped: every uid would be a validator, no miner to weight")
                 continue
             inp = build(n, v)
             seconds = best_of(lambda inp=inp: epoch(inp), args.repeat)
@@ -78,23 +94,23 @@ def main() -> None:
             convert = best_of(lambda rows=rows, n=n: SparseU16.from_rows(rows, n), 1)
             out: EpochOutput = epoch(inp)
             to_rows = best_of(out.bond_rows, 1)
-            print(f"{n:>6} {v:>10} {inp.weights.vals.size:>9} {seconds:>9.3f} {convert:>14.3f} {to_rows:>14.3f}")
+            entries = int(inp.weights.vals.size)
+            line = (f"{n:>6} {v:>6} {entries:>8} {seconds:>8.4f} {seconds / entries * 1e9:>9.0f} {convert:>10.3f} "
+                    f"{to_rows:>13.3f}")
+            if n <= args.reference_max:
+                start = time.perf_counter()
+                slow = epoch_reference(inp)
+                reference = time.perf_counter() - start
+                line += f" {reference:>11.3f} {reference / seconds:>5.0f}x {same_outputs(slow, out)!s:>5}"
+            print(line, flush=True)
 
+    print("growth of the vectorised epoch with n (time ratio; exponent k in time ~ n^k):")
     for v in validator_counts:
         ns = [n for n in sizes if (n, v) in results]
         for a, b in pairwise(ns):
             growth = results[(b, v)] / results[(a, v)]
-            print(f"growth {v} validators: n {a} -> {b} (x{b // a}) time x{growth:.1f}")
-
-    n, v = sizes[0], validator_counts[0]
-    inp = build(n, v)
-    start = time.perf_counter()
-    slow = epoch_reference(inp)
-    reference = time.perf_counter() - start
-    fast = epoch(inp)
-    same = slow.stored_vectors() == fast.stored_vectors() and slow.bond_rows() == fast.bond_rows()
-    print(f"reference n={n} validators={v}: {reference:.3f} s, vectorised {results[(n, v)]:.4f} s, "
-          f"ratio x{reference / results[(n, v)]:.0f}, identical outputs: {same}")
+            print(f"  {v:>3} validators: n {a} -> {b} (x{b / a:g}) time x{growth:.1f}, "
+                  f"k = {math.log(growth) / math.log(b / a):.2f}")
     print(f"median of the timed sizes: {statistics.median(results.values()):.3f} s")
 
 
