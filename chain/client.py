@@ -161,9 +161,13 @@ class Subtensor(ChainReads, ChainCalls, ChainShortcuts):
         if not success:
             error = result.error_message or {}
             docs = error.get("docs", "")
+            name = str(error.get("name", "Unknown"))
+            text = " ".join(docs) if isinstance(docs, list) else str(docs)
+            if name == "ExistentialDeposit" and not text.strip():  # the amount is this chain's, not a constant
+                ed = self.existential_deposit()
+                text = f"a new account must receive at least this chain's existential deposit, {ed} ({ed.rao} RAO)"
             raise ExtrinsicFailed(
-                self._failed_pallet(result.triggered_events) or str(error.get("type", "Module")),
-                str(error.get("name", "Unknown")), " ".join(docs) if isinstance(docs, list) else str(docs),
+                self._failed_pallet(result.triggered_events) or str(error.get("type", "Module")), name, text,
                 block_hash=result.block_hash,
             )
         events = [

@@ -68,7 +68,7 @@ _MODULE_ERROR_HINTS = {
     "HotKeyAccountNotExists": "the hotkey has no owner on chain yet: register it on a subnet first",
     "NonAssociatedColdKey": "this coldkey does not own the hotkey",
     "AlreadyDelegate": "this hotkey is already a delegate",
-    "ExistentialDeposit": "the transfer would leave less than the existential deposit (500 RAO); send less",
+    "ExistentialDeposit": "a new account must receive at least the chain's existential deposit; send more",
     "NoValidatorPermit": "this uid has no validator permit yet: permits go to the top stakes at each epoch",
     "TxRateLimitExceeded": "this coldkey acted too recently (TxRateLimit); wait a few blocks and retry",
     "RegistrationDisabled": "registration (or PoW registration) is switched off on this subnet",
