@@ -89,6 +89,7 @@ class Net:
     weights_block: int = 0
     root_weights_block: int = 0
     epochs: list[int] = field(default_factory=list)
+    fees: int = 0  # paid by the set-up's extrinsics (burned by TransactionPayment)
 
     def submit(self, signer: Keypair, function: str, params: dict | None = None,
                module: str = "SubtensorModule") -> Any:
@@ -96,6 +97,7 @@ class Net:
         xt = self.client.create_signed_extrinsic(call=call, keypair=signer)
         receipt = self.client.submit_extrinsic(xt, wait_for_inclusion=True)
         assert receipt.is_success, (function, receipt.error_message)
+        self.fees += receipt.total_fee_amount
         return receipt
 
     def sudo(self, function: str, params: dict) -> None:
@@ -333,3 +335,12 @@ def test_epoch_equals_the_reference_on_the_chains_own_inputs(net: Net, which: in
         [list(t) for t in net.q("LoadedEmission", [NETUID], at=epoch)]
     for uid, row in out.bond_rows().items():
         assert [tuple(e) for e in net.q("Bonds", [NETUID, uid], at=epoch)] == [tuple(e) for e in row], uid
+
+
+def test_issuance_is_the_tokens_that_exist(net: Net) -> None:
+    """§14.2 on the node: free balances + stake + the subnet lock (+ burned fees) = TotalIssuance."""
+    head = net.head()
+    balances = net.client.query("Balances", "TotalIssuance", block_hash=net.hash(head)).value
+    locked = sum(net.q("SubnetLocked", [netuid], at=head) for netuid in (0, NETUID))
+    assert net.fees > 0  # the owner's direct AdminUtils call pays a fee
+    assert net.q("TotalIssuance", at=head) == balances + net.q("TotalStake", at=head) + locked + net.fees
