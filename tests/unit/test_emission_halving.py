@@ -177,3 +177,45 @@ def test_sudo_set_total_issuance_drives_block_emission_down_to_the_cap() -> None
         j.chain.produce()
     assert j.read("BlockEmission") == 0 and j.read("TotalIssuance") == CAP
 
+
+
+def test_root_directed_subnets_follow_the_halving_at_once() -> None:
+    """EmissionValues are amounts fixed by the root epoch; a halving between root epochs must cut them
+    too, or subnets keep receiving the old amount for up to a root tempo (100 blocks)."""
+    from localnet.runtime.subtensor import storage as st
+    from localnet.runtime.subtensor.networks import register_network
+    from localnet.runtime.subtensor.registration import burned_register
+    from localnet.runtime.subtensor.root import root_register
+    from localnet.runtime.subtensor.staking import add_stake
+    from localnet.runtime.subtensor.weights import set_weights
+    from tests.unit.test_subtensor_harness import Chain, acct
+
+    chain = Chain({"subnet_owner_cut": 0})
+    chain.put(st.WeightsSetRateLimit, 0, 0)
+    owner, miner_cold, miner, root_cold, root_hot = acct(1), acct(2), acct(3), acct(4), acct(5)
+    chain.fund(owner, 1_000 * TAO)
+    chain.call(owner, register_network)
+    chain.put(st.Tempo, 1, TEMPO)
+    chain.fund(miner_cold, 10 * TAO)
+    chain.call(miner_cold, burned_register, 1, miner)
+    chain.call(miner_cold, add_stake, miner, TAO)
+    chain.fund(root_cold, 10 * TAO)
+    chain.call(root_cold, root_register, root_hot)
+    chain.call(root_cold, add_stake, root_hot, TAO)
+    chain.call(root_hot, set_weights, 0, [1], [1], 0)
+    while chain.get(st.EmissionValues, 1) == 0:  # the first root epoch (root tempo 100)
+        chain.step()
+    root_epoch_block = chain.block
+    chain.put(st.TotalIssuance, FIRST_HALVING - 1)  # as if minted: the halving falls within a few blocks
+    crossed = None
+    for _ in range(3 * (TEMPO + 1)):
+        pending, issuance = chain.get(st.PendingEmission, 1), chain.get(st.TotalIssuance)
+        chain.step()
+        emission = chain.get(st.BlockEmission)
+        assert emission == expected_block_emission(issuance)
+        assert chain.get(st.EmissionValues, 1) == emission, chain.block  # the one weighted subnet gets it all
+        if chain.get(st.PendingEmission, 1):  # not the epoch block, which drains it
+            assert chain.get(st.PendingEmission, 1) - pending == emission, chain.block
+        if emission == TAO // 2 and crossed is None:
+            crossed = chain.block
+    assert crossed is not None and crossed - root_epoch_block < 100  # well before the next root epoch

@@ -234,8 +234,12 @@ def on_initialize(ctx: Any, block: int) -> None:
     """The whole §7 block step, in the 2024 order."""
     state = ctx.state
     adjust_registration_terms(ctx, block)
-    BlockEmission.set(state, block_emission_for(TotalIssuance.get(state)))
-    if blocks_until_next_epoch(0, Tempo.get(state, 0), block) == 0:
+    emission = block_emission_for(TotalIssuance.get(state))
+    changed = emission != BlockEmission.get(state)
+    BlockEmission.set(state, emission)
+    # EmissionValues are RAO amounts fixed at the root epoch; when block emission changes (a halving),
+    # recompute them now, or subnets would keep minting the old amount until the next root tempo.
+    if changed or blocks_until_next_epoch(0, Tempo.get(state, 0), block) == 0:
         run_root_epoch(state, block)
     if EmissionWithoutRoot.get(state) and not root_directs_emission(state):
         share_emission_equally(state)
