@@ -295,6 +295,10 @@ def test_epoch_results_are_in_storage_and_in_neuron_info(net: Net, which: int) -
     for uid, neuron in enumerate(full):
         bonds = [tuple(pair) for pair in net.q("Bonds", [NETUID, uid], at=epoch)]
         assert sorted(tuple(b) for b in neuron.bonds) == sorted(b for b in bonds if b[1]), uid
+        weights = [tuple(pair) for pair in net.q("Weights", [NETUID, uid], at=epoch)]
+        assert sorted(tuple(w) for w in neuron.weights) == sorted(w for w in weights if w[1]), uid
+        stakes = net.stakes(net.q("Keys", [NETUID, uid], at=epoch), epoch)
+        assert {net.client.ss58_encode(bytes(c)): s for c, s in lite[uid].stake} == stakes, uid
         assert [getattr(neuron, f) for f in LITE_FIELD.values()] == [getattr(lite[uid], f) for f in LITE_FIELD.values()]
     # what the stored vectors mean here
     assert stored["Active"] == [True] * len(NEURONS)
