@@ -19,6 +19,13 @@ import pytest
 from localnet.genesis import dev_genesis
 from localnet.runtime.devchain import DevBlock
 from localnet.runtime.executive import Runtime
+from localnet.runtime.subtensor import storage as st
+from localnet.runtime.subtensor.networks import register_network
+from localnet.runtime.subtensor.registration import burned_register
+from localnet.runtime.subtensor.root import root_register
+from localnet.runtime.subtensor.staking import add_stake
+from localnet.runtime.subtensor.weights import set_weights
+from tests.unit.test_subtensor_harness import Chain, acct
 from tests.unit.test_subtensor_runtime import Client, Journey
 from wallet.keypair import Keypair
 
@@ -182,14 +189,6 @@ def test_sudo_set_total_issuance_drives_block_emission_down_to_the_cap() -> None
 def test_root_directed_subnets_follow_the_halving_at_once() -> None:
     """EmissionValues are amounts fixed by the root epoch; a halving between root epochs must cut them
     too, or subnets keep receiving the old amount for up to a root tempo (100 blocks)."""
-    from localnet.runtime.subtensor import storage as st
-    from localnet.runtime.subtensor.networks import register_network
-    from localnet.runtime.subtensor.registration import burned_register
-    from localnet.runtime.subtensor.root import root_register
-    from localnet.runtime.subtensor.staking import add_stake
-    from localnet.runtime.subtensor.weights import set_weights
-    from tests.unit.test_subtensor_harness import Chain, acct
-
     chain = Chain({"subnet_owner_cut": 0})
     chain.put(st.WeightsSetRateLimit, 0, 0)
     owner, miner_cold, miner, root_cold, root_hot = acct(1), acct(2), acct(3), acct(4), acct(5)
