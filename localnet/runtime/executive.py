@@ -69,7 +69,7 @@ class Runtime:
         from localnet.genesis import dev_genesis
 
         self.genesis = genesis or dev_genesis()
-        configure(self.genesis.runtime)  # pallet indices and ED of this genesis (process-wide, see pallets)
+        configure(self.genesis.runtime, self)  # indices and ED: process-wide, see pallets.configure
         self.spec_version = self.genesis.runtime.spec_version or SPEC_VERSION
         self.pallets = list(PALLETS)
         self.hook_pallets = self.pallets + [p for p in extra_hooks or [] if not p.calls]

@@ -6,16 +6,22 @@ when their modules exist, so the generic runtime works before (and without) them
 also registers `RuntimeCall` (with a codec that decodes to `Call` objects), `RuntimeEvent` and
 `RuntimeError` in the type space.
 
-`configure(settings)` applies a genesis `[runtime]` table (pallet indices, existential deposit). Pallets are
-module-level declarations, so this is process-wide: the node runs one runtime per process, and each
-`Runtime()` applies its own genesis (a default one restores the built-in indices).
+`configure(settings, owner)` applies a genesis `[runtime]` table (pallet indices, existential deposit).
+Pallets are module-level declarations (every pallet module encodes its calls, events and errors through
+its own `pallet` object), so this configuration is process-wide: the node runs one runtime per process.
+That constraint is enforced rather than assumed: while a Runtime built with one configuration is alive,
+building one with another raises RuntimeConfigConflict instead of silently re-indexing the first. Once
+the earlier runtimes are gone, a new `Runtime()` applies its own genesis (a default one restores the
+built-in indices).
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
 import importlib.util
 import warnings
+import weakref
 from collections.abc import Mapping
 
 from localnet.genesis import GenesisError, RuntimeSettings
@@ -90,21 +96,61 @@ DEFAULT_INDICES: dict[str, int] = {p.name: p.index for p in PALLETS}
 DEFAULT_EXISTENTIAL_DEPOSIT = balances.EXISTENTIAL_DEPOSIT
 
 
-def configure(settings: RuntimeSettings) -> None:
-    """Apply a genesis `[runtime]` table; pallets it does not name get their built-in index back.
+class RuntimeConfigConflict(RuntimeError):
+    """A Runtime wants other pallet indices or another ED than a Runtime still alive in this process."""
 
-    Raises GenesisError for an unknown pallet or two pallets on one index. Run before any thread uses the
+
+_LIVE: weakref.WeakSet[object] = weakref.WeakSet()  # runtimes built with the configuration now applied
+
+
+def configure(settings: RuntimeSettings, owner: object) -> None:
+    """Apply a genesis `[runtime]` table for `owner` (a Runtime); pallets it does not name get their
+    built-in index back.
+
+    Raises GenesisError for an unknown pallet or two pallets on one index, and RuntimeConfigConflict when
+    the table differs from the applied one while a runtime built with that one is still alive (changing
+    it would re-index that runtime's calls, events and metadata under it). Run before any thread uses the
     runtime (the node builds its Runtime before it serves): compiled codecs that embed the outer enums
     are dropped and rebuilt on next use.
     """
-    _set_indices(settings.pallet_indices)
+    wanted = _wanted_indices(settings.pallet_indices)
     ed = DEFAULT_EXISTENTIAL_DEPOSIT if settings.existential_deposit is None else settings.existential_deposit
-    balances.EXISTENTIAL_DEPOSIT = ed  # read at call time by every Balances function
-    balances.pallet.constants = [(n, t, ed if n == "ExistentialDeposit" else v, d)
-                                 for n, t, v, d in balances.pallet.constants]
+    if wanted != _applied_indices() or ed != balances.EXISTENTIAL_DEPOSIT:
+        _refuse_while_alive(wanted, ed)
+        _set_indices(wanted)
+        balances.EXISTENTIAL_DEPOSIT = ed  # read at call time by every Balances function
+        balances.pallet.constants = [(n, t, ed if n == "ExistentialDeposit" else v, d)
+                                     for n, t, v, d in balances.pallet.constants]
+    _LIVE.add(owner)
 
 
-def _set_indices(indices: Mapping[str, int]) -> None:
+def _applied_indices() -> dict[str, int]:
+    return {p.name: p.index for p in PALLETS}
+
+
+def _refuse_while_alive(wanted: Mapping[str, int], ed: int) -> None:
+    """Raise RuntimeConfigConflict if a runtime of the applied configuration is still referenced.
+
+    A Runtime holds a reference cycle (its API table points back at it), so a dropped one may wait for
+    the cycle collector: collect once before deciding it is alive.
+    """
+    if not _LIVE:
+        return
+    gc.collect()
+    if not _LIVE:
+        return
+    applied = _applied_indices()
+    moved = [f"{name} {applied[name]} -> {index}" for name, index in wanted.items() if applied[name] != index]
+    if ed != balances.EXISTENTIAL_DEPOSIT:
+        moved.append(f"ExistentialDeposit {balances.EXISTENTIAL_DEPOSIT} -> {ed} RAO")
+    raise RuntimeConfigConflict(
+        f"this process already runs a Runtime whose [runtime] configuration differs ({'; '.join(moved)}); "
+        "pallet indices and the existential deposit are process-wide (module-level pallets), so run the "
+        "other chain in its own process, or drop every reference to the first Runtime before building this one")
+
+
+def _wanted_indices(indices: Mapping[str, int]) -> dict[str, int]:
+    """Every pallet's index under a `pallet_indices` table; GenesisError for unknown names or collisions."""
     unknown = sorted(set(indices) - set(DEFAULT_INDICES))
     if unknown:
         raise GenesisError(f"genesis: [runtime] pallet_indices names no pallet of this runtime: {', '.join(unknown)}; "
@@ -116,6 +162,11 @@ def _set_indices(indices: Mapping[str, int]) -> None:
             raise GenesisError(f"genesis: [runtime] pallet_indices puts {name} on index {index}, which "
                                f"{owner[index]} has; move {owner[index]} too or pick a free index")
         owner[index] = name
+    return wanted
+
+
+def _set_indices(wanted: Mapping[str, int]) -> None:
+    """Move the pallets to `wanted` and rebuild what embeds their indices (outer enums, compiled codecs)."""
     if all(BY_NAME[name].index == index for name, index in wanted.items()):
         return
     for name, index in wanted.items():

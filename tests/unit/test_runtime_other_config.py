@@ -2,7 +2,8 @@
 
 The indices move calls, events, module errors, the outer enums and the metadata together (one declaration
 feeds them all), and a bad table is one GenesisError line. Pallet indices are process-wide, so every test
-that moves them builds a default Runtime afterwards (the `restore` fixture) and checks the defaults return.
+that moves them builds a default Runtime afterwards (the `restore` fixture) and checks the defaults return;
+while a runtime of one configuration is alive, one of another is refused (RuntimeConfigConflict).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from localnet.runtime import balances, system, timestamp
 from localnet.runtime.devchain import DevChain
 from localnet.runtime.devsign import sign_extrinsic
 from localnet.runtime.executive import Runtime
-from localnet.runtime.pallets import BY_INDEX, BY_NAME, DEFAULT_INDICES, decode_call
+from localnet.runtime.pallets import BY_INDEX, BY_NAME, DEFAULT_INDICES, RuntimeConfigConflict, decode_call
 from localnet.runtime.subtensor import storage as st
 from wallet.keypair import Keypair
 
@@ -150,3 +151,27 @@ def test_subnet_gets_the_genesis_burn_and_tempo(tmp_path: Path, restore: None) -
     assert not block.outcome.rejected
     (netuid,) = [keys[0] for keys, added in st.NetworksAdded.iter(block.state) if added and keys[0] != 0]
     assert st.Burn.get(block.state, netuid) == 2_500_000_000 and st.Tempo.get(block.state, netuid) == 7
+
+
+def test_two_configurations_cannot_share_a_process_while_both_live(tmp_path: Path, restore: None) -> None:
+    first = other_runtime(tmp_path)
+    metadata = first.metadata(14)
+    with pytest.raises(RuntimeConfigConflict) as err:
+        Runtime(dev_genesis())
+    message = str(err.value)
+    assert "Balances 14 -> 5" in message and "ExistentialDeposit 1000 -> 500 RAO" in message and "\n" not in message
+    # the refused runtime changed nothing: the first keeps its indices and ED and still builds blocks with them
+    assert BY_NAME["Balances"].index == 14 and balances.EXISTENTIAL_DEPOSIT == 1000
+    twin = other_runtime(tmp_path)  # the same table may run beside it
+    assert twin.metadata(14) == metadata == first.metadata(14)
+    chain = DevChain(first)
+    fresh = Keypair.from_uri("//Fresh").public_key
+    transfer = balances.pallet.calls_by_name["transfer_keep_alive"].encode({"Id": fresh}, 5_000)
+    assert transfer[0] == 14
+    block = chain.produce([sign_extrinsic(ALICE.public_key, ALICE.sign, transfer, nonce=0,
+                                          genesis_hash=chain.genesis_hash, spec_version=200)])
+    assert not block.outcome.rejected and balances.free_balance(block.state, fresh) == 5_000
+
+    del first, twin, chain  # once no runtime of the old configuration is left, another may take over
+    default = Runtime(dev_genesis())
+    assert pallet_indices_in_metadata(default) == DEFAULT_INDICES and balances.EXISTENTIAL_DEPOSIT == 500
