@@ -62,16 +62,9 @@ def install(d: Dispatcher, node: Node) -> None:
         s.after_response(lambda: s.notify(WATCH_METHOD, sid, status))
         return sid
 
-    def unwatch(s: Session, sid: Any) -> bool:
-        cleanup = s.subscriptions.pop(sid, None) if isinstance(sid, str) else None
-        if cleanup is None:
-            return False
-        cleanup()
-        return True
-
     d.add("author_submitExtrinsic", submit)
     d.add("author_submitAndWatchExtrinsic", submit_and_watch)
-    d.add("author_unwatchExtrinsic", unwatch)
+    d.add("author_unwatchExtrinsic", Session.unsubscribe)
     d.add("author_pendingExtrinsics", lambda s: [to_hex(x) for x in node.pool.pending()])
 
     def query_info(s: Session, xt: Any, at: Any = None) -> Any:

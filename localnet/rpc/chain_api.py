@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from localnet.node import Node
-from localnet.rpc.common import block_number, header_json, new_subscription, opt_hash, to_hex
+from localnet.rpc.common import block_number, follow_heads, header_json, new_subscription, opt_hash, to_hex
 from localnet.rpc.dispatch import Dispatcher, RpcError, Session, invalid_params
 from localnet.store import BlockRecord
 
@@ -119,22 +119,14 @@ def _install_head_subscription(d: Dispatcher, node: Node, subs: tuple[str, ...],
         def on_block(record: BlockRecord, changes: dict) -> None:
             s.notify(method, sid, header_json(record))
 
-        node.add_head_listener(on_block)
-        s.subscriptions[sid] = lambda: node.remove_head_listener(on_block)
+        follow_heads(node, s, sid, on_block)
         s.after_response(lambda: s.notify(method, sid, header_json(node.best)))
         return sid
-
-    def unsubscribe(s: Session, sid: Any) -> bool:
-        cleanup = s.subscriptions.pop(sid, None) if isinstance(sid, str) else None
-        if cleanup is None:
-            return False
-        cleanup()
-        return True
 
     for name in subs:
         d.add(name, subscribe)
     for name in unsubs:
-        d.add(name, unsubscribe)
+        d.add(name, Session.unsubscribe)
 
 
 __all__ = ["NODE_NAME", "NODE_VERSION", "RpcError", "install"]

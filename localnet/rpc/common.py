@@ -7,6 +7,7 @@ wrong type learns which one and why.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from localnet.node import Node, UnknownBlock
@@ -89,3 +90,9 @@ def new_subscription(session: Session) -> str:
     if not session.can_subscribe:
         raise RpcError(-32601, "Method not found", "subscriptions need a WebSocket connection")
     return secrets.token_hex(8)
+
+
+def follow_heads(node: Node, session: Session, sid: str, on_block: Callable[[BlockRecord, dict], None]) -> None:
+    """Call `on_block(record, changes)` for every new best block until the subscription `sid` is dropped."""
+    node.add_head_listener(on_block)
+    session.subscriptions[sid] = lambda: node.remove_head_listener(on_block)

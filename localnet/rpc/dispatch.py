@@ -71,6 +71,17 @@ class Session:
             except Exception:
                 log.exception("deferred notification failed")
 
+    def unsubscribe(self, sid: Any) -> bool:
+        """Drop one subscription of this connection (every `*_unsubscribe*` method); False if unknown.
+
+        A non-text id is unknown rather than an error, as jsonrpsee answers `false` for it.
+        """
+        cleanup = self.subscriptions.pop(sid, None) if isinstance(sid, str) else None
+        if cleanup is None:
+            return False
+        cleanup()
+        return True
+
     def close(self) -> None:
         self.closed = True
         subs, self.subscriptions = self.subscriptions, {}

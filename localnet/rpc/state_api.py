@@ -7,7 +7,7 @@ import hashlib
 from typing import Any
 
 from localnet.node import Node
-from localnet.rpc.common import block_hash_at, hex_bytes, new_subscription, opt_hash, state_at, to_hex
+from localnet.rpc.common import block_hash_at, follow_heads, hex_bytes, new_subscription, opt_hash, state_at, to_hex
 from localnet.rpc.dispatch import Dispatcher, RpcError, Session, invalid_params
 from localnet.store import BlockRecord
 
@@ -132,24 +132,16 @@ def install(d: Dispatcher, node: Node) -> None:
             s.notify("state_storage", sid, {"block": block_hash_at(node, view),
                                             "changes": [[to_hex(k), _opt_hex(view.get(k))] for k in wanted]})
 
-        node.add_head_listener(on_block)
-        s.subscriptions[sid] = lambda: node.remove_head_listener(on_block)
+        follow_heads(node, s, sid, on_block)
         s.after_response(initial)
         return sid
 
-    def unsubscribe_storage(s: Session, sid: Any) -> bool:
-        cleanup = s.subscriptions.pop(sid, None) if isinstance(sid, str) else None
-        if cleanup is None:
-            return False
-        cleanup()
-        return True
-
     d.add("state_subscribeStorage", subscribe_storage)
-    d.add("state_unsubscribeStorage", unsubscribe_storage)
+    d.add("state_unsubscribeStorage", Session.unsubscribe)
     d.add("state_subscribeRuntimeVersion", _runtime_version_subscription(node))
-    d.add("state_unsubscribeRuntimeVersion", unsubscribe_storage)
+    d.add("state_unsubscribeRuntimeVersion", Session.unsubscribe)
     d.add("chain_subscribeRuntimeVersion", _runtime_version_subscription(node))
-    d.add("chain_unsubscribeRuntimeVersion", unsubscribe_storage)
+    d.add("chain_unsubscribeRuntimeVersion", Session.unsubscribe)
 
 
 def _runtime_call(rt: Any, view: Any, method: str, data: bytes) -> bytes:

@@ -36,11 +36,12 @@ def _dispatcher() -> Dispatcher:
 
     def subscribe(s: Session) -> str:
         sid = new_subscription(s)
-        s.subscriptions[sid] = lambda: None
+        s.subscriptions[sid] = lambda: s.notify("test_event", sid, "cleaned up")
         s.after_response(lambda: s.notify("test_event", sid, "first"))
         return sid
 
     d.add("test_subscribe", subscribe)
+    d.add("test_unsubscribe", Session.unsubscribe)
     return d
 
 
@@ -95,6 +96,12 @@ def test_websocket_calls_errors_and_batches(server):
     sid = json.loads(ws.recv())["result"]
     note = json.loads(ws.recv())
     assert note["method"] == "test_event" and note["params"] == {"subscription": sid, "result": "first"}
+    ws.send(json.dumps({"jsonrpc": "2.0", "id": 7, "method": "test_unsubscribe", "params": [sid]}))
+    assert json.loads(ws.recv())["params"]["result"] == "cleaned up"  # the cleanup ran before the answer
+    assert json.loads(ws.recv()) == {"jsonrpc": "2.0", "result": True, "id": 7}
+    for rid, unknown in ((8, sid), (9, 42)):  # already dropped, and not a subscription id at all
+        ws.send(json.dumps({"jsonrpc": "2.0", "id": rid, "method": "test_unsubscribe", "params": [unknown]}))
+        assert json.loads(ws.recv()) == {"jsonrpc": "2.0", "result": False, "id": rid}
     ws.close()
 
 
