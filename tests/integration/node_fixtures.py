@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from substrateinterface import Keypair, SubstrateInterface
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -116,3 +117,16 @@ def fresh_node(tmp_path: Path) -> Iterator[NodeProcess]:
     node = NodeProcess(tmp_path / "localnet", "--instant")
     yield node
     node.stop()
+
+
+def chain_fingerprint(node: NodeProcess) -> tuple[str, str, Any, Any]:
+    """Best block number, its state root, and //Alice's and //Bob's System.Account read by a stock
+    substrate-interface client: what a restart (crash test) or junk input (fuzz test) must leave equal."""
+    head = node.result("chain_getHeader")
+    client = SubstrateInterface(url=node.url)
+    try:
+        alice, bob = (client.query("System", "Account", [Keypair.create_from_uri(uri).ss58_address]).value
+                      for uri in ("//Alice", "//Bob"))
+    finally:
+        client.close()
+    return head["number"], head["stateRoot"], alice, bob

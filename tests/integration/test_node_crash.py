@@ -11,23 +11,12 @@ import time
 import pytest
 from substrateinterface import Keypair, SubstrateInterface
 
-from tests.integration.node_fixtures import ROOT, NodeProcess, fresh_node  # noqa: F401 - fixture
+from tests.integration.node_fixtures import ROOT, NodeProcess, chain_fingerprint, fresh_node  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.slow
 
 ALICE = Keypair.create_from_uri("//Alice")
 BOB = Keypair.create_from_uri("//Bob")
-
-
-def _snapshot(node: NodeProcess) -> tuple[str, str, str, str]:
-    head = node.result("chain_getHeader")
-    client = SubstrateInterface(url=node.url)
-    try:
-        alice = client.query("System", "Account", [ALICE.ss58_address]).value
-        bob = client.query("System", "Account", [BOB.ss58_address]).value
-    finally:
-        client.close()
-    return head["number"], head["stateRoot"], repr(alice), repr(bob)
 
 
 def _spam_then_kill(node: NodeProcess, seconds: float) -> None:
@@ -83,10 +72,10 @@ def test_kill9_at_random_moments_restarts_at_the_last_complete_block(fresh_node:
         included = now
         fresh_node.stop()
     fresh_node.start()
-    first = _snapshot(fresh_node)
+    first = chain_fingerprint(fresh_node)
     fresh_node.stop()
     fresh_node.start()
-    assert _snapshot(fresh_node) == first
+    assert chain_fingerprint(fresh_node) == first
     client = SubstrateInterface(url=fresh_node.url)  # the restarted chain keeps working
     try:
         call = client.compose_call("Balances", "transfer_keep_alive", {"dest": BOB.ss58_address, "value": 10**6})

@@ -12,7 +12,7 @@ import pytest
 import websocket
 from substrateinterface import Keypair, SubstrateInterface
 
-from tests.integration.node_fixtures import NodeProcess, fresh_node  # noqa: F401 - fixture
+from tests.integration.node_fixtures import NodeProcess, chain_fingerprint, fresh_node  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.slow
 
@@ -76,24 +76,13 @@ def _messages(rng: random.Random, methods: list[str], good_xt: bytes, count: int
     return out
 
 
-def _state(node: NodeProcess) -> tuple[str, str, object, object]:
-    head = node.result("chain_getHeader")
-    client = SubstrateInterface(url=node.url)
-    try:
-        alice = client.query("System", "Account", [ALICE.ss58_address]).value
-        bob = client.query("System", "Account", [BOB.ss58_address]).value
-    finally:
-        client.close()
-    return head["number"], head["stateRoot"], alice, bob
-
-
 def test_ten_thousand_malformed_inputs_change_nothing(fresh_node: NodeProcess):  # noqa: F811
     fresh_node.start()
     client = SubstrateInterface(url=fresh_node.url)
     call = client.compose_call("Balances", "transfer_keep_alive", {"dest": BOB.ss58_address, "value": 5})
     good = bytes.fromhex(str(client.create_signed_extrinsic(call=call, keypair=ALICE, nonce=10**6).data)[2:])
     client.close()  # a far-future nonce: valid format but waits in the future queue, never applied
-    before = _state(fresh_node)
+    before = chain_fingerprint(fresh_node)
     methods = [m for m in fresh_node.result("rpc_methods")["methods"] if m not in MUTATING]
     rng = random.Random(20241126)
     ws_msgs = _messages(rng, methods, good, 9000)
@@ -136,6 +125,6 @@ def test_ten_thousand_malformed_inputs_change_nothing(fresh_node: NodeProcess): 
 
     assert fresh_node.proc is not None and fresh_node.proc.poll() is None
     assert fresh_node.result("system_health")["peers"] == 0
-    after = _state(fresh_node)
+    after = chain_fingerprint(fresh_node)
     assert after == before
     assert "Traceback" not in fresh_node.log()
