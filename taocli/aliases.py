@@ -1,13 +1,21 @@
-"""Command-name aliases resolved at lookup time instead of registered as duplicate commands.
+"""Command groups that resolve names at lookup time: aliases, and subcommands imported only when used.
 
 btcli users type `btcli w list` and 2024-era `regen_coldkey`; registering every alias as a second
 command doubled the tree Typer builds on each start (47 commands instead of 26, ~15 ms). A group that
 maps the alias when a name is looked up costs nothing until an alias is actually used, and keeps
 aliases out of `--help` and shell completion.
+
+The same idea keeps start-up flat as command groups are added: `LazyGroup` knows each subcommand's
+name, module and one-line help, so `taocli --help` lists them without importing any, and
+`taocli wallet list` imports and builds only the wallet group (each chain group costs 1-5 ms of imports
+plus the Typer-to-click conversion of all its commands).
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from typer.core import TyperGroup
@@ -19,8 +27,98 @@ class AliasGroup(TyperGroup):
     ALIASES: ClassVar[dict[str, str]] = {"w": "wallet", "wallets": "wallet", "wal": "wallet"}
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        command = super().get_command(ctx, cmd_name)
+        command = self.lookup(ctx, cmd_name)
         if command is not None:
             return command
         canonical = self.ALIASES.get(cmd_name, cmd_name.replace("_", "-"))
-        return super().get_command(ctx, canonical) if canonical != cmd_name else None
+        return self.lookup(ctx, canonical) if canonical != cmd_name else None
+
+    def lookup(self, ctx: Any, name: str) -> Any:
+        """The command registered under exactly `name`, or None (a lazy group may import it here)."""
+        return super().get_command(ctx, name)
+
+
+@dataclass(frozen=True)
+class LazyCommand:
+    """Where a subcommand lives and what `--help` says about it before it is imported.
+
+    `attr` names either a `typer.Typer` (a command group) or a plain command function. `help`, when
+    given, must match the command's own help (tests/unit/test_cli_lazy_groups.py checks that it does);
+    without it, the group's `--help` imports the command to ask.
+    """
+
+    module: str
+    attr: str
+    help: str | None = None
+
+
+class LazyGroup(AliasGroup):
+    """An alias group whose subcommands in `LAZY` are imported and built on first lookup."""
+
+    LAZY: ClassVar[dict[str, LazyCommand]] = {}
+    on_load: Callable[[Any], None] | None = None  # run on each command as it is built (compact --help)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *(name for name in self.LAZY if name not in self.commands)]
+
+    def lookup(self, ctx: Any, name: str) -> Any:
+        if name in self.LAZY and name not in self.commands:
+            command = build_command(self.LAZY[name], name)
+            if self.on_load is not None:
+                if isinstance(command, LazyGroup):
+                    command.on_load = self.on_load  # and on to the commands it builds later
+                self.on_load(command)
+            self.commands[name] = command
+        return super().lookup(ctx, name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        from taocli._click import UsageError
+
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as exc:
+            # Typer suggests only among built commands; offer the lazy names too, without building them.
+            if self.suggest_commands and args and "Did you mean" not in exc.message:
+                from difflib import get_close_matches
+
+                matches = get_close_matches(args[0], self.list_commands(ctx))
+                if matches:
+                    exc.message = f"{exc.message.rstrip('.')}. Did you mean {', '.join(map(repr, matches))}?"
+            raise
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """click's command list, with the stored help for subcommands not imported yet."""
+        from taocli._click import click
+
+        shown: list[tuple[str, Any]] = []  # (name, the built command or its stored help)
+        for name in self.list_commands(ctx):
+            entry = self.LAZY.get(name)
+            if entry is not None and entry.help is not None and name not in self.commands:
+                shown.append((name, entry.help))
+                continue
+            command = self.lookup(ctx, name)
+            if command is not None and not command.hidden:
+                shown.append((name, command))
+        if not shown:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _ in shown)
+        rows = [(name, click.utils.make_default_short_help(what, limit) if isinstance(what, str)
+                 else what.get_short_help_str(limit)) for name, what in shown]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def build_command(entry: LazyCommand, name: str) -> Any:
+    """Import `entry` and turn it into the click command Typer would have built for `add_typer`/`command`."""
+    import typer
+    import typer.main
+
+    target = getattr(importlib.import_module(entry.module), entry.attr)
+    if isinstance(target, typer.Typer):
+        command = typer.main.get_group(target)
+    else:  # a single command function: a one-command app, as `app.command(name)(func)` would register it
+        single = typer.Typer(rich_markup_mode=None, add_completion=False)
+        single.command(name)(target)
+        command = typer.main.get_command(single)
+    command.name = name
+    return command

@@ -1,31 +1,22 @@
 """The `taocli` root command: wires the command groups together and runs them inside the error boundary.
 
 Start-up time is a feature (btcli's `--help` takes ~1 s; the 2024 one ~3 s because it imported torch),
-so this module and every group module import only Typer and our own light helpers. Crypto, substrate,
-numpy and rich load inside the command that needs them.
+so this module imports no command group at all: `RootGroup` names each one with its module and one-line
+help, and a group is imported only when it is invoked (see `taocli.aliases.LazyGroup`). Group modules in
+turn import only Typer and our own light helpers; crypto, substrate, numpy and rich load inside the
+command that needs them.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from typing import ClassVar
 
 import typer
 
 from taocli import __version__
-from taocli.aliases import AliasGroup
-from taocli.commands import axon as axon_cmd
-from taocli.commands import config as config_cmd
-from taocli.commands import delegate as delegate_cmd
-from taocli.commands import demo as demo_cmd
-from taocli.commands import localnet as localnet_cmd
-from taocli.commands import root as root_cmd
-from taocli.commands import stake as stake_cmd
-from taocli.commands import subnets as subnets_cmd
-from taocli.commands import sudo as sudo_cmd
-from taocli.commands import transfer as transfer_cmd
-from taocli.commands import wallet as wallet_cmd
-from taocli.commands import weights as weights_cmd
+from taocli.aliases import AliasGroup, LazyCommand, LazyGroup
 from taocli.options import Debug
 
 HELP = (
@@ -36,15 +27,45 @@ HELP = (
 
 COMPLETE_VAR = "_TAOCLI_COMPLETE"  # what click derives from prog_name "taocli"
 
+
+def _lazy(module: str, attr: str, help_text: str) -> LazyCommand:
+    return LazyCommand(f"taocli.commands.{module}", attr, help_text)
+
+
+class RootGroup(LazyGroup):
+    """The top-level commands, in `--help` order; each help line must equal the command's own."""
+
+    # `taocli subnet ...` (btcli 8's spelling) resolves to `subnets` without a second, hidden group.
+    ALIASES: ClassVar[dict[str, str]] = {**AliasGroup.ALIASES, "subnet": "subnets"}
+    LAZY: ClassVar[dict[str, LazyCommand]] = {
+        "demo": _lazy("demo", "demo", "Run the main job: wallets, a local chain, a subnet with a validator, "
+                      "miners and a nominator, an epoch."),
+        "transfer": _lazy("transfer", "transfer", "Send TAO from this wallet's coldkey; shows amount, fee and "
+                          "destination before signing."),
+        "wallet": _lazy("wallet", "app", "Create, restore, list and use wallets (coldkeys and hotkeys)."),
+        "localnet": _lazy("localnet", "app", "Run the local chain that ships inside taocli."),
+        "config": _lazy("config", "app", "Show or change default settings (wallet name, hotkey, wallet path, "
+                        "network)."),
+        "subnets": _lazy("subnets", "app", "Subnets: list, metagraph, hyperparameters, create and register."),
+        "stake": _lazy("stake", "app", "Stake TAO on hotkeys and remove it."),
+        "delegate": _lazy("delegate", "app", "Delegates: list them, nominate stake, or make your hotkey one."),
+        "root": _lazy("root", "app", "The root network: register, list members, set subnet weights."),
+        "weights": _lazy("weights", "app", "Set and read weights on a subnet."),
+        "sudo": _lazy("sudo", "app", "Subnet hyperparameters: read one, or set it with the sudo key or as the "
+                      "owner."),
+        "axon": _lazy("axon", "app", "Publish the hotkey's axon endpoint on chain."),
+    }
+
+
 app = typer.Typer(
     name="taocli",
     help=HELP,
-    cls=AliasGroup,  # `taocli w ...` = `taocli wallet ...`, resolved on lookup
+    cls=RootGroup,  # groups imported on first use; `taocli w ...` = `taocli wallet ...`, resolved on lookup
     no_args_is_help=True,
     add_completion=False,  # completion scripts are generated into completions/ instead
     pretty_exceptions_enable=False,  # the error boundary decides what users see
-    # Plain click help, inherited by every group: rich-formatted help costs ~90 ms per `--help`,
-    # more than all the rest of start-up together.
+    # Plain click help (every group module asks for the same): rich-formatted help costs ~90 ms per
+    # `--help`, more than all the rest of start-up together.
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -66,21 +87,6 @@ def root(
     """Options given before the command group apply to the whole run."""
 
 
-app.add_typer(wallet_cmd.app, name="wallet")
-app.add_typer(localnet_cmd.app, name="localnet")
-app.add_typer(config_cmd.app, name="config")
-app.command("demo")(demo_cmd.demo)
-app.add_typer(subnets_cmd.app, name="subnets")
-app.add_typer(subnets_cmd.app, name="subnet", hidden=True)
-app.add_typer(stake_cmd.app, name="stake")
-app.add_typer(delegate_cmd.app, name="delegate")
-app.add_typer(root_cmd.app, name="root")
-app.add_typer(weights_cmd.app, name="weights")
-app.add_typer(sudo_cmd.app, name="sudo")
-app.add_typer(axon_cmd.app, name="axon")
-app.command("transfer")(transfer_cmd.transfer)
-
-
 def run(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app and exit with its code."""
     from taocli.boundary import run as run_boundary
@@ -97,6 +103,7 @@ def run(argv: list[str] | None = None) -> None:
 
     if wants_help(args):
         compact_option_help(command)
+        command.on_load = compact_option_help  # groups built later, while the arguments are parsed
     code = run_boundary(command, args)
     sys.stdout.flush()
     raise SystemExit(code)

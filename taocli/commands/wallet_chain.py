@@ -1,6 +1,6 @@
 """`taocli wallet balance | overview | faucet`: the wallet commands that read or touch the chain.
 
-Registered into the `wallet` group by `register(app)`; `transfer` lives in taocli.commands.transfer.
+Named in the `wallet` group's table (taocli.commands.wallet); `transfer` lives in taocli.commands.transfer.
 """
 
 from __future__ import annotations
@@ -133,14 +133,3 @@ def faucet(
                 lambda: alice, {"to": coldkey, "amount": value.to_json()}, done=f"Received {value}")
     finally:
         cs.close()
-
-
-def register(app: typer.Typer) -> None:
-    """Add these commands (and `transfer`) to the wallet group."""
-    from taocli.commands.transfer import transfer
-
-    for cmd_name, func in (("balance", balance), ("overview", overview), ("faucet", faucet),
-                           ("transfer", transfer)):
-        app.command(cmd_name)(func)
-
-

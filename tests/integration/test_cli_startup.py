@@ -39,6 +39,8 @@ def test_help_imports_nothing_heavy(tmp_path: Path) -> None:
         "from taocli.main import run\ntry:\n    run(['--help'])\nexcept SystemExit:\n    pass", tmp_path)
     assert heavy(loaded) == []
     assert "rich" not in loaded  # plain help: rich formatting costs more than the rest of start-up
+    # the groups are listed from main.RootGroup's table, not imported
+    assert sorted(m for m in loaded if m.startswith(("taocli.commands.", "taocli.walletcmd."))) == []
 
 
 def test_wallet_list_reads_public_files_without_crypto_stacks(tmp_path: Path) -> None:
@@ -49,6 +51,9 @@ def test_wallet_list_reads_public_files_without_crypto_stacks(tmp_path: Path) ->
         "except SystemExit:\n    pass", tmp_path)
     # decoding an SS58 address needs blake2b from hashlib only; sr25519 may load to rebuild a Keypair
     assert heavy(loaded, allowed=("sr25519",)) == []
+    # only the wallet group and the one module holding `list`: no chain groups, no key-writing commands
+    ours = sorted(m for m in loaded if m.startswith(("taocli.commands.", "taocli.walletcmd.")))
+    assert ours == ["taocli.commands.wallet", "taocli.walletcmd.inspect", "taocli.walletcmd.session"]
 
 
 def test_help_lists_the_groups_and_version_prints(tmp_path: Path) -> None:

@@ -12,13 +12,18 @@ from typing import Any
 
 import typer.main
 
+from taocli._click import click
 from taocli.main import app
 
 
 def _commands(group: Any, path: str = "taocli") -> Iterator[tuple[str, Any]]:
+    """Every command under `group`, asking each group by name so lazily imported ones are built too."""
     yield path, group
-    for name, sub in getattr(group, "commands", {}).items():
-        yield from _commands(sub, f"{path} {name}")
+    if not hasattr(group, "list_commands"):
+        return
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        yield from _commands(group.get_command(ctx, name), f"{path} {name}")
 
 
 def test_no_option_spelling_is_shared_by_two_options() -> None:
