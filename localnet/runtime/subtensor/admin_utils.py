@@ -10,11 +10,13 @@ reads like the spec's list and the metadata carries the 2024 names.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from localnet.runtime.context import ROOT
 from localnet.runtime.errors import bad_origin
-from localnet.runtime.framework import Pallet
+from localnet.runtime.framework import EventDef, Pallet
+from localnet.runtime.storage import StorageItem
 from localnet.runtime.subtensor import events as ev
 from localnet.runtime.subtensor import storage as st
 
@@ -25,68 +27,93 @@ ROOT_ONLY, OWNER_OR_ROOT = "root", "owner"
 #: Calls that are Operational + Pays::No in 2024; the rest are Normal + Pays::Yes.
 _FREE = {2, 9, 19, 20, 28, 29, 33, 35, 36, 37, 38, 39, 42}
 
-# (index, call name, argument name, type, item, origin, needs existing subnet, event)
-_NET_SETTERS: list[tuple[int, str, str, str, Any, str, bool, Any]] = [
-    (3, "sudo_set_serving_rate_limit", "serving_rate_limit", "u64", st.ServingRateLimit, OWNER_OR_ROOT, False,
-     ev.ServingRateLimitSet),
-    (4, "sudo_set_min_difficulty", "min_difficulty", "u64", st.MinDifficulty, OWNER_OR_ROOT, True,
-     ev.MinDifficultySet),
-    (5, "sudo_set_max_difficulty", "max_difficulty", "u64", st.MaxDifficulty, OWNER_OR_ROOT, True,
-     ev.MaxDifficultySet),
-    (6, "sudo_set_weights_version_key", "weights_version_key", "u64", st.WeightsVersionKey, OWNER_OR_ROOT, True,
-     ev.WeightsVersionKeySet),
-    (7, "sudo_set_weights_set_rate_limit", "weights_set_rate_limit", "u64", st.WeightsSetRateLimit,
-     OWNER_OR_ROOT, True, ev.WeightsSetRateLimitSet),
-    (8, "sudo_set_adjustment_interval", "adjustment_interval", "u16", st.AdjustmentInterval, ROOT_ONLY, True,
-     ev.AdjustmentIntervalSet),
-    (9, "sudo_set_adjustment_alpha", "adjustment_alpha", "u64", st.AdjustmentAlpha, OWNER_OR_ROOT, True,
-     ev.AdjustmentAlphaSet),
-    (12, "sudo_set_max_weight_limit", "max_weight_limit", "u16", st.MaxWeightsLimit, OWNER_OR_ROOT, True,
-     ev.MaxWeightLimitSet),
-    (13, "sudo_set_immunity_period", "immunity_period", "u16", st.ImmunityPeriod, OWNER_OR_ROOT, True,
-     ev.ImmunityPeriodSet),
-    (14, "sudo_set_min_allowed_weights", "min_allowed_weights", "u16", st.MinAllowedWeights, OWNER_OR_ROOT, True,
-     ev.MinAllowedWeightSet),
-    (15, "sudo_set_max_allowed_uids", "max_allowed_uids", "u16", st.MaxAllowedUids, ROOT_ONLY, True,
-     ev.MaxAllowedUidsSet),
-    (16, "sudo_set_kappa", "kappa", "u16", st.Kappa, OWNER_OR_ROOT, True, ev.KappaSet),
-    (17, "sudo_set_rho", "rho", "u16", st.Rho, OWNER_OR_ROOT, True, None),
-    (18, "sudo_set_activity_cutoff", "activity_cutoff", "u16", st.ActivityCutoff, OWNER_OR_ROOT, True,
-     ev.ActivityCutoffSet),
-    (19, "sudo_set_network_registration_allowed", "registration_allowed", "bool", st.NetworkRegistrationAllowed,
-     OWNER_OR_ROOT, False, ev.RegistrationAllowed),
-    (20, "sudo_set_network_pow_registration_allowed", "registration_allowed", "bool",
-     st.NetworkPowRegistrationAllowed, OWNER_OR_ROOT, False, ev.PowRegistrationAllowed),
-    (21, "sudo_set_target_registrations_per_interval", "target_registrations_per_interval", "u16",
-     st.TargetRegistrationsPerInterval, ROOT_ONLY, True, ev.RegistrationPerIntervalSet),
-    (22, "sudo_set_min_burn", "min_burn", "u64", st.MinBurn, OWNER_OR_ROOT, True, ev.MinBurnSet),
-    (23, "sudo_set_max_burn", "max_burn", "u64", st.MaxBurn, OWNER_OR_ROOT, True, ev.MaxBurnSet),
-    (24, "sudo_set_difficulty", "difficulty", "u64", st.Difficulty, OWNER_OR_ROOT, True, ev.DifficultySet),
-    (25, "sudo_set_max_allowed_validators", "max_allowed_validators", "u16", st.MaxAllowedValidators, ROOT_ONLY,
-     True, ev.MaxAllowedValidatorsSet),
-    (26, "sudo_set_bonds_moving_average", "bonds_moving_average", "u64", st.BondsMovingAverage, OWNER_OR_ROOT,
-     True, ev.BondsMovingAverageSet),
-    (27, "sudo_set_max_registrations_per_block", "max_registrations_per_block", "u16",
-     st.MaxRegistrationsPerBlock, ROOT_ONLY, True, ev.MaxRegistrationsPerBlockSet),
-    (30, "sudo_set_tempo", "tempo", "u16", st.Tempo, ROOT_ONLY, True, ev.TempoSet),
-    (39, "sudo_set_rao_recycled", "rao_recycled", "u64", st.RAORecycledForRegistration, ROOT_ONLY, True,
-     ev.RAORecycledForRegistrationSet),
+
+@dataclass(frozen=True)
+class Setter:
+    """One `sudo_set_*` call: the item it writes, who may call it, what it checks and the event it emits.
+
+    Declared as data so the tables below read like the spec's list. Most 2024 setters are named after
+    their argument (`sudo_set_<arg>`); `name` spells out the few that are not.
+    """
+
+    index: int
+    arg: str
+    ty: str
+    item: StorageItem
+    event: EventDef | None
+    origin: str = OWNER_OR_ROOT
+    must_exist: bool = True  # the subnet must exist (NetworkDoesNotExist otherwise)
+    check: Callable[[Any, int, int], None] | None = None  # extra bound check: (state, netuid, value)
+    name: str = ""
+
+    @property
+    def call_name(self) -> str:
+        """The dispatchable's 2024 name."""
+        return self.name or f"sudo_set_{self.arg}"
+
+
+def _uids_above_registered(state: Any, netuid: int, value: int) -> None:
+    """MaxAllowedUids may not drop to (or below) the neurons already registered."""
+    if st.SubnetworkN.get(state, netuid) >= value:
+        raise pallet.error("MaxAllowedUIdsNotAllowed")
+
+
+def _validators_within_uids(state: Any, netuid: int, value: int) -> None:
+    """MaxAllowedValidators may not exceed MaxAllowedUids."""
+    if value > st.MaxAllowedUids.get(state, netuid):
+        raise pallet.error("StorageValueOutOfRange")
+
+
+#: Per-subnet setters: `fn(origin, netuid, value)`.
+_NET_SETTERS: list[Setter] = [
+    Setter(3, "serving_rate_limit", "u64", st.ServingRateLimit, ev.ServingRateLimitSet, must_exist=False),
+    Setter(4, "min_difficulty", "u64", st.MinDifficulty, ev.MinDifficultySet),
+    Setter(5, "max_difficulty", "u64", st.MaxDifficulty, ev.MaxDifficultySet),
+    Setter(6, "weights_version_key", "u64", st.WeightsVersionKey, ev.WeightsVersionKeySet),
+    Setter(7, "weights_set_rate_limit", "u64", st.WeightsSetRateLimit, ev.WeightsSetRateLimitSet),
+    Setter(8, "adjustment_interval", "u16", st.AdjustmentInterval, ev.AdjustmentIntervalSet, ROOT_ONLY),
+    Setter(9, "adjustment_alpha", "u64", st.AdjustmentAlpha, ev.AdjustmentAlphaSet),
+    Setter(12, "max_weight_limit", "u16", st.MaxWeightsLimit, ev.MaxWeightLimitSet),
+    Setter(13, "immunity_period", "u16", st.ImmunityPeriod, ev.ImmunityPeriodSet),
+    Setter(14, "min_allowed_weights", "u16", st.MinAllowedWeights, ev.MinAllowedWeightSet),
+    Setter(15, "max_allowed_uids", "u16", st.MaxAllowedUids, ev.MaxAllowedUidsSet, ROOT_ONLY,
+           check=_uids_above_registered),
+    Setter(16, "kappa", "u16", st.Kappa, ev.KappaSet),
+    Setter(17, "rho", "u16", st.Rho, None),
+    Setter(18, "activity_cutoff", "u16", st.ActivityCutoff, ev.ActivityCutoffSet),
+    Setter(19, "registration_allowed", "bool", st.NetworkRegistrationAllowed, ev.RegistrationAllowed,
+           must_exist=False, name="sudo_set_network_registration_allowed"),
+    Setter(20, "registration_allowed", "bool", st.NetworkPowRegistrationAllowed, ev.PowRegistrationAllowed,
+           must_exist=False, name="sudo_set_network_pow_registration_allowed"),
+    Setter(21, "target_registrations_per_interval", "u16", st.TargetRegistrationsPerInterval,
+           ev.RegistrationPerIntervalSet, ROOT_ONLY),
+    Setter(22, "min_burn", "u64", st.MinBurn, ev.MinBurnSet),
+    Setter(23, "max_burn", "u64", st.MaxBurn, ev.MaxBurnSet),
+    Setter(24, "difficulty", "u64", st.Difficulty, ev.DifficultySet),
+    Setter(25, "max_allowed_validators", "u16", st.MaxAllowedValidators, ev.MaxAllowedValidatorsSet, ROOT_ONLY,
+           check=_validators_within_uids),
+    Setter(26, "bonds_moving_average", "u64", st.BondsMovingAverage, ev.BondsMovingAverageSet),
+    Setter(27, "max_registrations_per_block", "u16", st.MaxRegistrationsPerBlock, ev.MaxRegistrationsPerBlockSet,
+           ROOT_ONLY),
+    Setter(30, "tempo", "u16", st.Tempo, ev.TempoSet, ROOT_ONLY),
+    Setter(39, "rao_recycled", "u64", st.RAORecycledForRegistration, ev.RAORecycledForRegistrationSet, ROOT_ONLY),
 ]
 
-# (index, call name, argument name, type, item, event) — global values, all root-only
-_GLOBAL_SETTERS: list[tuple[int, str, str, str, Any, Any]] = [
-    (1, "sudo_set_default_take", "default_take", "u16", st.DefaultTake, ev.DefaultTakeSet),
-    (2, "sudo_set_tx_rate_limit", "tx_rate_limit", "u64", st.TxRateLimit, ev.TxRateLimitSet),
-    (28, "sudo_set_subnet_owner_cut", "subnet_owner_cut", "u16", st.SubnetOwnerCut, ev.SubnetOwnerCutSet),
-    (29, "sudo_set_network_rate_limit", "rate_limit", "u64", st.NetworkRateLimit, ev.NetworkRateLimitSet),
-    (33, "sudo_set_total_issuance", "total_issuance", "u64", st.TotalIssuance, None),
-    (35, "sudo_set_network_immunity_period", "immunity_period", "u64", st.NetworkImmunityPeriod,
-     ev.NetworkImmunityPeriodSet),
-    (36, "sudo_set_network_min_lock_cost", "lock_cost", "u64", st.NetworkMinLockCost, ev.NetworkMinLockCostSet),
-    (37, "sudo_set_subnet_limit", "max_subnets", "u16", st.SubnetLimit, ev.SubnetLimitSet),
-    (38, "sudo_set_lock_reduction_interval", "interval", "u64", st.NetworkLockReductionInterval,
-     ev.NetworkLockCostReductionIntervalSet),
-    (42, "sudo_set_weights_min_stake", "min_stake", "u64", st.WeightsMinStake, ev.WeightsMinStake),
+#: Global setters: `fn(origin, value)`, all root-only (origin, must_exist and check do not apply).
+_GLOBAL_SETTERS: list[Setter] = [
+    Setter(1, "default_take", "u16", st.DefaultTake, ev.DefaultTakeSet),
+    Setter(2, "tx_rate_limit", "u64", st.TxRateLimit, ev.TxRateLimitSet),
+    Setter(28, "subnet_owner_cut", "u16", st.SubnetOwnerCut, ev.SubnetOwnerCutSet),
+    Setter(29, "rate_limit", "u64", st.NetworkRateLimit, ev.NetworkRateLimitSet, name="sudo_set_network_rate_limit"),
+    Setter(33, "total_issuance", "u64", st.TotalIssuance, None),
+    Setter(35, "immunity_period", "u64", st.NetworkImmunityPeriod, ev.NetworkImmunityPeriodSet,
+           name="sudo_set_network_immunity_period"),
+    Setter(36, "lock_cost", "u64", st.NetworkMinLockCost, ev.NetworkMinLockCostSet,
+           name="sudo_set_network_min_lock_cost"),
+    Setter(37, "max_subnets", "u16", st.SubnetLimit, ev.SubnetLimitSet, name="sudo_set_subnet_limit"),
+    Setter(38, "interval", "u64", st.NetworkLockReductionInterval, ev.NetworkLockCostReductionIntervalSet,
+           name="sudo_set_lock_reduction_interval"),
+    Setter(42, "min_stake", "u64", st.WeightsMinStake, ev.WeightsMinStake, name="sudo_set_weights_min_stake"),
 ]
 
 
@@ -99,34 +126,28 @@ def ensure_owner_or_root(ctx: Any, netuid: int) -> None:
         raise bad_origin()
 
 
-def _extra_check(index: int, state: Any, netuid: int, value: int) -> None:
-    if index == 15 and st.SubnetworkN.get(state, netuid) >= value:
-        raise pallet.error("MaxAllowedUIdsNotAllowed")
-    if index == 25 and value > st.MaxAllowedUids.get(state, netuid):
-        raise pallet.error("StorageValueOutOfRange")
-
-
-def _net_setter(index: int, item: Any, origin: str, must_exist: bool, event: Any) -> Callable[..., None]:
+def _net_setter(spec: Setter) -> Callable[..., None]:
     def setter(ctx: Any, netuid: int, value: Any) -> None:
-        if origin == ROOT_ONLY:
+        if spec.origin == ROOT_ONLY:
             ctx.ensure_root()
         else:
             ensure_owner_or_root(ctx, netuid)
-        if must_exist and not st.NetworksAdded.get(ctx.state, netuid):
+        if spec.must_exist and not st.NetworksAdded.get(ctx.state, netuid):
             raise pallet.error("NetworkDoesNotExist")
-        _extra_check(index, ctx.state, netuid, value)
-        item.set(ctx.state, netuid, value)
-        if event is not None:
-            ctx.deposit_event(event, netuid, value)
+        if spec.check is not None:
+            spec.check(ctx.state, netuid, value)
+        spec.item.set(ctx.state, netuid, value)
+        if spec.event is not None:
+            ctx.deposit_event(spec.event, netuid, value)
     return setter
 
 
-def _global_setter(item: Any, event: Any) -> Callable[..., None]:
+def _global_setter(spec: Setter) -> Callable[..., None]:
     def setter(ctx: Any, value: int) -> None:
         ctx.ensure_root()
-        item.set(ctx.state, value)
-        if event is not None:
-            ctx.deposit_event(event, value)
+        spec.item.set(ctx.state, value)
+        if spec.event is not None:
+            ctx.deposit_event(spec.event, value)
     return setter
 
 
@@ -142,7 +163,7 @@ def _register(index: int, name: str, args: list[tuple[str, str]], fn: Callable[.
 
 
 _register(0, "swap_authorities", [("new_authorities", "Vec<[u8; 32]>")], swap_authorities)
-for _i, _name, _arg, _ty, _item, _origin, _exists, _event in _NET_SETTERS:
-    _register(_i, _name, [("netuid", "u16"), (_arg, _ty)], _net_setter(_i, _item, _origin, _exists, _event))
-for _i, _name, _arg, _ty, _item, _event in _GLOBAL_SETTERS:
-    _register(_i, _name, [(_arg, _ty)], _global_setter(_item, _event))
+for _spec in _NET_SETTERS:
+    _register(_spec.index, _spec.call_name, [("netuid", "u16"), (_spec.arg, _spec.ty)], _net_setter(_spec))
+for _spec in _GLOBAL_SETTERS:
+    _register(_spec.index, _spec.call_name, [(_spec.arg, _spec.ty)], _global_setter(_spec))
