@@ -5,6 +5,8 @@ Rules, so `taocli ... --json | jq` always works:
   through rich, so it is never wrapped, coloured or truncated at the terminal width (btcli's
   `--json-output` goes through rich and breaks JSON on narrow terminals).
 - Notes and warnings go to stderr in JSON mode, and to stdout (notes) / stderr (warnings) otherwise.
+- A command that fails in JSON mode still leaves one document: the error boundary writes
+  `{"error": {...}}` with `emit_json`, unless the command had already written its own (`verify`).
 - rich is imported only when a table or tree is actually drawn, which keeps start-up fast.
 """
 
@@ -94,10 +96,20 @@ class Output:
         out.flush()
 
 
+_documents = 0  # JSON documents written by this process (a command writes at most one)
+
+
 def emit_json(data: Any) -> None:
     """Write one JSON document to stdout: plain `json.dumps`, never through rich."""
+    global _documents
     sys.stdout.write(json.dumps(data, ensure_ascii=False, sort_keys=False) + "\n")
     sys.stdout.flush()
+    _documents += 1
+
+
+def json_documents() -> int:
+    """How many JSON documents are on stdout, so the error boundary can tell whether a command wrote one."""
+    return _documents
 
 
 def console() -> Console:

@@ -7,8 +7,6 @@ document written, so `--json` output always describes a run whose node is alread
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 from taocli.demo import report
@@ -17,6 +15,7 @@ from taocli.demo.narrate import Narrator
 from taocli.demo.node import fresh_node
 from taocli.demo.wallets import create_wallets
 from taocli.errors import CliError
+from taocli.output import emit_json
 
 
 def run_demo(root: Path, json_mode: bool) -> None:
@@ -42,7 +41,6 @@ def run_demo(root: Path, json_mode: bool) -> None:
     report.check(outcome)
     if json_mode:
         document = report.summary(narrator, outcome, node.to_json(), wallets.to_json())
-        sys.stdout.write(json.dumps(document) + "\n")
-        sys.stdout.flush()
+        emit_json(document)
     narrator.say(f"\nDone in {narrator.elapsed():.1f} s. Replay any step by hand against `taocli localnet "
                  "start`; every command takes --json and --yes.")

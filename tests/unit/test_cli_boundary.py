@@ -135,3 +135,26 @@ def test_compact_record_leaves_single_names_and_flag_pairs_alone() -> None:
     assert compact_record(("--debug", "Trace.")) == ("--debug", "Trace.")
     assert compact_record(("--x / --no-x", "Pair.")) == ("--x / --no-x", "Pair.")
     assert compact_record(("-y, --yes, --no-prompt", "Yes.")) == ("-y, --yes", "Yes. Also: --no-prompt.")
+
+
+@pytest.mark.parametrize(("exc", "code", "kind"), [
+    (KeyboardInterrupt(), 130, "KeyboardInterrupt"),
+    (ValueError("odd"), 1, "ValueError"),
+    (WrongPassword("the password does not open /x/coldkey"), 1, "WrongPassword"),
+])
+def test_json_failures_leave_an_error_document(exc: BaseException, code: int, kind: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    probe = typer.Typer()
+
+    @probe.command()
+    def boom(json_out: bool = typer.Option(False, "--json")) -> None:
+        raise exc
+
+    @probe.command()
+    def fine() -> None:
+        """Second command so the app is a group."""
+
+    assert run(typer.main.get_command(probe), ["boom", "--json"]) == code
+    captured = capsys.readouterr()
+    line = captured.err.strip().removeprefix("Error: ")
+    assert json.loads(captured.out) == {"error": {"message": line, "kind": kind, "exit_code": code}}
