@@ -22,6 +22,7 @@ from typing import Any
 
 from taocli._click import Abort, NoArgsIsHelpError, UsageError
 from taocli.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, CliError
+from taocli.options import JSON_FLAGS
 from taocli.output import emit_json, error_line, json_documents
 
 # (module, class name) of library errors whose str() is already a complete user-facing line.
@@ -30,10 +31,6 @@ USER_ERROR_TYPES: tuple[tuple[str, str], ...] = (
     ("chain.errors", "ChainError"),
     ("localnet.process", "LocalnetError"),
 )
-
-
-# Every spelling of the shared --json option (taocli.options.Json).
-JSON_FLAGS = ("--json", "--json-output", "--json-out")
 
 
 def _flag_given(argv: list[str], flags: tuple[str, ...]) -> bool:

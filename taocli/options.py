@@ -12,7 +12,7 @@ built-in), which can only tell "not given" from "given" if the flag's own defaul
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -20,52 +20,39 @@ WALLET = "Wallet"
 SECRETS = "Secret input (never from the command line)"
 OUTPUT = "Output and prompts"
 
-WalletName = Annotated[
-    str | None,
-    typer.Option(
-        "--wallet-name", "-w", "--name", "--wallet.name", "--wallet_name",
-        help="Wallet name [env TAOCLI_WALLET_NAME, BT_WALLET_NAME; default 'default'].",
-        rich_help_panel=WALLET, show_default=False,
-    ),
-]
-Hotkey = Annotated[
-    str | None,
-    typer.Option(
-        "--hotkey", "-H", "--wallet-hotkey", "--wallet.hotkey", "--wallet_hotkey",
-        help="Hotkey name [env TAOCLI_WALLET_HOTKEY, BT_WALLET_HOTKEY; default 'default'].",
-        rich_help_panel=WALLET, show_default=False,
-    ),
-]
-WalletPath = Annotated[
-    str | None,
-    typer.Option(
-        "--wallet-path", "-p", "--wallet.path", "--wallet_path",
-        help="Directory of wallets [env TAOCLI_WALLET_PATH, BT_WALLET_PATH; default ~/.bittensor/wallets].",
-        rich_help_panel=WALLET, show_default=False,
-    ),
-]
-Network = Annotated[
-    str | None,
-    typer.Option(
-        "--network", "-n", "--subtensor.network", "--chain", "--subtensor.chain_endpoint",
-        help="Network name (local, test, finney, archive) or ws:// URL [env TAOCLI_NETWORK; default local].",
-        rich_help_panel=OUTPUT, show_default=False,
-    ),
-]
+
+def value_option(*names: str, help: str, panel: str, hidden: bool = False) -> Any:
+    """A flag that takes a value and shows no default: the default is resolved elsewhere (settings), or
+    there is none (a file or descriptor to read a secret from)."""
+    return typer.Option(*names, help=help, rich_help_panel=panel, show_default=False, hidden=hidden)
+
+
+NETWORK_FLAGS = ("--network", "-n", "--subtensor.network", "--chain", "--subtensor.chain_endpoint")
+
+WalletName = Annotated[str | None, value_option(
+    "--wallet-name", "-w", "--name", "--wallet.name", "--wallet_name", panel=WALLET,
+    help="Wallet name [env TAOCLI_WALLET_NAME, BT_WALLET_NAME; default 'default'].")]
+Hotkey = Annotated[str | None, value_option(
+    "--hotkey", "-H", "--wallet-hotkey", "--wallet.hotkey", "--wallet_hotkey", panel=WALLET,
+    help="Hotkey name [env TAOCLI_WALLET_HOTKEY, BT_WALLET_HOTKEY; default 'default'].")]
+WalletPath = Annotated[str | None, value_option(
+    "--wallet-path", "-p", "--wallet.path", "--wallet_path", panel=WALLET,
+    help="Directory of wallets [env TAOCLI_WALLET_PATH, BT_WALLET_PATH; default ~/.bittensor/wallets].")]
+Network = Annotated[str | None, value_option(
+    *NETWORK_FLAGS, panel=OUTPUT,
+    help="Network name (local, test, finney, archive) or ws:// URL [env TAOCLI_NETWORK; default local].")]
 # The same flag on commands that never touch a chain (wallet ...): accepted, so scripts that pass
 # --network everywhere keep working, but hidden from their help.
-IgnoredNetwork = Annotated[
-    str | None,
-    typer.Option(
-        "--network", "-n", "--subtensor.network", "--chain", "--subtensor.chain_endpoint",
-        help="Accepted for btcli compatibility; wallet commands do not use a network.",
-        rich_help_panel=OUTPUT, show_default=False, hidden=True,
-    ),
-]
+IgnoredNetwork = Annotated[str | None, value_option(
+    *NETWORK_FLAGS, panel=OUTPUT, hidden=True,
+    help="Accepted for btcli compatibility; wallet commands do not use a network.")]
+
+JSON_FLAGS = ("--json", "--json-output", "--json-out")  # the boundary looks for these in argv too
+
 Json = Annotated[
     bool,
     typer.Option(
-        "--json", "--json-output", "--json-out",
+        *JSON_FLAGS,
         help="Print one JSON document on stdout instead of tables.", rich_help_panel=OUTPUT,
     ),
 ]
@@ -81,20 +68,11 @@ Debug = Annotated[
     bool,
     typer.Option("--debug", help="Show a traceback on errors.", rich_help_panel=OUTPUT),
 ]
-PasswordFile = Annotated[
-    Path | None,
-    typer.Option(
-        "--password-file", help="Read the password from the first line of this file (must be mode 0600).",
-        rich_help_panel=SECRETS, show_default=False,
-    ),
-]
-PasswordFd = Annotated[
-    int | None,
-    typer.Option(
-        "--password-fd", help="Read the password from this open file descriptor (first line).",
-        rich_help_panel=SECRETS, show_default=False,
-    ),
-]
+PasswordFile = Annotated[Path | None, value_option(
+    "--password-file", panel=SECRETS,
+    help="Read the password from the first line of this file (must be mode 0600).")]
+PasswordFd = Annotated[int | None, value_option(
+    "--password-fd", panel=SECRETS, help="Read the password from this open file descriptor (first line).")]
 AllowWeak = Annotated[
     bool,
     typer.Option(

@@ -9,31 +9,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import typer
-
 from taocli.errors import MissingInput, UsageProblem
-from taocli.options import SECRETS
+from taocli.options import SECRETS, value_option
 from taocli.prompts import can_prompt
 from taocli.secret_input import first_line, password_from_sources, read_private_file
 
 if TYPE_CHECKING:  # pragma: no cover
     from wallet.keypair import Keypair
 
-MnemonicFile = Annotated[Path | None, typer.Option(
-    "--mnemonic-file", help="File holding the mnemonic words (mode 0600).", rich_help_panel=SECRETS,
-    show_default=False)]
-SeedFile = Annotated[Path | None, typer.Option(
-    "--seed-file", help="File holding the 32-byte seed as hex (mode 0600).", rich_help_panel=SECRETS,
-    show_default=False)]
-JsonFile = Annotated[Path | None, typer.Option(
-    "--json-file", help="polkadot.js account export (JSON) to import.", rich_help_panel=SECRETS,
-    show_default=False)]
-JsonPasswordFile = Annotated[Path | None, typer.Option(
-    "--json-password-file", help="File (0600) whose first line is the JSON export's passphrase.",
-    rich_help_panel=SECRETS, show_default=False)]
-JsonPasswordFd = Annotated[int | None, typer.Option(
-    "--json-password-fd", help="File descriptor to read the JSON export's passphrase from.",
-    rich_help_panel=SECRETS, show_default=False)]
+MnemonicFile = Annotated[Path | None, value_option(
+    "--mnemonic-file", panel=SECRETS, help="File holding the mnemonic words (mode 0600).")]
+SeedFile = Annotated[Path | None, value_option(
+    "--seed-file", panel=SECRETS, help="File holding the 32-byte seed as hex (mode 0600).")]
+JsonFile = Annotated[Path | None, value_option(
+    "--json-file", panel=SECRETS, help="polkadot.js account export (JSON) to import.")]
+JsonPasswordFile = Annotated[Path | None, value_option(
+    "--json-password-file", panel=SECRETS, help="File (0600) whose first line is the JSON export's passphrase.")]
+JsonPasswordFd = Annotated[int | None, value_option(
+    "--json-password-fd", panel=SECRETS, help="File descriptor to read the JSON export's passphrase from.")]
 
 
 def keypair_from_material(what: str, *, mnemonic_file: Path | None, seed_file: Path | None,

@@ -11,8 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import typer
-
 from taocli.options import (
     SECRETS,
     AllowWeak,
@@ -24,15 +22,14 @@ from taocli.options import (
     WalletName,
     WalletPath,
     Yes,
+    value_option,
 )
 from taocli.walletcmd.session import open_session
 
-NewPasswordFile = Annotated[Path | None, typer.Option(
-    "--new-password-file", help="File (0600) whose first line is the new password.", rich_help_panel=SECRETS,
-    show_default=False)]
-NewPasswordFd = Annotated[int | None, typer.Option(
-    "--new-password-fd", help="File descriptor to read the new password from.", rich_help_panel=SECRETS,
-    show_default=False)]
+NewPasswordFile = Annotated[Path | None, value_option(
+    "--new-password-file", panel=SECRETS, help="File (0600) whose first line is the new password.")]
+NewPasswordFd = Annotated[int | None, value_option(
+    "--new-password-fd", panel=SECRETS, help="File descriptor to read the new password from.")]
 
 
 def change_password(
