@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from taocli.errors import UsageProblem
+from taocli.errors import CliError, UsageProblem
 from taocli.output import Output
 from taocli.prompts import confirm
 from taocli.walletcmd.session import Session
@@ -37,6 +37,20 @@ def parse_amount(text: str, flag: str = "--amount") -> Balance:
         return Balance.from_tao(text)
     except InvalidAmount as exc:
         raise UsageProblem(f"{flag}: {exc}") from None
+
+
+def ss58_argument(address: str, flag: str) -> str:
+    """An SS58 address given with `flag`, or a usage error naming the flag."""
+    from wallet.ss58 import is_valid_ss58
+
+    if not is_valid_ss58(address):
+        raise UsageProblem(f"{flag} {address!r} is not a valid SS58 address")
+    return address
+
+
+def missing_subnet(netuid: int) -> CliError:
+    """The one line for a netuid the chain does not know, pointing at the list."""
+    return CliError(f"subnet {netuid} does not exist; list subnets with `taocli subnets list`")
 
 
 @dataclass
@@ -68,6 +82,13 @@ class ChainSession:
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
+
+    def __enter__(self) -> ChainSession:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Close the connection, if one was opened, however the command ends."""
+        self.close()
 
     # -- keys ------------------------------------------------------------------------------------
 
@@ -117,16 +138,20 @@ class ChainSession:
         with waiting(self.out, f"Submitted {prepared.describe()}; waiting for inclusion…"):
             receipt = self.client.execute(prepared, keypair)
         extra = after(receipt) if after is not None else {}
-        data = {"ok": True, "network": self.network, **(result or {}), **extra,
-                "receipt": receipt.to_json()}
-        if self.out.json_mode:
-            self.out.result(data)
-        else:
-            self.out.success(f"✅ {done or title} — included in block #{receipt.block_number} "
-                             f"({receipt.block_hash[:18]}…), fee {receipt.fee}")
+        self.report(receipt, {**(result or {}), **extra},
+                    f"✅ {done or title} — included in block #{receipt.block_number} "
+                    f"({receipt.block_hash[:18]}…), fee {receipt.fee}")
+        if not self.out.json_mode:
             for key, value in extra.items():
                 self.out.note(f"  {key}: {value}")
         return receipt
+
+    def report(self, receipt: Receipt, fields: dict[str, Any], line: str) -> None:
+        """The outcome of an included call: one JSON document (fields + receipt), or `line` for people."""
+        if self.out.json_mode:
+            self.out.result({"ok": True, "network": self.network, **fields, "receipt": receipt.to_json()})
+        else:
+            self.out.success(line)
 
 
 @contextmanager
@@ -143,6 +168,14 @@ def waiting(out: Output, message: str) -> Iterator[None]:
         yield
 
 
+def hyperparameters_of(cs: ChainSession, netuid: int) -> dict[str, Any]:
+    """A subnet's hyperparameters by name, or the missing-subnet error."""
+    params = cs.client.hyperparameters(netuid)
+    if params is None:
+        raise missing_subnet(netuid)
+    return params.to_json()
+
+
 def open_chain(name: str | None, hotkey: str | None, path: str | None, network: str | None, json_out: bool,
                yes: bool, password_file: Path | None = None, password_fd: int | None = None) -> ChainSession:
     """Resolve wallet and network flags against env, config and defaults (see taocli.settings)."""
@@ -153,6 +186,11 @@ def open_chain(name: str | None, hotkey: str | None, path: str | None, network: 
     resolved = network_from(network)
     return ChainSession(session, resolved.url if resolved.name == "custom" else resolved.name, password_file,
                         password_fd)
+
+
+def share(value: int) -> str:
+    """A u16 proportion (rank, trust, incentive, ...) as the fraction of 65535 it stands for."""
+    return f"{value / 65535:.4f}"
 
 
 def tao(rao: int) -> str:

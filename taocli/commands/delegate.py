@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 
 from taocli.aliases import AliasGroup
-from taocli.commands.chainctx import open_chain, table, tao
+from taocli.commands.chainctx import open_chain, ss58_argument, table, tao
 from taocli.commands.stake import All, Amount, stake_change
-from taocli.errors import CliError, UsageProblem
+from taocli.errors import CliError
 from taocli.options import Debug, Hotkey, Json, Network, PasswordFd, PasswordFile, WalletName, WalletPath, Yes
 
 app = typer.Typer(help="Delegates: list them, nominate stake, or make your hotkey one.", cls=AliasGroup,
@@ -20,21 +20,14 @@ DelegateSs58 = Annotated[str, typer.Option("--delegate", "--delegate-ss58", "--h
 
 
 def _check(address: str) -> str:
-    from wallet.ss58 import is_valid_ss58
-
-    if not is_valid_ss58(address):
-        raise UsageProblem(f"--delegate {address!r} is not a valid SS58 address")
-    return address
+    return ss58_argument(address, "--delegate")
 
 
 @app.command("list")
 def list_(network: Network = None, json_out: Json = False, yes: Yes = False, debug: Debug = False) -> None:
     """List every delegate with its take, total stake, nominators and subnets."""
-    cs = open_chain(None, None, None, network, json_out, yes)
-    try:
+    with open_chain(None, None, None, network, json_out, yes) as cs:
         delegates = sorted(cs.client.delegates(), key=lambda d: -d.total_stake)
-    finally:
-        cs.close()
     render = table(f"Delegates on {cs.network}", ["hotkey", "owner", "take", "total", "nominators", "subnets",
                                                    "return/1000"],
                    [[d.hotkey, d.owner, f"{d.take_ratio:.2%}", tao(d.total_stake), str(len(d.nominators)),
@@ -46,11 +39,8 @@ def list_(network: Network = None, json_out: Json = False, yes: Yes = False, deb
 def show(delegate: DelegateSs58, network: Network = None, json_out: Json = False, yes: Yes = False,
          debug: Debug = False) -> None:
     """Show one delegate and its nominators."""
-    cs = open_chain(None, None, None, network, json_out, yes)
-    try:
+    with open_chain(None, None, None, network, json_out, yes) as cs:
         info = cs.client.delegate(_check(delegate))
-    finally:
-        cs.close()
     if info is None:
         raise CliError(f"{delegate} is not a delegate; list delegates with `taocli delegate list`")
     render = table(f"Delegate {info.hotkey} (take {info.take_ratio:.2%}, total {tao(info.total_stake)})",
@@ -63,16 +53,13 @@ def become(name: WalletName = None, hotkey: Hotkey = None, wallet_path: WalletPa
            password_file: PasswordFile = None, password_fd: PasswordFd = None, json_out: Json = False,
            yes: Yes = False, debug: Debug = False) -> None:
     """Make the wallet's hotkey a delegate (take 18%), so others can nominate stake to it."""
-    cs = open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd)
-    try:
+    with open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
         coldkey = cs.coldkey_address()
         hot = cs.hotkey_address()
         prepared = cs.client.prepare_become_delegate(coldkey, hot)
         cs.send(prepared, f"Make hotkey {hot} a delegate", [("coldkey (owner)", coldkey), ("hotkey", hot),
                                                             ("take", "18% (11796/65535)")],
                 cs.unlock_coldkey, {"coldkey": coldkey, "hotkey": hot}, done="Hotkey is now a delegate")
-    finally:
-        cs.close()
 
 
 @app.command("add")
@@ -80,11 +67,8 @@ def add(delegate: DelegateSs58, amount: Amount = None, all_: All = False, name: 
         wallet_path: WalletPath = None, network: Network = None, password_file: PasswordFile = None,
         password_fd: PasswordFd = None, json_out: Json = False, yes: Yes = False, debug: Debug = False) -> None:
     """Nominate (stake) TAO to a delegate."""
-    cs = open_chain(name, None, wallet_path, network, json_out, yes, password_file, password_fd)
-    try:
+    with open_chain(name, None, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
         stake_change(True, amount, all_, cs, _check(delegate))
-    finally:
-        cs.close()
 
 
 @app.command("remove")
@@ -92,23 +76,17 @@ def remove(delegate: DelegateSs58, amount: Amount = None, all_: All = False, nam
            wallet_path: WalletPath = None, network: Network = None, password_file: PasswordFile = None,
            password_fd: PasswordFd = None, json_out: Json = False, yes: Yes = False, debug: Debug = False) -> None:
     """Take nominated stake back from a delegate."""
-    cs = open_chain(name, None, wallet_path, network, json_out, yes, password_file, password_fd)
-    try:
+    with open_chain(name, None, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
         stake_change(False, amount, all_, cs, _check(delegate))
-    finally:
-        cs.close()
 
 
 @app.command("mine")
 def mine(name: WalletName = None, wallet_path: WalletPath = None, network: Network = None, json_out: Json = False,
          yes: Yes = False, debug: Debug = False) -> None:
     """The delegates this wallet's coldkey nominates, with its stake on each."""
-    cs = open_chain(name, None, wallet_path, network, json_out, yes)
-    try:
+    with open_chain(name, None, wallet_path, network, json_out, yes) as cs:
         coldkey = cs.coldkey_address()
         delegated = cs.client.delegated(coldkey)
-    finally:
-        cs.close()
     rows = [{"delegate": d.to_json(), "stake": s} for d, s in delegated]
     render = table(f"Delegations of {coldkey} on {cs.network}", ["delegate", "take", "my stake", "total"],
                    [[d.hotkey, f"{d.take_ratio:.2%}", tao(s), tao(d.total_stake)] for d, s in delegated])

@@ -23,26 +23,20 @@ def register(name: WalletName = None, hotkey: Hotkey = None, wallet_path: Wallet
              network: Network = None, password_file: PasswordFile = None, password_fd: PasswordFd = None,
              json_out: Json = False, yes: Yes = False, debug: Debug = False) -> None:
     """Register the wallet's hotkey on the root network (it also becomes a delegate)."""
-    cs = open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd)
-    try:
+    with open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
         coldkey = cs.coldkey_address()
         hot = cs.hotkey_address()
         prepared = cs.client.prepare_root_register(coldkey, hot)
         cs.send(prepared, "Register on the root network", [("coldkey (signs)", coldkey), ("hotkey", hot)],
                 cs.unlock_coldkey, {"coldkey": coldkey, "hotkey": hot}, done="Registered on root",
                 after=lambda _r: {"uid": cs.client.uid_of(0, hot)})
-    finally:
-        cs.close()
 
 
 @app.command("list")
 def list_(network: Network = None, json_out: Json = False, yes: Yes = False, debug: Debug = False) -> None:
     """List the root network's members with their stake."""
-    cs = open_chain(None, None, None, network, json_out, yes)
-    try:
+    with open_chain(None, None, None, network, json_out, yes) as cs:
         neurons = cs.client.neurons_lite(0)
-    finally:
-        cs.close()
     render = table(f"Root network on {cs.network}", ["uid", "hotkey", "coldkey", "stake"],
                    [[str(n.uid), n.hotkey, n.coldkey, tao(n.total_stake)] for n in neurons])
     cs.out.result({"network": cs.network, "members": [
@@ -56,8 +50,5 @@ def weights(netuids: Netuids, weights: Weights, name: WalletName = None, hotkey:
     """Set this root member's weights over subnets (set_weights on netuid 0)."""
     dests = parse_list(netuids, "--netuids", int)
     values = parse_list(weights, "--weights", float)
-    cs = open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd)
-    try:
+    with open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
         send_weights(cs, 0, dests, values, None)
-    finally:
-        cs.close()

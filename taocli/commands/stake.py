@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from taocli.aliases import AliasGroup
-from taocli.commands.chainctx import ChainSession, open_chain, parse_amount, table, tao
+from taocli.commands.chainctx import ChainSession, open_chain, parse_amount, ss58_argument, table, tao
 from taocli.errors import CliError, UsageProblem
 from taocli.options import Debug, Hotkey, Json, Network, PasswordFd, PasswordFile, WalletName, WalletPath, Yes
 
@@ -24,11 +24,7 @@ HotkeyAddress = Annotated[str | None, typer.Option(
 def _target(cs: ChainSession, hotkey_ss58: str | None) -> str:
     if hotkey_ss58 is None:
         return cs.hotkey_address()
-    from wallet.ss58 import is_valid_ss58
-
-    if not is_valid_ss58(hotkey_ss58):
-        raise UsageProblem(f"--hotkey-ss58 {hotkey_ss58!r} is not a valid SS58 address")
-    return hotkey_ss58
+    return ss58_argument(hotkey_ss58, "--hotkey-ss58")
 
 
 def _amount(amount: str | None, all_: bool) -> None:
@@ -67,11 +63,8 @@ def add(amount: Amount = None, all_: All = False, hotkey_ss58: HotkeyAddress = N
         password_file: PasswordFile = None, password_fd: PasswordFd = None, json_out: Json = False,
         yes: Yes = False, debug: Debug = False) -> None:
     """Stake TAO from the coldkey on the wallet's hotkey (or --hotkey-ss58)."""
-    cs = open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd)
-    try:
+    with open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
         stake_change(True, amount, all_, cs, hotkey_ss58)
-    finally:
-        cs.close()
 
 
 @app.command("remove")
@@ -80,11 +73,8 @@ def remove(amount: Amount = None, all_: All = False, hotkey_ss58: HotkeyAddress 
            password_file: PasswordFile = None, password_fd: PasswordFd = None, json_out: Json = False,
            yes: Yes = False, debug: Debug = False) -> None:
     """Move stake from a hotkey back to the coldkey's free balance."""
-    cs = open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd)
-    try:
+    with open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
         stake_change(False, amount, all_, cs, hotkey_ss58)
-    finally:
-        cs.close()
 
 
 @app.command("list")
@@ -93,13 +83,10 @@ def list_(name: WalletName = None, wallet_path: WalletPath = None, network: Netw
     """List the coldkey's stake on every hotkey."""
     from chain.balance import Balance
 
-    cs = open_chain(name, None, wallet_path, network, json_out, yes)
-    try:
+    with open_chain(name, None, wallet_path, network, json_out, yes) as cs:
         coldkey = cs.coldkey_address()
         stakes = cs.client.stake_for_coldkey(coldkey)
         free = cs.client.balance(coldkey)
-    finally:
-        cs.close()
     total = sum(s.stake for s in stakes)
     data = {"network": cs.network, "coldkey": coldkey, "free": free.to_json(),
             "stakes": [s.to_json() for s in stakes], "total_staked": Balance(total).to_json()}

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from taocli.aliases import AliasGroup
-from taocli.commands.chainctx import ChainSession, open_chain, table, tao
+from taocli.commands.chainctx import ChainSession, hyperparameters_of, missing_subnet, open_chain, share, table, tao
 from taocli.errors import CliError
 from taocli.options import Debug, Hotkey, Json, Network, PasswordFd, PasswordFile, WalletName, WalletPath, Yes
 
@@ -20,18 +20,11 @@ Processes = Annotated[int | None, typer.Option("--processes", help="CPU processe
                                                show_default=False, min=1, max=256)]
 
 
-def _p(value: int) -> str:
-    return f"{value / 65535:.4f}"
-
-
 @app.command("list")
 def list_(network: Network = None, json_out: Json = False, yes: Yes = False, debug: Debug = False) -> None:
     """List every subnet with its size, tempo, burn and emission."""
-    cs = open_chain(None, None, None, network, json_out, yes)
-    try:
+    with open_chain(None, None, None, network, json_out, yes) as cs:
         subnets = cs.client.subnets()
-    finally:
-        cs.close()
     rows = [s.to_json() for s in subnets]
     render = table(f"Subnets on {cs.network}", ["netuid", "n", "max n", "tempo", "burn", "emission", "owner"],
                    [[str(s.netuid), str(s.subnetwork_n), str(s.max_allowed_uids), str(s.tempo), tao(s.burn),
@@ -43,18 +36,16 @@ def list_(network: Network = None, json_out: Json = False, yes: Yes = False, deb
 def show(netuid: Netuid, network: Network = None, json_out: Json = False, yes: Yes = False,
          debug: Debug = False) -> None:
     """Show a subnet's metagraph: every uid with stake, ranks, incentive, dividends, emission and axon."""
-    cs = open_chain(None, None, None, network, json_out, yes)
-    try:
+    with open_chain(None, None, None, network, json_out, yes) as cs:
         info = cs.client.subnet(netuid)
         if info is None:
-            raise CliError(f"subnet {netuid} does not exist; list subnets with `taocli subnets list`")
+            raise missing_subnet(netuid)
         neurons = cs.client.neurons_lite(netuid)
-    finally:
-        cs.close()
     data = {"network": cs.network, "netuid": netuid, "subnet": info.to_json(),
             "neurons": [n.to_json() for n in neurons]}
-    rows = [[str(n.uid), n.hotkey, tao(n.total_stake), _p(n.rank), _p(n.trust), _p(n.consensus), _p(n.incentive),
-             _p(n.dividends), tao(n.emission), "✓" if n.validator_permit else "", str(n.last_update),
+    rows = [[str(n.uid), n.hotkey, tao(n.total_stake), share(n.rank), share(n.trust), share(n.consensus),
+             share(n.incentive), share(n.dividends), tao(n.emission), "✓" if n.validator_permit else "",
+             str(n.last_update),
              f"{n.axon_info.ip_str}:{n.axon_info.port}" if n.axon_info.is_serving else "-"] for n in neurons]
     render = table(f"Metagraph of subnet {netuid} on {cs.network}: {len(neurons)}/{info.max_allowed_uids} uids, "
                    f"tempo {info.tempo}, burn {tao(info.burn)}",
@@ -70,14 +61,8 @@ app.command("metagraph")(show)
 def hyperparameters(netuid: Netuid, network: Network = None, json_out: Json = False, yes: Yes = False,
                     debug: Debug = False) -> None:
     """Show a subnet's hyperparameters."""
-    cs = open_chain(None, None, None, network, json_out, yes)
-    try:
-        params = cs.client.hyperparameters(netuid)
-    finally:
-        cs.close()
-    if params is None:
-        raise CliError(f"subnet {netuid} does not exist; list subnets with `taocli subnets list`")
-    data = params.to_json()
+    with open_chain(None, None, None, network, json_out, yes) as cs:
+        data = hyperparameters_of(cs, netuid)
     render = table(f"Hyperparameters of subnet {netuid} on {cs.network}", ["name", "value"],
                    [[k, str(v)] for k, v in data.items()])
     cs.out.result({"network": cs.network, "netuid": netuid, "hyperparameters": data}, render)
@@ -86,11 +71,8 @@ def hyperparameters(netuid: Netuid, network: Network = None, json_out: Json = Fa
 @app.command("lock-cost")
 def lock_cost(network: Network = None, json_out: Json = False, yes: Yes = False, debug: Debug = False) -> None:
     """Show the TAO the next `subnets create` will lock."""
-    cs = open_chain(None, None, None, network, json_out, yes)
-    try:
+    with open_chain(None, None, None, network, json_out, yes) as cs:
         cost = cs.client.lock_cost()
-    finally:
-        cs.close()
     if cs.out.json_mode:
         cs.out.result({"network": cs.network, "lock_cost": cost.to_json()})
     else:
@@ -102,8 +84,7 @@ def create(name: WalletName = None, wallet_path: WalletPath = None, network: Net
            password_file: PasswordFile = None, password_fd: PasswordFd = None, json_out: Json = False,
            yes: Yes = False, debug: Debug = False) -> None:
     """Create a new subnet owned by this wallet's coldkey (locks the current lock cost)."""
-    cs = open_chain(name, None, wallet_path, network, json_out, yes, password_file, password_fd)
-    try:
+    with open_chain(name, None, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
         coldkey = cs.coldkey_address()
         cost = cs.client.lock_cost()
         prepared = cs.client.prepare_register_network(coldkey)
@@ -112,8 +93,6 @@ def create(name: WalletName = None, wallet_path: WalletPath = None, network: Net
             return {"netuid": _first(added.attributes) if added is not None else None}
         cs.send(prepared, "Create a subnet", [("owner", f"{cs.wallet_session.name} {coldkey}"), ("lock", str(cost))],
                 cs.unlock_coldkey, {"owner": coldkey, "locked": cost.to_json()}, done="Subnet created", after=netuid)
-    finally:
-        cs.close()
 
 
 def _first(attributes: Any) -> Any:
@@ -130,8 +109,7 @@ def register(netuid: Netuid, pow_: Pow = False, processes: Processes = None, nam
              password_file: PasswordFile = None, password_fd: PasswordFd = None, json_out: Json = False,
              yes: Yes = False, debug: Debug = False) -> None:
     """Register this wallet's hotkey on a subnet: burn TAO (default) or solve proof-of-work (--pow)."""
-    cs = open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd)
-    try:
+    with open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
         coldkey = cs.coldkey_address()
         hot = cs.hotkey_address()
         if pow_:
@@ -145,8 +123,6 @@ def register(netuid: Netuid, pow_: Pow = False, processes: Processes = None, nam
                  ("hotkey", f"{cs.wallet_session.hotkey} {hot}"), ("burn", burn)],
                 cs.unlock_coldkey, {"netuid": netuid, "hotkey": hot, "coldkey": coldkey},
                 done=f"Registered on subnet {netuid}", after=lambda _r: {"uid": cs.client.uid_of(netuid, hot)})
-    finally:
-        cs.close()
 
 
 def _register_pow(cs: ChainSession, netuid: int, coldkey: str, hot: str, processes: int | None) -> None:
@@ -172,15 +148,13 @@ def _register_pow(cs: ChainSession, netuid: int, coldkey: str, hot: str, process
         raise CliError("the chain moved on before a solution was found 20 times; retry with more --processes")
     prepared = client.prepare_pow_register(netuid, hot, coldkey, solution)
     receipt = client.execute(prepared, keypair)
-    data = {"ok": True, "network": cs.network, "netuid": netuid, "hotkey": hot, "coldkey": coldkey,
-            "pow": {"difficulty": difficulty, "hashes": solution.hashes, "seconds": round(solution.elapsed, 3),
-                    "block_number": solution.block_number}, "uid": client.uid_of(netuid, hot),
-            "receipt": receipt.to_json()}
-    if cs.out.json_mode:
-        cs.out.result(data)
-    else:
-        cs.out.success(f"✅ Registered by PoW on subnet {netuid} as uid {data['uid']} after {solution.hashes:,} "
-                       f"hashes in {solution.elapsed:.1f} s (block #{receipt.block_number})")
+    uid = client.uid_of(netuid, hot)
+    cs.report(receipt, {"netuid": netuid, "hotkey": hot, "coldkey": coldkey,
+                        "pow": {"difficulty": difficulty, "hashes": solution.hashes,
+                                "seconds": round(solution.elapsed, 3), "block_number": solution.block_number},
+                        "uid": uid},
+              f"✅ Registered by PoW on subnet {netuid} as uid {uid} after {solution.hashes:,} hashes in "
+              f"{solution.elapsed:.1f} s (block #{receipt.block_number})")
 
 
 def _solve_with_bar(cs: ChainSession, client: Any, block: int, block_hash: bytes, hotkey_pk: bytes,

@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from taocli.aliases import AliasGroup
-from taocli.commands.chainctx import open_chain
-from taocli.errors import CliError, UsageProblem
+from taocli.commands.chainctx import hyperparameters_of, open_chain
+from taocli.errors import UsageProblem
 from taocli.options import Debug, Json, Network, PasswordFd, PasswordFile, WalletName, WalletPath, Yes
 
 app = typer.Typer(help="Subnet hyperparameters: read one, or set it with the sudo key or as the owner.",
@@ -36,14 +36,8 @@ def _value(text: str) -> int | bool:
 def get(netuid: Netuid, param: Param, network: Network = None, json_out: Json = False, yes: Yes = False,
         debug: Debug = False) -> None:
     """Read one hyperparameter of a subnet."""
-    cs = open_chain(None, None, None, network, json_out, yes)
-    try:
-        params = cs.client.hyperparameters(netuid)
-    finally:
-        cs.close()
-    if params is None:
-        raise CliError(f"subnet {netuid} does not exist; list subnets with `taocli subnets list`")
-    data = params.to_json()
+    with open_chain(None, None, None, network, json_out, yes) as cs:
+        data = hyperparameters_of(cs, netuid)
     if param not in data:
         raise UsageProblem(f"--param {param!r} is unknown; choose one of {', '.join(data)}")
     if cs.out.json_mode:
@@ -58,8 +52,7 @@ def set_(netuid: Netuid, param: Param, value: Value, name: WalletName = None, wa
          json_out: Json = False, yes: Yes = False, debug: Debug = False) -> None:
     """Set a hyperparameter; signed by the wallet's coldkey, which must be the sudo key or the subnet owner."""
     new = _value(value)
-    cs = open_chain(name, None, wallet_path, network, json_out, yes, password_file, password_fd)
-    try:
+    with open_chain(name, None, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
         coldkey = cs.coldkey_address()
         prepared = cs.client.prepare_sudo_set(coldkey, netuid, param, new)
         current = cs.client.hyperparameters(netuid)
@@ -69,5 +62,3 @@ def set_(netuid: Netuid, param: Param, value: Value, name: WalletName = None, wa
         cs.send(prepared, f"Set {param} of subnet {netuid}", [("signer", coldkey), ("value", f"{old} → {new}")],
                 cs.unlock_coldkey, {"netuid": netuid, "param": param, "old": old, "value": new},
                 done=f"{param} set to {new}")
-    finally:
-        cs.close()

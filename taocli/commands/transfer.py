@@ -30,8 +30,7 @@ def transfer(
         raise UsageProblem("give either --amount TAO or --all")
     if not is_valid_ss58(dest):
         raise UsageProblem(f"--dest {dest!r} is not a valid SS58 address; copy it again (it starts with 5)")
-    cs = open_chain(name, None, wallet_path, network, json_out, yes, password_file, password_fd)
-    try:
+    with open_chain(name, None, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
         coldkey = cs.coldkey_address()
         client = cs.client
         if all_:
@@ -43,5 +42,3 @@ def transfer(
                 [("from", f"{cs.wallet_session.name} {coldkey}"), ("to", dest), ("amount", str(value))],
                 cs.unlock_coldkey, {"from": coldkey, "to": dest, "amount": value.to_json()},
                 done=f"Sent {value} to {dest}")
-    finally:
-        cs.close()

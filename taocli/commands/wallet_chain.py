@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from taocli.commands.chainctx import open_chain, parse_amount, table, tao
+from taocli.commands.chainctx import open_chain, parse_amount, share, table, tao
 from taocli.errors import CliError
 from taocli.options import Debug, Json, Network, WalletName, WalletPath, Yes
 
@@ -33,10 +33,9 @@ def balance(
     """Show the coldkey's free, staked and total TAO."""
     from wallet.wallet import Wallet, list_wallets
 
-    cs = open_chain(name, None, wallet_path, network, json_out, yes)
-    names = list_wallets(cs.wallet_session.path) if all_wallets else [cs.wallet_session.name]
     rows: list[dict[str, Any]] = []
-    try:
+    with open_chain(name, None, wallet_path, network, json_out, yes) as cs:
+        names = list_wallets(cs.wallet_session.path) if all_wallets else [cs.wallet_session.name]
         for wallet_name in names:
             w = Wallet(wallet_name, "default", str(cs.wallet_session.path))
             try:
@@ -47,8 +46,6 @@ def balance(
                 cs.out.warn(f"skipping wallet {wallet_name!r}: {exc}")
                 continue
             rows.append({"wallet": wallet_name, **_balances(cs.client, address)})
-    finally:
-        cs.close()
     data: dict[str, Any] = {"network": cs.network, "wallets": rows} if all_wallets else {"network": cs.network,
                                                                                          **rows[0]}
     render = table(f"Balances on {cs.network}", ["wallet", "coldkey", "free", "staked", "total"],
@@ -62,11 +59,10 @@ def overview(
     yes: Yes = False, debug: Debug = False,
 ) -> None:
     """Show the wallet's balance and every hotkey's registrations, stake and rewards."""
-    cs = open_chain(name, None, wallet_path, network, json_out, yes)
-    w = cs.wallet_session.wallet
-    coldkey = w.coldkeypub.ss58_address
     neurons: list[dict[str, Any]] = []
-    try:
+    with open_chain(name, None, wallet_path, network, json_out, yes) as cs:
+        w = cs.wallet_session.wallet
+        coldkey = w.coldkeypub.ss58_address
         client = cs.client
         head = _balances(client, coldkey)
         netuids = client.netuids()
@@ -89,8 +85,6 @@ def overview(
                                 "validator_permit": n.validator_permit,
                                 "axon": f"{n.axon_info.ip_str}:{n.axon_info.port}" if n.axon_info.is_serving
                                 else None})
-    finally:
-        cs.close()
     data = {"network": cs.network, "wallet": cs.wallet_session.name, **head, "neurons": neurons}
 
     def render(console: Any) -> None:
@@ -102,14 +96,10 @@ def overview(
             return
         table("Registrations", ["hotkey", "netuid", "uid", "stake", "rank", "trust", "incentive", "dividends",
                                 "emission", "vpermit", "axon"],
-              [[n["hotkey_name"], str(n["netuid"]), str(n["uid"]), tao(n["stake"]), _p(n["rank"]), _p(n["trust"]),
-                _p(n["incentive"]), _p(n["dividends"]), tao(n["emission"]), "✓" if n["validator_permit"] else "",
+              [[n["hotkey_name"], str(n["netuid"]), str(n["uid"]), tao(n["stake"]), share(n["rank"]), share(n["trust"]),
+                share(n["incentive"]), share(n["dividends"]), tao(n["emission"]), "✓" if n["validator_permit"] else "",
                 n["axon"] or "-"] for n in neurons])(console)
     cs.out.result(data, render)
-
-
-def _p(value: int) -> str:
-    return f"{value / 65535:.4f}"
 
 
 def faucet(
@@ -119,10 +109,9 @@ def faucet(
     """Local chain only: receive TAO from the //Alice dev account."""
     from wallet.keypair import Keypair
 
-    cs = open_chain(name, None, wallet_path, network, json_out, yes)
-    value = parse_amount(amount)
-    coldkey = cs.coldkey_address()
-    try:
+    with open_chain(name, None, wallet_path, network, json_out, yes) as cs:
+        value = parse_amount(amount)
+        coldkey = cs.coldkey_address()
         if not cs.client.network.is_local:
             raise CliError(f"the faucet works only on a local chain; {cs.client.network.name} "
                            f"({cs.client.network.url}) is not one")
@@ -131,5 +120,3 @@ def faucet(
         cs.send(prepared, f"Faucet: {value} from //Alice to wallet '{cs.wallet_session.name}'",
                 [("from", f"//Alice {alice.ss58_address}"), ("to", coldkey), ("amount", str(value))],
                 lambda: alice, {"to": coldkey, "amount": value.to_json()}, done=f"Received {value}")
-    finally:
-        cs.close()

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from taocli.aliases import AliasGroup
-from taocli.commands.chainctx import ChainSession, open_chain, table
+from taocli.commands.chainctx import ChainSession, missing_subnet, open_chain, table
 from taocli.errors import CliError, UsageProblem
 from taocli.options import Debug, Hotkey, Json, Network, PasswordFd, PasswordFile, WalletName, WalletPath, Yes
 
@@ -57,19 +57,15 @@ def set_(netuid: Netuid, uids: Uids, weights: Weights, version_key: VersionKey =
     """Set this hotkey's weights on a subnet (normalised, checked against min/max limits before sending)."""
     dests = parse_list(uids, "--uids", int)
     values = parse_list(weights, "--weights", float)
-    cs = open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd)
-    try:
+    with open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
         send_weights(cs, netuid, dests, values, version_key)
-    finally:
-        cs.close()
 
 
 @app.command("get")
 def get(netuid: Netuid, uid: Uid = None, network: Network = None, json_out: Json = False, yes: Yes = False,
         debug: Debug = False) -> None:
     """Show the weights every uid (or --uid) of a subnet has set, as stored (u16) and normalised."""
-    cs = open_chain(None, None, None, network, json_out, yes)
-    try:
+    with open_chain(None, None, None, network, json_out, yes) as cs:
         if uid is not None:
             one = cs.client.neuron(netuid, uid)
             if one is None:
@@ -77,10 +73,8 @@ def get(netuid: Netuid, uid: Uid = None, network: Network = None, json_out: Json
             neurons = [one]
         else:
             if not cs.client.subnet_exists(netuid):
-                raise CliError(f"subnet {netuid} does not exist; list subnets with `taocli subnets list`")
+                raise missing_subnet(netuid)
             neurons = cs.client.neurons(netuid)
-    finally:
-        cs.close()
     rows = [{"uid": n.uid, "hotkey": n.hotkey, "weights": [[d, w] for d, w in n.weights]} for n in neurons]
 
     def norm(pairs: list[tuple[int, int]]) -> str:
