@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from taocli.errors import CliError
+from taocli.errors import CliError, UsageProblem
 from taocli.options import (
     SECRETS,
     AllowWeak,
@@ -33,6 +33,9 @@ from taocli.options import (
 )
 from taocli.walletcmd.session import Session, check_word_count, file_state, open_session
 
+if TYPE_CHECKING:  # pragma: no cover
+    from wallet.keypair import Keypair
+
 MNEMONIC_WARNING = ("Write these words down and keep them offline: they are the only way to recover "
                     "the key. Anyone who sees them controls it.")
 
@@ -49,27 +52,49 @@ def _refuse_existing(s: Session, paths: list[Path], overwrite: bool) -> None:
                        f"to replace them (old files are kept as .bak) or choose another --wallet-name")
 
 
-def _coldkey_password(s: Session, no_password: bool, file: Path | None, fd: int | None,
-                      allow_weak: bool) -> str | None:
+def coldkey_password(s: Session, no_password: bool, file: Path | None, fd: int | None,
+                     allow_weak: bool) -> str | None:
+    """The new coldkey's password (or None with --no-password, after a warning)."""
     from taocli.secret_input import new_password
 
     if no_password:
         if file is not None or fd is not None:
-            raise CliError("--no-password cannot be combined with --password-file/--password-fd; pick one",
-                           exit_code=2)
+            raise UsageProblem("--no-password cannot be combined with --password-file/--password-fd; pick one")
         s.out.warn("the coldkey will be stored UNENCRYPTED: anyone who can read the file can spend its funds")
         return None
     return new_password("coldkey", file=file, fd=fd, allow_weak=allow_weak, yes=s.yes,
                         missing_hint="or --no-password to store it unencrypted")
 
 
-def _hotkey_password(s: Session, encrypt: bool, file: Path | None, fd: int | None,
-                     allow_weak: bool) -> str | None:
+def refuse_unused_password(encrypt: bool, file: Path | None, fd: int | None) -> None:
+    """A password given for a hotkey that will be stored plaintext is a mistake worth stopping for."""
+    if not encrypt and (file is not None or fd is not None):
+        raise UsageProblem("a password was given but hotkeys are stored plaintext; add --encrypt to use it")
+
+
+def hotkey_password(s: Session, encrypt: bool, file: Path | None, fd: int | None,
+                    allow_weak: bool) -> str | None:
+    """The new hotkey's password with --encrypt; None (plaintext, as the official wallet) otherwise."""
     from taocli.secret_input import new_password
 
     if not encrypt:
         return None
     return new_password("hotkey", file=file, fd=fd, allow_weak=allow_weak, yes=s.yes)
+
+
+def announce_encryption(s: Session, password: str | None) -> None:
+    """argon2 takes seconds; say so (on a terminal) before an encrypted key is written."""
+    if password is not None:
+        s.out.working("Encrypting the key (argon2, a few seconds)...")
+
+
+def _new_keypair(n_words: int) -> tuple[str, Keypair]:
+    """A fresh mnemonic and the sr25519 keypair it derives."""
+    from wallet.keypair import Keypair
+    from wallet.mnemonic import generate_mnemonic
+
+    phrase = generate_mnemonic(n_words)
+    return phrase, Keypair.from_mnemonic(phrase)
 
 
 def _reveal(s: Session, label: str, phrase: str, show_mnemonic: bool, shown: dict[str, str]) -> None:
@@ -95,8 +120,24 @@ def _json_hint(s: Session, show_mnemonic: bool) -> None:
                    "the key file, so back it up now")
 
 
-def _key_info(path: Path, address: str, encrypted: bool) -> dict[str, Any]:
+def key_info(path: Path, address: str, encrypted: bool) -> dict[str, Any]:
+    """How a written key is described in --json output."""
     return {"ss58_address": address, "file": str(path), "encrypted": encrypted}
+
+
+def _report_new_keys(s: Session, mnemonics: dict[str, str], show_mnemonic: bool, line: str,
+                     data: dict[str, Any]) -> None:
+    """After writing: show each new mnemonic once, confirm with `line`, and in --json mode emit `data`
+    (with the mnemonics only when --show-mnemonic asked for them)."""
+    shown: dict[str, str] = {}
+    for label, phrase in mnemonics.items():
+        _reveal(s, label, phrase, show_mnemonic, shown)
+    _json_hint(s, show_mnemonic)
+    s.out.success(line)
+    if s.out.json_mode:
+        if shown:
+            data["mnemonics"] = shown
+        s.out.result(data)
 
 
 def create(
@@ -107,9 +148,6 @@ def create(
     network: IgnoredNetwork = None,
 ) -> None:
     """Create a wallet: an encrypted coldkey (+ coldkeypub.txt) and a plaintext hotkey."""
-    from wallet.keypair import Keypair
-    from wallet.mnemonic import generate_mnemonic
-
     check_word_count(n_words)
     s = open_session(name, hotkey, wallet_path, json_out, yes)
     w = s.wallet
@@ -123,28 +161,17 @@ def create(
          f"hotkey '{s.hotkey}' (plaintext): {targets[2]} [{file_state(targets[2])}]"],
         "Replace the existing keys with new ones?" if any(p.exists() for p in targets) else "Create it?",
     )
-    password = _coldkey_password(s, no_password, password_file, password_fd, allow_weak_password)
-    cold_phrase, hot_phrase = generate_mnemonic(n_words), generate_mnemonic(n_words)
-    cold, hot = Keypair.from_mnemonic(cold_phrase), Keypair.from_mnemonic(hot_phrase)
-    if password is not None:
-        s.out.working("Encrypting the key (argon2, a few seconds)...")
+    password = coldkey_password(s, no_password, password_file, password_fd, allow_weak_password)
+    (cold_phrase, cold), (hot_phrase, hot) = _new_keypair(n_words), _new_keypair(n_words)
+    announce_encryption(s, password)
     w.set_coldkey(cold, password=password, overwrite=overwrite)
     w.set_hotkey(hot, password=None, overwrite=overwrite)
-    shown: dict[str, str] = {}
-    _reveal(s, "coldkey", cold_phrase, show_mnemonic, shown)
-    _reveal(s, "hotkey", hot_phrase, show_mnemonic, shown)
-    _json_hint(s, show_mnemonic)
-    s.out.success(f"Created wallet '{s.name}': coldkey {cold.ss58_address}, hotkey '{s.hotkey}' "
-                  f"{hot.ss58_address}")
-    if s.out.json_mode:
-        data: dict[str, Any] = {
-            "wallet": s.name, "wallet_path": str(s.path),
-            "coldkey": _key_info(targets[0], cold.ss58_address, password is not None),
-            "hotkey": {"name": s.hotkey, **_key_info(targets[2], hot.ss58_address, False)},
-        }
-        if shown:
-            data["mnemonics"] = shown
-        s.out.result(data)
+    _report_new_keys(
+        s, {"coldkey": cold_phrase, "hotkey": hot_phrase}, show_mnemonic,
+        f"Created wallet '{s.name}': coldkey {cold.ss58_address}, hotkey '{s.hotkey}' {hot.ss58_address}",
+        {"wallet": s.name, "wallet_path": str(s.path),
+         "coldkey": key_info(targets[0], cold.ss58_address, password is not None),
+         "hotkey": {"name": s.hotkey, **key_info(targets[2], hot.ss58_address, False)}})
 
 
 def new_coldkey(
@@ -155,9 +182,6 @@ def new_coldkey(
     network: IgnoredNetwork = None,
 ) -> None:
     """Create only a coldkey (encrypted) and its coldkeypub.txt."""
-    from wallet.keypair import Keypair
-    from wallet.mnemonic import generate_mnemonic
-
     check_word_count(n_words)
     s = open_session(name, None, wallet_path, json_out, yes)
     w = s.wallet
@@ -170,22 +194,14 @@ def new_coldkey(
          f"coldkeypub.txt: {targets[1]} [{file_state(targets[1])}]"],
         "Replace the existing coldkey?" if targets[0].exists() else "Create it?",
     )
-    password = _coldkey_password(s, no_password, password_file, password_fd, allow_weak_password)
-    phrase = generate_mnemonic(n_words)
-    cold = Keypair.from_mnemonic(phrase)
-    if password is not None:
-        s.out.working("Encrypting the key (argon2, a few seconds)...")
+    password = coldkey_password(s, no_password, password_file, password_fd, allow_weak_password)
+    phrase, cold = _new_keypair(n_words)
+    announce_encryption(s, password)
     w.set_coldkey(cold, password=password, overwrite=overwrite)
-    shown: dict[str, str] = {}
-    _reveal(s, "coldkey", phrase, show_mnemonic, shown)
-    _json_hint(s, show_mnemonic)
-    s.out.success(f"Created coldkey {cold.ss58_address} for wallet '{s.name}'")
-    if s.out.json_mode:
-        data: dict[str, Any] = {"wallet": s.name, "wallet_path": str(s.path),
-                                "coldkey": _key_info(targets[0], cold.ss58_address, password is not None)}
-        if shown:
-            data["mnemonics"] = shown
-        s.out.result(data)
+    _report_new_keys(s, {"coldkey": phrase}, show_mnemonic,
+                     f"Created coldkey {cold.ss58_address} for wallet '{s.name}'",
+                     {"wallet": s.name, "wallet_path": str(s.path),
+                      "coldkey": key_info(targets[0], cold.ss58_address, password is not None)})
 
 
 def new_hotkey(
@@ -196,9 +212,6 @@ def new_hotkey(
     network: IgnoredNetwork = None,
 ) -> None:
     """Create a hotkey in a wallet (plaintext unless --encrypt)."""
-    from wallet.keypair import Keypair
-    from wallet.mnemonic import generate_mnemonic
-
     check_word_count(n_words)
     s = open_session(name, hotkey, wallet_path, json_out, yes)
     w = s.wallet
@@ -206,27 +219,17 @@ def new_hotkey(
     if (target.exists() or Path(w.hotkeypub_file.path).exists()) and not overwrite:
         raise CliError(f"hotkey '{s.hotkey}' already exists in wallet '{s.name}' ({target}); nothing was "
                        f"changed. Pass --overwrite to replace it or choose another --hotkey")
-    if not encrypt and (password_file is not None or password_fd is not None):
-        raise CliError("a password was given but hotkeys are stored plaintext; add --encrypt to use it",
-                       exit_code=2)
+    refuse_unused_password(encrypt, password_file, password_fd)
     s.confirm_plan(
         f"New hotkey '{s.hotkey}' for wallet '{s.name}':",
         [f"hotkey ({'encrypted' if encrypt else 'plaintext'}): {target} [{file_state(target)}]"],
         "Replace the existing hotkey?" if target.exists() else "Create it?",
     )
-    password = _hotkey_password(s, encrypt, password_file, password_fd, allow_weak_password)
-    phrase = generate_mnemonic(n_words)
-    hot = Keypair.from_mnemonic(phrase)
-    if password is not None:
-        s.out.working("Encrypting the key (argon2, a few seconds)...")
+    password = hotkey_password(s, encrypt, password_file, password_fd, allow_weak_password)
+    phrase, hot = _new_keypair(n_words)
+    announce_encryption(s, password)
     w.set_hotkey(hot, password=password, overwrite=overwrite)
-    shown: dict[str, str] = {}
-    _reveal(s, "hotkey", phrase, show_mnemonic, shown)
-    _json_hint(s, show_mnemonic)
-    s.out.success(f"Created hotkey '{s.hotkey}' {hot.ss58_address} in wallet '{s.name}'")
-    if s.out.json_mode:
-        data: dict[str, Any] = {"wallet": s.name, "wallet_path": str(s.path),
-                                "hotkey": {"name": s.hotkey, **_key_info(target, hot.ss58_address, encrypt)}}
-        if shown:
-            data["mnemonics"] = shown
-        s.out.result(data)
+    _report_new_keys(s, {"hotkey": phrase}, show_mnemonic,
+                     f"Created hotkey '{s.hotkey}' {hot.ss58_address} in wallet '{s.name}'",
+                     {"wallet": s.name, "wallet_path": str(s.path),
+                      "hotkey": {"name": s.hotkey, **key_info(target, hot.ss58_address, encrypt)}})

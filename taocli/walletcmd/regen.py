@@ -9,7 +9,7 @@ choice on a rented server, where the full coldkey should never be (btcli#1026).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -28,7 +28,14 @@ from taocli.options import (
     WalletPath,
     Yes,
 )
-from taocli.walletcmd.create import EncryptHotkey, _coldkey_password, _hotkey_password, _key_info
+from taocli.walletcmd.create import (
+    EncryptHotkey,
+    announce_encryption,
+    coldkey_password,
+    hotkey_password,
+    key_info,
+    refuse_unused_password,
+)
 from taocli.walletcmd.keysource import (
     JsonFile,
     JsonPasswordFd,
@@ -38,6 +45,9 @@ from taocli.walletcmd.keysource import (
     keypair_from_material,
 )
 from taocli.walletcmd.session import Session, file_state, open_session
+
+if TYPE_CHECKING:  # pragma: no cover
+    from wallet.keypair import Keypair
 
 Ss58 = Annotated[str | None, typer.Option("--ss58", "--ss58-address", "--ss58_address",
                                           help="The coldkey's SS58 address (public).", show_default=False)]
@@ -76,14 +86,13 @@ def regen_coldkey(
                     "(this puts the key that controls the funds on this machine; a server that only needs "
                     "the address wants `taocli wallet regen-coldkeypub` instead)"],
                    "Write it?")
-    password = _coldkey_password(s, no_password, password_file, password_fd, allow_weak_password)
-    if password is not None:
-        s.out.working("Encrypting the key (argon2, a few seconds)...")
+    password = coldkey_password(s, no_password, password_file, password_fd, allow_weak_password)
+    announce_encryption(s, password)
     w.set_coldkey(kp, password=password, overwrite=replace_pub)
     s.out.success(f"Restored coldkey {kp.ss58_address} in wallet '{s.name}'")
     if s.out.json_mode:
         s.out.result({"wallet": s.name,
-                      "coldkey": _key_info(cold_path, kp.ss58_address, password is not None)})
+                      "coldkey": key_info(cold_path, kp.ss58_address, password is not None)})
 
 
 def _same_public_key(w: object, address: str, pub_path: Path) -> bool:
@@ -101,18 +110,23 @@ def _same_public_key(w: object, address: str, pub_path: Path) -> bool:
     return True
 
 
+def _public_keypair(ss58: str | None, public_key: str | None) -> Keypair:
+    """The public-only keypair named by exactly one of --ss58 and --public-key."""
+    from wallet.keypair import Keypair
+    from wallet.ss58 import public_key_from
+
+    if (ss58 is None) == (public_key is None):
+        raise UsageProblem("give exactly one of --ss58 ADDRESS or --public-key 0xHEX")
+    return Keypair.from_public_key(public_key_from(ss58 if ss58 is not None else str(public_key)))
+
+
 def regen_coldkeypub(
     name: WalletName = None, wallet_path: WalletPath = None, ss58: Ss58 = None, public_key: PublicKey = None,
     overwrite: Overwrite = False, json_out: Json = False, yes: Yes = False, debug: Debug = False,
     network: IgnoredNetwork = None,
 ) -> None:
     """Write only coldkeypub.txt from a public address: enough to receive, stake-view and register."""
-    from wallet.keypair import Keypair
-    from wallet.ss58 import public_key_from
-
-    if (ss58 is None) == (public_key is None):
-        raise UsageProblem("give exactly one of --ss58 ADDRESS or --public-key 0xHEX")
-    kp = Keypair.from_public_key(public_key_from(ss58 if ss58 is not None else str(public_key)))
+    kp = _public_keypair(ss58, public_key)
     s = open_session(name, None, wallet_path, json_out, yes)
     w = s.wallet
     pub_path = Path(w.coldkeypub_file.path)
@@ -139,22 +153,20 @@ def regen_hotkey(
     w = s.wallet
     hot_path = Path(w.hotkey_file.path)
     _guard(s, hot_path, f"hotkey '{s.hotkey}'", overwrite)
-    if not encrypt and (password_file is not None or password_fd is not None):
-        raise UsageProblem("a password was given but hotkeys are stored plaintext; add --encrypt to use it")
+    refuse_unused_password(encrypt, password_file, password_fd)
     kp = keypair_from_material(f"hotkey '{s.hotkey}'", mnemonic_file=mnemonic_file, seed_file=seed_file,
                                json_file=json_file, json_password_file=json_password_file,
                                json_password_fd=json_password_fd, yes=yes)
     s.confirm_plan(f"Restore hotkey {kp.ss58_address} as '{s.hotkey}' in wallet '{s.name}':",
                    [f"hotkey ({'encrypted' if encrypt else 'plaintext'}): {hot_path} [{file_state(hot_path)}]"],
                    "Write it?")
-    password = _hotkey_password(s, encrypt, password_file, password_fd, allow_weak_password)
-    if password is not None:
-        s.out.working("Encrypting the key (argon2, a few seconds)...")
+    password = hotkey_password(s, encrypt, password_file, password_fd, allow_weak_password)
+    announce_encryption(s, password)
     w.set_hotkey(kp, password=password, overwrite=overwrite)
     s.out.success(f"Restored hotkey '{s.hotkey}' {kp.ss58_address} in wallet '{s.name}'")
     if s.out.json_mode:
         s.out.result({"wallet": s.name,
-                      "hotkey": {"name": s.hotkey, **_key_info(hot_path, kp.ss58_address, encrypt)}})
+                      "hotkey": {"name": s.hotkey, **key_info(hot_path, kp.ss58_address, encrypt)}})
 
 
 def regen_hotkeypub(
@@ -163,12 +175,7 @@ def regen_hotkeypub(
     debug: Debug = False, network: IgnoredNetwork = None,
 ) -> None:
     """Write only hotkeys/<hotkey>pub.txt from a public address (a watch-only hotkey, btcli#513)."""
-    from wallet.keypair import Keypair
-    from wallet.ss58 import public_key_from
-
-    if (ss58 is None) == (public_key is None):
-        raise UsageProblem("give exactly one of --ss58 ADDRESS or --public-key 0xHEX")
-    kp = Keypair.from_public_key(public_key_from(ss58 if ss58 is not None else str(public_key)))
+    kp = _public_keypair(ss58, public_key)
     s = open_session(name, hotkey, wallet_path, json_out, yes)
     pub_path = Path(s.wallet.hotkeypub_file.path)
     _guard(s, pub_path, f"public file of hotkey '{s.hotkey}'", overwrite)
