@@ -30,10 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-
-def taocli_command() -> list[str]:
-    script = Path(sys.executable).with_name("taocli")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "taocli"]
+from bench.cli_startup import taocli_command, time_runs  # noqa: E402 - needs ROOT on sys.path first
 
 
 def free_port() -> int:
@@ -85,20 +82,6 @@ def populate(url: str, wallets: Path, neurons: int) -> tuple[int, float]:
             client.execute(client.prepare_burned_register(alice.ss58_address, netuid, hotkey), alice)
         assert len(client.neurons_lite(netuid)) >= neurons
     return netuid, time.perf_counter() - t0
-
-
-def time_runs(argv: list[str], env: dict[str, str], runs: int) -> list[float]:
-    times = []
-    for i in range(runs + 1):
-        t0 = time.perf_counter()
-        proc = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE)
-        elapsed = time.perf_counter() - t0
-        if proc.returncode != 0:
-            raise SystemExit(f"{' '.join(argv)} failed: {proc.stderr.decode(errors='replace')[-500:]}")
-        if i:  # the first run warms the page cache and is not counted
-            times.append(elapsed)
-    return times
 
 
 CONNECT = ("import sys, time; from chain.client import Subtensor; s = Subtensor(sys.argv[1], metadata_cache="

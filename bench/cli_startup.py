@@ -25,6 +25,7 @@ TARGET_RATIO = 10.0
 
 
 def taocli_command() -> list[str]:
+    """The installed console script, or `python -m taocli` when there is none (shared with cli_chain.py)."""
     script = Path(sys.executable).with_name("taocli")
     return [str(script)] if script.exists() else [sys.executable, "-m", "taocli"]
 
@@ -38,7 +39,7 @@ def time_runs(argv: list[str], env: dict[str, str], runs: int) -> list[float]:
                               stderr=subprocess.PIPE)
         elapsed = time.perf_counter() - start
         if proc.returncode != 0:
-            raise SystemExit(f"{' '.join(argv)} failed: {proc.stderr.decode(errors='replace').strip()}")
+            raise SystemExit(f"{' '.join(argv)} failed: {proc.stderr.decode(errors='replace').strip()[-500:]}")
         if i:
             times.append(elapsed)
     return times

@@ -58,6 +58,14 @@ def run_cli(args: list[str], home: Path, *, env: Mapping[str, str] | None = None
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
+def plaintext_wallet(home: Path, name: str = "alice") -> Path:
+    """`home/wallets` holding wallet `name` (plaintext coldkey, hotkey 'default'), made by the CLI itself."""
+    root = home / "wallets"
+    res = run_cli(["wallet", "create", "-p", str(root), "-w", name, "--no-password", "--yes", "--json"], home)
+    assert res.code == 0, res.stderr
+    return root
+
+
 def write_secret(path: Path, text: str, mode: int = 0o600) -> Path:
     """A secret file created with `mode` from the start (never briefly world-readable)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)

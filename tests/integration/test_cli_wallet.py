@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_cli_support import run_cli, snapshot, write_secret
+from tests.integration.test_cli_support import plaintext_wallet, run_cli, snapshot, write_secret
 from wallet.keyfile import Keyfile
 from wallet.keypair import Keypair
 from wallet.mnemonic import generate_mnemonic
@@ -27,10 +27,7 @@ def home(tmp_path: Path) -> Path:
 @pytest.fixture
 def wallets(home: Path) -> Path:
     """A wallet dir with 'alice' (plaintext coldkey, hotkey 'default') made by the CLI itself."""
-    root = home / "wallets"
-    res = run_cli(["wallet", "create", "-p", str(root), "-w", "alice", "--no-password", "--yes", "--json"], home)
-    assert res.code == 0, res.stderr
-    return root
+    return plaintext_wallet(home)
 
 
 def test_create_json_writes_the_files_and_hides_the_mnemonic(home: Path) -> None:

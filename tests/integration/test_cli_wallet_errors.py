@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_cli_support import Result, run_cli, snapshot, write_secret
+from tests.integration.test_cli_support import Result, plaintext_wallet, run_cli, snapshot, write_secret
 from wallet.keypair import Keypair
 from wallet.mnemonic import generate_mnemonic
 
@@ -24,10 +24,8 @@ def home(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def wallets(home: Path) -> Path:
-    root = home / "wallets"
-    res = run_cli(["wallet", "create", "-p", str(root), "-w", "alice", "--no-password", "--yes"], home)
-    assert res.code == 0, res.stderr
-    return root
+    """A wallet dir with 'alice' (plaintext coldkey, hotkey 'default') made by the CLI itself."""
+    return plaintext_wallet(home)
 
 
 def fails(res: Result, code: int, *needles: str) -> str:

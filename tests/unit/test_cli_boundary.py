@@ -33,7 +33,7 @@ def probe_app(exc: BaseException) -> typer.Typer:
     probe = typer.Typer()
 
     @probe.command()
-    def boom(debug: bool = typer.Option(False, "--debug")) -> None:
+    def boom(debug: bool = typer.Option(False, "--debug"), json_out: bool = typer.Option(False, "--json")) -> None:
         raise exc
 
     @probe.command()
@@ -144,17 +144,7 @@ def test_compact_record_leaves_single_names_and_flag_pairs_alone() -> None:
 ])
 def test_json_failures_leave_an_error_document(exc: BaseException, code: int, kind: str,
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    probe = typer.Typer()
-
-    @probe.command()
-    def boom(json_out: bool = typer.Option(False, "--json")) -> None:
-        raise exc
-
-    @probe.command()
-    def fine() -> None:
-        """Second command so the app is a group."""
-
-    assert run(typer.main.get_command(probe), ["boom", "--json"]) == code
+    assert run(typer.main.get_command(probe_app(exc)), ["boom", "--json"]) == code
     captured = capsys.readouterr()
     line = captured.err.strip().removeprefix("Error: ")
     assert json.loads(captured.out) == {"error": {"message": line, "kind": kind, "exit_code": code}}

@@ -10,16 +10,7 @@ import pytest
 
 from taocli.errors import CliError, MissingInput, UsageProblem
 from taocli.secret_input import existing_password, new_password, password_from_sources, read_private_file
-
-STRONG = "tangerine orbit velvet 7 canyon"
-
-
-def secret_file(path: Path, text: str, mode: int = 0o600) -> Path:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-    os.chmod(path, mode)
-    return path
+from tests.integration.test_cli_support import STRONG_PASSWORD, write_secret
 
 
 @pytest.fixture(autouse=True)
@@ -28,13 +19,13 @@ def no_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_password_file_first_line_keeps_inner_spaces(tmp_path: Path) -> None:
-    path = secret_file(tmp_path / "pw", "  two spaces around  \nsecond line\n")
+    path = write_secret(tmp_path / "pw", "  two spaces around  \nsecond line\n")
     assert password_from_sources(path, None) == "  two spaces around  "
 
 
 @pytest.mark.parametrize("mode", [0o644, 0o640, 0o604])
 def test_loose_file_is_refused_with_the_fix(tmp_path: Path, mode: int) -> None:
-    path = secret_file(tmp_path / "pw", STRONG, mode)
+    path = write_secret(tmp_path / "pw", STRONG_PASSWORD, mode)
     with pytest.raises(CliError) as err:
         read_private_file(path, "--password-file")
     assert f"chmod 600 {path}" in str(err.value)
@@ -49,7 +40,7 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
 
 def test_empty_password_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CliError, match="empty"):
-        password_from_sources(secret_file(tmp_path / "pw", "\n"), None)
+        password_from_sources(write_secret(tmp_path / "pw", "\n"), None)
 
 
 def test_fd_reads_only_the_first_line() -> None:
@@ -73,16 +64,16 @@ def test_bad_fd_is_one_line() -> None:
 
 def test_file_and_fd_together_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageProblem):
-        password_from_sources(secret_file(tmp_path / "pw", STRONG), 0)
+        password_from_sources(write_secret(tmp_path / "pw", STRONG_PASSWORD), 0)
 
 
 def test_new_password_strength(tmp_path: Path) -> None:
-    weak = secret_file(tmp_path / "weak", "password1\n")
+    weak = write_secret(tmp_path / "weak", "password1\n")
     with pytest.raises(CliError, match="too weak"):
         new_password("coldkey", file=weak, fd=None, allow_weak=False, yes=True)
     assert new_password("coldkey", file=weak, fd=None, allow_weak=True, yes=True) == "password1"
-    strong = secret_file(tmp_path / "strong", STRONG)
-    assert new_password("coldkey", file=strong, fd=None, allow_weak=False, yes=False) == STRONG
+    strong = write_secret(tmp_path / "strong", STRONG_PASSWORD)
+    assert new_password("coldkey", file=strong, fd=None, allow_weak=False, yes=False) == STRONG_PASSWORD
 
 
 def test_no_source_and_no_terminal_names_the_flags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -104,5 +95,5 @@ def test_existing_password_prefers_file_then_env(tmp_path: Path, monkeypatch: py
     var = env_var_name(keyfile)
     monkeypatch.setenv(var, encode_env_password(var, "from env"))
     assert existing_password(keyfile, "coldkey", file=None, fd=None, yes=True) == "from env"
-    path = secret_file(tmp_path / "pw", "from file\n")
+    path = write_secret(tmp_path / "pw", "from file\n")
     assert existing_password(keyfile, "coldkey", file=path, fd=None, yes=True) == "from file"
