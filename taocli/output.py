@@ -59,6 +59,12 @@ class Output:
         stream.write(_paint(message, "32", stream) + "\n")
         stream.flush()
 
+    def done(self, message: str, data: dict[str, Any]) -> None:
+        """The end of a command that wrote something: the green line, and in JSON mode `data` as the result."""
+        self.success(message)
+        if self.json_mode:
+            self.result(data)
+
     def working(self, message: str) -> None:
         """Announce a pause a person would otherwise mistake for a hang (argon2 takes ~3 s).
 

@@ -133,11 +133,7 @@ def _report_new_keys(s: Session, mnemonics: dict[str, str], show_mnemonic: bool,
     for label, phrase in mnemonics.items():
         _reveal(s, label, phrase, show_mnemonic, shown)
     _json_hint(s, show_mnemonic)
-    s.out.success(line)
-    if s.out.json_mode:
-        if shown:
-            data["mnemonics"] = shown
-        s.out.result(data)
+    s.out.done(line, {**data, "mnemonics": shown} if shown else data)
 
 
 def create(

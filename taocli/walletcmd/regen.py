@@ -89,10 +89,8 @@ def regen_coldkey(
     password = coldkey_password(s, no_password, password_file, password_fd, allow_weak_password)
     announce_encryption(s, password)
     w.set_coldkey(kp, password=password, overwrite=replace_pub)
-    s.out.success(f"Restored coldkey {kp.ss58_address} in wallet '{s.name}'")
-    if s.out.json_mode:
-        s.out.result({"wallet": s.name,
-                      "coldkey": key_info(cold_path, kp.ss58_address, password is not None)})
+    s.out.done(f"Restored coldkey {kp.ss58_address} in wallet '{s.name}'",
+               {"wallet": s.name, "coldkey": key_info(cold_path, kp.ss58_address, password is not None)})
 
 
 def _same_public_key(w: object, address: str, pub_path: Path) -> bool:
@@ -134,10 +132,8 @@ def regen_coldkeypub(
     s.confirm_plan(f"Write the public coldkey {kp.ss58_address} for wallet '{s.name}':",
                    [f"coldkeypub.txt: {pub_path} [{file_state(pub_path)}]"], "Write it?")
     w.set_coldkeypub(kp, overwrite=overwrite)
-    s.out.success(f"Wrote coldkeypub.txt for {kp.ss58_address} in wallet '{s.name}'")
-    if s.out.json_mode:
-        s.out.result({"wallet": s.name,
-                      "coldkeypub": {"ss58_address": kp.ss58_address, "file": str(pub_path)}})
+    s.out.done(f"Wrote coldkeypub.txt for {kp.ss58_address} in wallet '{s.name}'",
+               {"wallet": s.name, "coldkeypub": {"ss58_address": kp.ss58_address, "file": str(pub_path)}})
 
 
 def regen_hotkey(
@@ -163,10 +159,8 @@ def regen_hotkey(
     password = hotkey_password(s, encrypt, password_file, password_fd, allow_weak_password)
     announce_encryption(s, password)
     w.set_hotkey(kp, password=password, overwrite=overwrite)
-    s.out.success(f"Restored hotkey '{s.hotkey}' {kp.ss58_address} in wallet '{s.name}'")
-    if s.out.json_mode:
-        s.out.result({"wallet": s.name,
-                      "hotkey": {"name": s.hotkey, **key_info(hot_path, kp.ss58_address, encrypt)}})
+    s.out.done(f"Restored hotkey '{s.hotkey}' {kp.ss58_address} in wallet '{s.name}'",
+               {"wallet": s.name, "hotkey": {"name": s.hotkey, **key_info(hot_path, kp.ss58_address, encrypt)}})
 
 
 def regen_hotkeypub(
@@ -182,7 +176,6 @@ def regen_hotkeypub(
     s.confirm_plan(f"Write the public hotkey {kp.ss58_address} as '{s.hotkey}' in wallet '{s.name}':",
                    [f"{pub_path.name}: {pub_path} [{file_state(pub_path)}]"], "Write it?")
     s.wallet.set_hotkeypub(kp, overwrite=overwrite)
-    s.out.success(f"Wrote {pub_path.name} for {kp.ss58_address} in wallet '{s.name}'")
-    if s.out.json_mode:
-        s.out.result({"wallet": s.name,
-                      "hotkeypub": {"name": s.hotkey, "ss58_address": kp.ss58_address, "file": str(pub_path)}})
+    s.out.done(f"Wrote {pub_path.name} for {kp.ss58_address} in wallet '{s.name}'",
+               {"wallet": s.name,
+                "hotkeypub": {"name": s.hotkey, "ss58_address": kp.ss58_address, "file": str(pub_path)}})
