@@ -12,9 +12,11 @@ Rules, so `taocli ... --json | jq` always works:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -102,20 +104,27 @@ class Output:
         out.flush()
 
 
-_documents = 0  # JSON documents written by this process (a command writes at most one)
+# JSON documents written per stdout stream. Per stream, not per process: the demo runs wallet commands
+# in-process with stdout captured, and their documents must not count as the demo's own.
+_documents: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
 
 
 def emit_json(data: Any) -> None:
     """Write one JSON document to stdout: plain `json.dumps`, never through rich."""
-    global _documents
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, sort_keys=False) + "\n")
-    sys.stdout.flush()
-    _documents += 1
+    out = sys.stdout
+    out.write(json.dumps(data, ensure_ascii=False, sort_keys=False) + "\n")
+    out.flush()
+    with contextlib.suppress(TypeError):  # a stream that cannot be weakly referenced is not counted
+        _documents[out] = _documents.get(out, 0) + 1
 
 
 def json_documents() -> int:
-    """How many JSON documents are on stdout, so the error boundary can tell whether a command wrote one."""
-    return _documents
+    """How many JSON documents the current stdout has received, so the error boundary can tell whether
+    a command wrote its own."""
+    try:
+        return _documents.get(sys.stdout, 0)
+    except TypeError:
+        return 0
 
 
 def console() -> Console:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from pathlib import Path
@@ -148,3 +149,23 @@ def test_json_failures_leave_an_error_document(exc: BaseException, code: int, ki
     captured = capsys.readouterr()
     line = captured.err.strip().removeprefix("Error: ")
     assert json.loads(captured.out) == {"error": {"message": line, "kind": kind, "exit_code": code}}
+
+
+def test_documents_written_to_another_stdout_do_not_hide_the_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """The demo runs wallet commands in-process with stdout captured; their JSON is not the demo's."""
+    from taocli.output import emit_json
+
+    probe = typer.Typer()
+
+    @probe.command()
+    def outer(json_out: bool = typer.Option(False, "--json")) -> None:
+        with contextlib.redirect_stdout(io.StringIO()):
+            emit_json({"inner": True})
+        raise CliError("the outer command failed")
+
+    @probe.command()
+    def fine() -> None:
+        """Second command so the app is a group."""
+
+    assert run(typer.main.get_command(probe), ["outer", "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["error"]["message"] == "the outer command failed"
