@@ -55,7 +55,7 @@ class WalletRunner:
         from taocli.commands.wallet import app
 
         self.narrator = narrator
-        self.command = typer.main.get_command(app)
+        self.command = typer.main.get_group(app)  # a group whose commands are built on first use
 
     def run(self, args: list[str], *, stdin_text: str | None = None) -> tuple[int, Any, str]:
         """(exit code, parsed JSON stdout or None, the one error line or '') of one command."""
