@@ -113,7 +113,8 @@ class Journey:
     def create_subnet(self) -> None:
         self.say.section("Create a subnet and tune it as its owner (`taocli subnets create`, `taocli sudo set`)")
         owner = self.coldkey(OWNER)
-        self.say.step("owner's coldkey unlocked", "password read from the 0600 file (--password-file)")
+        self.say.step("owner's coldkey unlocked", f"password read from the 0600 file "
+                      f"{self.wallets.password_file.name} (--password-file)")
         lock = self.client.lock_cost()
         receipt = self.send(self.client.prepare_register_network(owner.ss58_address), owner)
         added = receipt.find("SubtensorModule", "NetworkAdded")

@@ -6,6 +6,11 @@ demo prints one line from the JSON they return, so the section stays short and s
 interface at the same time. The owner's coldkey is encrypted with a password read from a 0600 file (the
 safe way to script a password); the other demo wallets use `--no-password`, which is fine for throw-away
 keys in a temp dir and never for real funds.
+
+Besides making keys, the demo uses the rest of the wallet commands once each: `sign`/`verify`, `list`,
+`show`, `change-password` (the owner's coldkey gets a second password, which the chain part then uses),
+`regen-coldkey` (the nominator's coldkey restored from its words into another wallet, checked to give the
+same address) and `regen-coldkeypub` (a watch-only copy of the owner's address).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from taocli.demo.narrate import Narrator, short
 from taocli.errors import CliError
 
 DEMO_PASSWORD = "demo: correct horse battery staple 42"  # a throw-away wallet in a temp dir
+NEW_DEMO_PASSWORD = "demo: violet anchor drifts past noon 17"  # what `change-password` moves the owner to
 
 #: (wallet, hotkey) of each role in the chain journey.
 OWNER = ("owner", "default")
@@ -89,27 +95,39 @@ class WalletRunner:
         return data
 
 
-def write_password_file(path: Path, password: str) -> Path:
-    """A password file created 0600 from the start, as `--password-file` requires."""
+def write_private_file(path: Path, secret: str) -> Path:
+    """A secret file (password, mnemonic) created 0600 from the start, as the `--*-file` flags require."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
-        handle.write(password + "\n")
+        handle.write(secret + "\n")
     return path
 
 
 def create_wallets(narrator: Narrator, root: Path) -> DemoWallets:
-    """Owner (encrypted), validator, miner (two hotkeys) and nominator; then a sign/verify round trip."""
-    wallets = DemoWallets(root / "wallets", write_password_file(root / "owner.password", DEMO_PASSWORD))
+    """Owner (encrypted), validator, miner (two hotkeys) and nominator; sign/verify; show, re-password, restore."""
+    wallets = DemoWallets(root / "wallets", write_private_file(root / "owner.password", DEMO_PASSWORD))
     runner = WalletRunner(narrator)
-    where = ["-p", str(wallets.path)]
+    nominator_words = _make_keys(runner, narrator, wallets)
+    _sign_and_verify(runner, narrator, wallets)
+    _inspect_repassword_restore(runner, narrator, wallets, root, nominator_words)
+    return wallets
 
+
+def _make_keys(runner: WalletRunner, narrator: Narrator, wallets: DemoWallets) -> str:
+    """Create the four wallets and the second miner hotkey; returns the nominator coldkey's words."""
+    where = ["-p", str(wallets.path)]
     narrator.section("Wallets: owner, validator, miner (2 hotkeys), nominator — no prompts (taocli wallet)")
     made = runner.ok(["create", "-w", "owner", *where, "--password-file", str(wallets.password_file), "--yes",
                       "--json"])
     _remember(wallets, made, "coldkey encrypted (argon2) with the password from a 0600 file", narrator)
-    for name, hotkey in (VALIDATOR, MINERS[0], NOMINATOR):
+    for name, hotkey in (VALIDATOR, MINERS[0]):
         made = runner.ok(["create", "-w", name, "-H", hotkey, *where, "--no-password", "--yes", "--json"])
         _remember(wallets, made, "coldkey unencrypted (--no-password: demo keys only)", narrator)
+    name, hotkey = NOMINATOR
+    made = runner.ok(["create", "-w", name, "-H", hotkey, *where, "--no-password", "--show-mnemonic", "--yes",
+                      "--json"])
+    _remember(wallets, made, "coldkey unencrypted; its words are kept (not shown) to restore it below", narrator)
+    nominator_words = made["mnemonics"]["coldkey"]
     name, hotkey = MINERS[1]
     made = runner.ok(["new-hotkey", "-w", name, "-H", hotkey, *where, "--yes", "--json"])
     wallets.hotkeys[(name, hotkey)] = made["hotkey"]["ss58_address"]
@@ -117,10 +135,14 @@ def create_wallets(narrator: Narrator, root: Path) -> DemoWallets:
     listed = runner.ok(["list", *where, "--json"])["wallets"]
     narrator.step("wallet list", ", ".join(f"{w['name']} ({len(w['hotkeys'])} hotkey"
                                            f"{'s' if len(w['hotkeys']) != 1 else ''})" for w in listed))
+    return nominator_words
 
+
+def _sign_and_verify(runner: WalletRunner, narrator: Narrator, wallets: DemoWallets) -> None:
+    """A hotkey signature, verified from a pipe, and a tampered message rejected."""
     narrator.section("Sign with the validator's hotkey, verify it, and reject a tampered message")
-    signed = runner.ok(["sign", "-w", VALIDATOR[0], "-H", VALIDATOR[1], *where, "--use-hotkey", "-m", "gm",
-                        "--json"])
+    signed = runner.ok(["sign", "-w", VALIDATOR[0], "-H", VALIDATOR[1], "-p", str(wallets.path), "--use-hotkey",
+                        "-m", "gm", "--json"])
     narrator.step("signed 'gm'", f"{signed['signature'][:18]}… by {short(signed['signer'])}")
     check = ["verify", "--address", signed["signer"], "--signature", signed["signature"], "--json"]
     verified = runner.ok(check, stdin_text="gm\n")
@@ -129,7 +151,40 @@ def create_wallets(narrator: Narrator, root: Path) -> DemoWallets:
     if code == 0:
         raise CliError("the demo expected a tampered message to be rejected, but it verified")
     narrator.step("tampered message 'gn'", f"rejected with exit code {code}: {error}")
-    return wallets
+
+
+def _inspect_repassword_restore(runner: WalletRunner, narrator: Narrator, wallets: DemoWallets, root: Path,
+                                nominator_words: str) -> None:
+    """`show`, `change-password` on the owner (the chain part then uses the new password), and two restores."""
+    where = ["-p", str(wallets.path)]
+    owner = wallets.coldkeys[OWNER[0]]
+    narrator.section("Show a wallet, change its password, restore keys (taocli wallet show / change-password / "
+                     "regen-coldkey / regen-coldkeypub)")
+    shown = runner.ok(["show", "-w", OWNER[0], *where, "--json"])
+    lock = "encrypted" if shown["coldkey"]["encrypted"] else "plaintext"
+    narrator.step(f"wallet show {OWNER[0]}", f"coldkey {short(shown['coldkey']['ss58_address'])} ({lock}), "
+                  f"hotkeys: {', '.join(h['name'] for h in shown['hotkeys'])}")
+
+    new_file = write_private_file(root / "owner.new-password", NEW_DEMO_PASSWORD)
+    changed = runner.ok(["change-password", "-w", OWNER[0], *where, "--password-file", str(wallets.password_file),
+                         "--new-password-file", str(new_file), "--yes", "--json"])
+    wallets.password_file = new_file
+    backup = Path(changed["backup"]).name if changed["backup"] else "none"
+    narrator.step("owner's password changed", f"coldkey {short(owner)} re-encrypted with the password from "
+                  f"{new_file.name} (used from here on); old file kept as {backup}, which opens with the old one")
+
+    words = write_private_file(root / "nominator.mnemonic", nominator_words)
+    restored = runner.ok(["regen-coldkey", "-w", "nominator-restored", *where, "--mnemonic-file", str(words),
+                          "--no-password", "--yes", "--json"])["coldkey"]["ss58_address"]
+    if restored != wallets.coldkeys[NOMINATOR[0]]:
+        raise CliError(f"regen-coldkey from the nominator's words gave {restored}, not the nominator's coldkey "
+                       f"{wallets.coldkeys[NOMINATOR[0]]}")
+    narrator.step("nominator's coldkey restored from its words into wallet 'nominator-restored'",
+                  f"same address {short(restored)}")
+
+    watch = runner.ok(["regen-coldkeypub", "-w", "owner-watch", *where, "--ss58", owner, "--yes", "--json"])
+    narrator.step("watch-only wallet 'owner-watch'", f"only {Path(watch['coldkeypub']['file']).name} for "
+                  f"{short(owner)}: enough to receive, watch and register hotkeys, with no secret on this machine")
 
 
 def _remember(wallets: DemoWallets, made: dict[str, Any], how: str, narrator: Narrator) -> None:

@@ -18,7 +18,7 @@ import pytest
 from tests.integration.test_cli_support import Result, run_cli
 from wallet.keyfile import Keyfile
 
-pytestmark = pytest.mark.slow  # starts `taocli` and a chain node; argon2 twice (~10 s on 2 shared cores)
+pytestmark = pytest.mark.slow  # starts `taocli` and a chain node; argon2 several times (~12 s on 2 shared cores)
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +103,33 @@ def test_demo_leaves_real_wallets_and_never_prints_the_password(demo_run: tuple[
     assert (wallets / "miner" / "hotkeys" / "miner2").exists()
     assert json.loads(res.stdout)["wallets"]["owner"]["coldkey"] == owner
     assert "(rejected" not in res.stdout and "rejected with exit code 1" in res.stderr
-    assert "demo: correct horse" not in res.stdout + res.stderr
+    printed = res.stdout + res.stderr
+    assert "demo: correct horse" not in printed and "demo: violet anchor" not in printed  # old and new password
+    words = (directory / "nominator.mnemonic").read_text().split()
+    assert len(words) == 12 and " ".join(words) not in printed  # the words kept for the restore stay in their file
+
+
+def test_demo_shows_changes_the_password_and_restores(demo_run: tuple[Result, Path]) -> None:
+    res, directory = demo_run
+    doc = json.loads(res.stdout)
+    wallets = directory / "wallets"
+    steps = {s["step"]: s["result"] for s in doc["steps"]}
+    owner, nominator = doc["wallets"]["owner"]["coldkey"], doc["wallets"]["nominator"]["coldkey"]
+    assert steps["wallet show owner"].startswith(f"coldkey {owner[:6]}")
+    assert "(encrypted)" in steps["wallet show owner"]
+    # change-password kept the old file, and the chain part then unlocked the owner with the new password
+    assert "old file kept as coldkey.bak" in steps["owner's password changed"]
+    assert (wallets / "owner" / "coldkey.bak").read_bytes().startswith(b"$NACL")
+    assert (wallets / "owner" / "coldkey").read_bytes() != (wallets / "owner" / "coldkey.bak").read_bytes()
+    assert "owner.new-password" in steps["owner's coldkey unlocked"]
+    assert doc["summary"]["subnet_exists"] is True  # created and signed by the re-passworded owner
+    # regen-coldkey from the nominator's words gives the nominator's address in another wallet
+    restored = Keyfile(wallets / "nominator-restored" / "coldkeypub.txt").read().ss58_address
+    assert restored == nominator and (wallets / "nominator-restored" / "coldkey").exists()
+    # regen-coldkeypub: a watch-only wallet holding the owner's address and no secret
+    watch = wallets / "owner-watch"
+    assert sorted(p.name for p in watch.iterdir()) == ["coldkeypub.txt"]
+    assert Keyfile(watch / "coldkeypub.txt").read().ss58_address == owner
 
 
 def test_demo_refuses_a_directory_in_use(tmp_path: Path) -> None:
