@@ -1,9 +1,10 @@
 """Typed reads over the lean RPC connection: balances, subnets, neurons, delegates, stake, costs.
 
 Every read first asks the subtensor info RPC (spec §11) and decodes its SCALE reply with chain.types.
-Where a chain lacks an info RPC (MethodNotFound) the read falls back to plain storage — hyperparameters,
-stake and lock cost have such fallbacks; neuron lists have none (rebuilding NeuronInfo from a dozen
-storage vectors is what the RPC exists to avoid), so their absence is reported as a RuntimeMismatch.
+Where a chain lacks an info RPC (MethodNotFound) the read falls back to plain storage and returns the same
+dataclasses: hyperparameters and stake here, subnets, neurons and delegates in chain.storage_reads (batched
+reads at one block), lock cost through the runtime API. Only a chain with no subtensor storage at all is
+reported as a RuntimeMismatch.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from chain import storage as st
+from chain import storage_reads as sr
 from chain import types as ty
 from chain.balance import Balance
 from chain.errors import RuntimeMismatch
 from chain.rpc import MethodNotFound, RpcConnection
 from chain.scale import Reader, encode_bytes
+from chain.storage_view import StorageView
 from wallet.ss58 import public_key_from, ss58_encode
 
 SUBTENSOR = "SubtensorModule"
@@ -59,6 +62,10 @@ class ChainReads:
             params.append(at)
         return st.hex_bytes(self.rpc.call("state_getStorage", params))
 
+    def _view(self, at: str | None = None) -> StorageView:
+        """Storage at block `at` (default: the best block now), for the fallbacks of chain.storage_reads."""
+        return StorageView(self.rpc, at)
+
     def _state_call(self, api: str, args: bytes) -> bytes:
         result = st.hex_bytes(self.rpc.call("state_call", [api, "0x" + args.hex()]))
         return result or b""
@@ -91,10 +98,18 @@ class ChainReads:
         try:
             return ty.decode_subnets(self._info("subnetInfo_getSubnetsInfo", [], at))
         except MethodNotFound as exc:
-            raise RuntimeMismatch("this chain serves no subnetInfo RPC: it is not a subtensor chain") from exc
+            view = self._view(at)
+            found = sr.subnets(view)
+            if not found and not sr.netuid_candidates(view):  # every subtensor chain has the root subnet
+                raise RuntimeMismatch("this chain serves no subnetInfo RPC and has no subnets in storage: "
+                                      "it is not a subtensor chain") from exc
+            return found
 
     def subnet(self, netuid: int, at: str | None = None) -> ty.SubnetInfo | None:
-        return ty.decode_subnet(self._info("subnetInfo_getSubnetInfo", [netuid], at))
+        try:
+            return ty.decode_subnet(self._info("subnetInfo_getSubnetInfo", [netuid], at))
+        except MethodNotFound:
+            return sr.subnet(self._view(at), netuid)
 
     def netuids(self) -> list[int]:
         """Existing netuids from storage (NetworksAdded keys), ascending."""
@@ -148,24 +163,32 @@ class ChainReads:
 
     # -- neurons ---------------------------------------------------------------------------------
 
-    def _neuron_rpc(self, method: str, params: list[Any], at: str | None = None) -> bytes:
-        try:
-            return self._info(method, params, at)
-        except MethodNotFound as exc:
-            raise RuntimeMismatch(f"this chain does not serve {method}: it is not a subtensor chain") from exc
-
     def neurons_lite(self, netuid: int, at: str | None = None) -> list[ty.NeuronInfoLite]:
         """Every uid of a subnet (the metagraph), at the best block or at block hash `at`."""
-        return ty.decode_neurons_lite(self._neuron_rpc("neuronInfo_getNeuronsLite", [netuid], at))
+        try:
+            return ty.decode_neurons_lite(self._info("neuronInfo_getNeuronsLite", [netuid], at))
+        except MethodNotFound:
+            return sr.neurons_lite(self._view(at), netuid)
 
     def neurons(self, netuid: int, at: str | None = None) -> list[ty.NeuronInfo]:
-        return ty.decode_neurons(self._neuron_rpc("neuronInfo_getNeurons", [netuid], at))
+        try:
+            return ty.decode_neurons(self._info("neuronInfo_getNeurons", [netuid], at))
+        except MethodNotFound:
+            return sr.neurons_full(self._view(at), netuid)
 
     def neuron(self, netuid: int, uid: int) -> ty.NeuronInfo | None:
-        return ty.decode_neuron(self._neuron_rpc("neuronInfo_getNeuron", [netuid, uid]))
+        try:
+            return ty.decode_neuron(self._info("neuronInfo_getNeuron", [netuid, uid]))
+        except MethodNotFound:
+            found = sr.neurons_full(self._view(), netuid, uid)
+            return found[0] if found else None
 
     def neuron_lite(self, netuid: int, uid: int) -> ty.NeuronInfoLite | None:
-        return ty.decode_neuron_lite(self._neuron_rpc("neuronInfo_getNeuronLite", [netuid, uid]))
+        try:
+            return ty.decode_neuron_lite(self._info("neuronInfo_getNeuronLite", [netuid, uid]))
+        except MethodNotFound:
+            found = sr.neurons_lite(self._view(), netuid, uid)
+            return found[0] if found else None
 
     def uid_of(self, netuid: int, hotkey: str | bytes) -> int | None:
         raw = self._storage("Uids", st.u16_key(netuid), st.blake2_128_concat(_pk(hotkey)))
@@ -179,13 +202,32 @@ class ChainReads:
     # -- delegates and stake ---------------------------------------------------------------------
 
     def delegates(self) -> list[ty.DelegateInfo]:
-        return ty.decode_delegates(self._neuron_rpc("delegateInfo_getDelegates", []))
+        try:
+            return ty.decode_delegates(self._info("delegateInfo_getDelegates", []))
+        except MethodNotFound:
+            view = self._view()
+            return sr.delegates(view, sr.delegate_hotkeys(view))
 
     def delegate(self, hotkey: str | bytes) -> ty.DelegateInfo | None:
-        return ty.decode_delegate(self._neuron_rpc("delegateInfo_getDelegate", [list(_pk(hotkey))]))
+        try:
+            return ty.decode_delegate(self._info("delegateInfo_getDelegate", [list(_pk(hotkey))]))
+        except MethodNotFound:
+            found = sr.delegates(self._view(), [_pk(hotkey)])
+            return found[0] if found else None
 
     def delegated(self, coldkey: str | bytes) -> list[tuple[ty.DelegateInfo, int]]:
-        return ty.decode_delegated(self._neuron_rpc("delegateInfo_getDelegated", [list(_pk(coldkey))]))
+        """The delegates `coldkey` nominates (stake > 0), in Delegates order, with its stake on each."""
+        try:
+            return ty.decode_delegated(self._info("delegateInfo_getDelegated", [list(_pk(coldkey))]))
+        except MethodNotFound:
+            view = self._view()
+            mine = ss58_encode(_pk(coldkey))
+            out = []
+            for info in sr.delegates(view, sr.delegate_hotkeys(view)):
+                staked = dict(info.nominators).get(mine, 0)
+                if staked:
+                    out.append((info, staked))
+            return out
 
     def is_delegate(self, hotkey: str | bytes) -> bool:
         return self._storage("Delegates", st.blake2_128_concat(_pk(hotkey))) is not None

@@ -69,14 +69,37 @@ def test_a_different_call_signature_is_refused_before_signing(client: Subtensor)
 
 
 class OlderNode(RpcConnection):
-    """The real node with the subtensor info RPCs and runtime APIs hidden, like a chain that lacks them."""
+    """The real node with every subtensor info RPC and info runtime API hidden, like a chain that lacks them.
 
-    HIDDEN = ("subnetInfo_getSubnetHyperparams", "subnetInfo_getLockCost")
+    Counts the exchanges (one per `call`, one per pipelined `call_many` window) and the requests sent, so a
+    test can show how many round trips a fallback takes.
+    """
+
+    HIDDEN = ("subnetInfo_", "neuronInfo_", "delegateInfo_")
+    HIDDEN_APIS = ("StakeInfoRuntimeApi", "NeuronInfoRuntimeApi", "DelegateInfoRuntimeApi", "SubnetInfoRuntimeApi")
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.exchanges = 0
+        self.requests: list[str] = []
+
+    def _hide(self, method: str, params: list[Any] | None) -> None:
+        if method.startswith(self.HIDDEN) or (method == "state_call" and params
+                                              and str(params[0]).startswith(self.HIDDEN_APIS)):
+            raise MethodNotFound(method, -32601, "Method not found")
 
     def call(self, method: str, params: list[Any] | None = None) -> Any:
-        if method in self.HIDDEN or (method == "state_call" and params and str(params[0]).startswith("StakeInfo")):
-            raise MethodNotFound(method, -32601, "Method not found")
+        self._hide(method, params)
+        self.exchanges += 1
+        self.requests.append(method)
         return super().call(method, params)
+
+    def call_many(self, calls: list[tuple[str, list[Any]]]) -> list[Any]:
+        for method, params in calls:
+            self._hide(method, params)
+        self.exchanges += -(-len(calls) // self.PIPELINE)
+        self.requests += [method for method, _ in calls]
+        return super().call_many(calls)
 
 
 def test_storage_fallbacks_equal_the_info_rpcs(instant_node: NodeProcess, client: Subtensor) -> None:  # noqa: F811
