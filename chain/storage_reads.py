@@ -212,32 +212,46 @@ def delegates(view: StorageView, hotkeys: list[bytes]) -> list[ty.DelegateInfo]:
     return out
 
 
+def daily_emission(emissions: list[tuple[int, int]]) -> int:
+    """Σ emission·(7200/tempo) over (emission RAO per epoch, tempo) pairs, as U64F64 bits (64 fraction bits).
+
+    Each step truncates as the runtime's fixed-point types do, so the floor of the result is the chain's
+    total_daily_return to the RAO. A zero tempo (the runtime would divide by zero) contributes nothing.
+    """
+    daily = 0
+    for emission, tempo in emissions:
+        if tempo:
+            epochs_per_day = (BLOCKS_PER_DAY << 64) // tempo
+            daily += (emission << 64) * epochs_per_day >> 64
+    return daily
+
+
+def return_per_1000(daily: int, total_stake: int) -> int:
+    """§11's daily·0.82 / (TotalHotkeyStake/1000), floored to RAO; 0 without stake (0.82 is hard-coded)."""
+    if total_stake <= 0:
+        return 0
+    stake_per_1000 = (total_stake << 64) // 1000
+    return (((daily * POINT_82 >> 64) << 64) // stake_per_1000) >> 64
+
+
 def _delegate_info(hotkey: bytes, take: int, owner: str, total_stake: int, nominators: list[tuple[str, int]],
                    registered: list[tuple[int, bool]], uids: list[int | None],
                    subnet_state: dict[int, tuple[int, list[int], list[bool]]]) -> ty.DelegateInfo:
-    """One DelegateInfo with §11's return estimate, in U64F64 fixed point (integers with 64 fraction bits).
-
-    daily = Σ Emission[uid]·(7200/Tempo) over the subnets where the hotkey has a uid; return_per_1000 =
-    daily·0.82 / (TotalHotkeyStake/1000). A zero tempo (which would divide by zero) contributes nothing.
-    """
+    """One DelegateInfo: registrations in IsNetworkMember order, then the permits and the emission of the
+    subnets where the hotkey still holds a uid."""
     registrations = [n for n, member in registered if member]
     permits: list[int] = []
-    daily = 0
+    emissions: list[tuple[int, int]] = []
     for (netuid, member), uid in zip(registered, uids, strict=True):
         if not member or uid is None:
             continue
         tempo, emission, permit = subnet_state[netuid]
         if uid < len(permit) and permit[uid]:
             permits.append(netuid)
-        if tempo:
-            epochs_per_day = (BLOCKS_PER_DAY << 64) // tempo
-            daily += ((emission[uid] if uid < len(emission) else 0) << 64) * epochs_per_day >> 64
-    per_1000 = 0
-    if total_stake > 0:
-        stake_per_1000 = (total_stake << 64) // 1000
-        per_1000 = ((daily * POINT_82 >> 64) << 64) // stake_per_1000
+        emissions.append((emission[uid] if uid < len(emission) else 0, tempo))
+    daily = daily_emission(emissions)
     return ty.DelegateInfo(
         hotkey=ss58_encode(hotkey), take=take, nominators=[(c, s) for c, s in nominators if s > 0], owner=owner,
-        registrations=registrations, validator_permits=permits, return_per_1000=per_1000 >> 64,
-        total_daily_return=daily >> 64,
+        registrations=registrations, validator_permits=permits,
+        return_per_1000=return_per_1000(daily, total_stake), total_daily_return=daily >> 64,
     )

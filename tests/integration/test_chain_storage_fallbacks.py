@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from chain import storage_view
 from chain.balance import Balance
 from chain.client import Subtensor
 from tests.integration.node_fixtures import NodeProcess
@@ -150,6 +151,23 @@ def test_delegates_fall_back_to_storage(chain: Chain) -> None:
     (info, stake), = old.delegated(chain.nominator.ss58_address)
     assert stake == client.stake(info.hotkey, chain.nominator.ss58_address).rao > 300 * 10**9
     assert old.delegated(chain.quitter.ss58_address) == []
+
+
+def test_paging_chunking_and_pipeline_windows_change_nothing(chain: Chain, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tiny key pages, value chunks and pipeline windows: what a big public chain exercises with the real sizes."""
+    monkeypatch.setattr(storage_view, "KEYS_PAGE", 2)
+    monkeypatch.setattr(storage_view, "QUERY_CHUNK", 5)
+    monkeypatch.setattr(chain.old.rpc, "PIPELINE", 3)
+    client, old = chain.client, chain.old
+    assert isinstance(old.rpc, OlderNode)
+    assert old.subnets() == client.subnets()
+    sent = len(old.rpc.requests)
+    neurons = client.neurons(chain.netuid)
+    assert old.neurons(chain.netuid) == neurons
+    # one listing per hotkey, plus further pages for the delegate's several stakers
+    assert old.rpc.requests[sent:].count("state_getKeysPaged") > len(neurons)
+    assert old.rpc.requests[sent:].count("state_queryStorageAt") > 2
+    assert old.delegates() == client.delegates()
 
 
 def test_fallback_metagraph_is_a_few_round_trips(chain: Chain) -> None:

@@ -14,9 +14,13 @@ from chain.rpc import MethodNotFound, RpcConnection, RpcError
 
 
 def handler(ws: ServerConnection) -> None:
+    held = None  # a "later" request is answered only after the reply to the request that follows it
     for raw in ws:
         req = json.loads(raw)
         method, rid = req["method"], req["id"]
+        if method == "later":
+            held = rid
+            continue
         if method == "echo":
             ws.send(json.dumps({"jsonrpc": "2.0", "id": 999, "result": "stray notification"}))  # skipped
             ws.send(json.dumps({"jsonrpc": "2.0", "id": rid, "result": req["params"]}))
@@ -29,6 +33,9 @@ def handler(ws: ServerConnection) -> None:
         elif method == "hangup":
             ws.close()
             return
+        if held is not None:
+            ws.send(json.dumps({"jsonrpc": "2.0", "id": held, "result": "late"}))
+            held = None
 
 
 @pytest.fixture(scope="module")
@@ -86,4 +93,23 @@ def test_threads_can_share_one_connection(url: str) -> None:
     for t in threads:
         t.join()
     assert results == {i: [i] for i in range(16)}
+    rpc.close()
+
+
+def test_pipelined_calls_come_back_in_request_order(url: str) -> None:
+    rpc = RpcConnection(url, timeout=2)
+    rpc.PIPELINE = 7  # several windows
+    calls = [("echo", [i]) for i in range(20)]
+    calls[9] = ("later", [])  # answered after the reply to request 10, i.e. out of order
+    results = rpc.call_many(calls)
+    assert results == [[i] if i != 9 else "late" for i in range(20)]
+    assert rpc.call_many([]) == []
+
+
+def test_pipelined_calls_raise_the_first_failure_and_the_connection_survives(url: str) -> None:
+    rpc = RpcConnection(url, timeout=2)
+    with pytest.raises(MethodNotFound) as err:
+        rpc.call_many([("echo", [1]), ("missing", []), ("broken", []), ("echo", [2])])
+    assert err.value.method == "missing"
+    assert rpc.call_many([("echo", [3])]) == [[3]]
     rpc.close()
