@@ -154,7 +154,7 @@ def _neurons(view: StorageView, netuid: int, *, full: bool, uid: int | None) -> 
 
 
 def _neuron_keys(netuid: int, uid: int, hotkey: bytes, stake_keys: list[bytes], full: bool) -> list[str]:
-    """The value keys one neuron needs, in the order `neurons` consumes them."""
+    """The value keys one neuron needs, in the order `_neurons` consumes them."""
     hashed = st.blake2_128_concat(hotkey)
     net = st.u16_key(netuid)
     keys = [key("Owner", hashed), key("Axons", net, hashed), key("Prometheus", net, hashed)]
