@@ -29,6 +29,7 @@ from typing import Any, Protocol
 
 DEFAULT_MAX_READY = 8192
 DEFAULT_MAX_FUTURE = 1024
+_NEVER = 2**63  # inclusion block recorded when on_block is told no number: every later verdict counts as stale
 BAN_SECONDS = 1800.0
 MAX_BANNED = 100_000
 
@@ -91,7 +92,10 @@ class Pool:
         self._seq = itertools.count()
         self._entries: dict[bytes, Entry] = {}
         self._tag_owner: dict[bytes, bytes] = {}  # provides tag -> hash of the transaction providing it
-        self._chain_tags: set[bytes] = set()  # tags provided by included transactions
+        # tags provided by included transactions -> the block that included them. Why the block: an account
+        # reaped and refunded starts again at nonce 0, so a tag can come back; only a verdict reached before
+        # the inclusion is stale.
+        self._chain_tags: dict[bytes, int] = {}
         self._banned: dict[bytes, float] = {}
         self._waiting_on: dict[bytes, set[bytes]] = {}  # required tag -> futures waiting for it
         self._ready_count = 0
@@ -145,7 +149,7 @@ class Pool:
         h = h or tx_hash(xt)
         self.precheck(h)
         for tag in valid.provides:
-            if tag in self._chain_tags:
+            if self._chain_tags.get(tag, -1) > at:
                 raise PoolError(1010, "Invalid Transaction", "Transaction is outdated")
             owner = self._tag_owner.get(tag)
             if owner is not None and owner != h:
@@ -274,7 +278,7 @@ class Pool:
         for h in included:
             entry = self._remove(h, None, ban=True)
             if entry is not None:
-                self._chain_tags.update(entry.valid.provides)
+                self._chain_tags.update(dict.fromkeys(entry.valid.provides, _NEVER if number is None else number))
                 newly_chain.extend(entry.valid.provides)
         self.ban(included)
         for h, err in invalid.items():

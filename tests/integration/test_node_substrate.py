@@ -222,3 +222,19 @@ def test_v15_metadata_and_info_rpcs_decode_with_parity_decoder(instant_node: Nod
     assert len(decoded) >= 1
     unknown = instant_node.rpc("state_call", ["NoSuchApi_nothing", "0x"])
     assert unknown["error"]["code"] == 4003
+
+
+def test_a_reaped_account_can_sign_again_from_nonce_zero(substrate: SubstrateInterface):
+    """A transfer of the whole balance reaps the account, so its nonce starts again at 0 once refunded
+    (as on subtensor). The pool must not keep refusing nonce 0 as outdated because an earlier nonce-0
+    transaction of the same account was included (seen with `transfer --all` then `delegate add`)."""
+    who = Keypair.create_from_mnemonic(Keypair.generate_mnemonic())
+    assert substrate.submit_extrinsic(_transfer(substrate, who, 10**12), wait_for_inclusion=True).is_success
+    drain = substrate.compose_call("Balances", "transfer_all", {"dest": ALICE.ss58_address, "keep_alive": False})
+    receipt = substrate.submit_extrinsic(substrate.create_signed_extrinsic(call=drain, keypair=who),
+                                         wait_for_inclusion=True)
+    assert receipt.is_success, receipt.error_message
+    assert substrate.get_account_nonce(who.ss58_address) == 0  # reaped
+    assert substrate.submit_extrinsic(_transfer(substrate, who, 10**12), wait_for_inclusion=True).is_success
+    again = substrate.submit_extrinsic(_transfer(substrate, BOB, 10**9, signer=who), wait_for_inclusion=True)
+    assert again.is_success, again.error_message
