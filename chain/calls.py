@@ -42,6 +42,10 @@ HYPERPARAM_SETTERS: dict[str, str] = {
     "difficulty": "sudo_set_difficulty", "max_allowed_uids": "sudo_set_max_allowed_uids",
 }
 BOOL_HYPERPARAMS = {"registration_allowed", "pow_registration_allowed"}
+# Setters AdminUtils guards with ensure_root (March 2024): a subnet owner's call fails with a bare BadOrigin,
+# so the owner is told before signing that only the sudo key may change these.
+ROOT_ONLY_HYPERPARAMS = {"adjustment_interval", "max_allowed_uids", "target_regs_per_interval", "max_validators",
+                         "max_regs_per_block", "tempo"}
 U16_HYPERPARAMS = {"rho", "kappa", "immunity_period", "min_allowed_weights", "max_weights_limit", "tempo",
                    "adjustment_interval", "activity_cutoff", "target_regs_per_interval", "max_regs_per_block",
                    "max_validators", "max_allowed_uids"}
@@ -324,4 +328,7 @@ class ChainCalls:
         if info is None or info.owner != signer:
             raise PreconditionFailed(f"{short(signer)} is neither the sudo key nor the owner of subnet {netuid}: "
                                      f"only they may change its hyperparameters")
+        if name in ROOT_ONLY_HYPERPARAMS:
+            raise PreconditionFailed(f"{name} can be set only by the sudo key, not by the subnet owner; the owner "
+                                     f"may set {', '.join(sorted(set(HYPERPARAM_SETTERS) - ROOT_ONLY_HYPERPARAMS))}")
         return self.prepare("AdminUtils", setter, params, signer)

@@ -193,6 +193,9 @@ def test_one_call_per_extrinsic_for_library_users(client: Subtensor) -> None:
     client.burned_register(cold, netuid, hot.ss58_address)
     for name, value in (("weights_rate_limit", 0), ("pow_registration_allowed", True), ("difficulty", 5_000)):
         client.sudo_set_hyperparameter(cold, netuid, name, value)  # the owner may set these
+    with pytest.raises(ChainError, match=r"^tempo can be set only by the sudo key, not by the subnet owner; "
+                                         r"the owner may set activity_cutoff, .*weights_version$"):
+        client.prepare_sudo_set(cold.ss58_address, netuid, "tempo", 5)  # not a bare BadOrigin after signing
     seen: list[Any] = []
     client.register(miner, cold.ss58_address, netuid, processes=1, progress=seen.append)
     assert client.uid_of(netuid, miner.ss58_address) == 1
