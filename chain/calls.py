@@ -298,6 +298,15 @@ class ChainCalls:
         raw = self._storage("Key", pallet="Sudo")
         return ss58_encode(raw) if raw else None
 
+    def settable_extras(self, netuid: int) -> dict[str, Any]:
+        """The settable hyperparameters that SubnetHyperparams has no field for (pow_registration_allowed,
+        max_allowed_uids), so `sudo get` can read back everything `sudo set` changes. {} for no subnet."""
+        info = self.subnet(netuid)
+        if info is None:
+            return {}
+        raw = self._storage("NetworkPowRegistrationAllowed", netuid.to_bytes(2, "little"))
+        return {"pow_registration_allowed": raw == b"\x01", "max_allowed_uids": info.max_allowed_uids}
+
     def prepare_sudo_set(self, signer: str, netuid: int, name: str, value: int | bool) -> PreparedCall:
         """Set a subnet hyperparameter through AdminUtils: wrapped in Sudo.sudo when `signer` is the sudo
         key, sent directly when `signer` owns the subnet (owner-settable parameters only)."""

@@ -38,6 +38,7 @@ def get(netuid: Netuid, param: Param, network: Network = None, json_out: Json = 
     """Read one hyperparameter of a subnet."""
     with open_chain(None, None, None, network, json_out, yes) as cs:
         data = hyperparameters_of(cs, netuid)
+        data.update(cs.client.settable_extras(netuid))
     if param not in data:
         raise UsageProblem(f"--param {param!r} is unknown; choose one of {', '.join(data)}")
     if cs.out.json_mode:

@@ -233,6 +233,11 @@ def test_sudo_get_and_set_as_owner_and_as_sudo(cli: ChainCli, client: Subtensor,
     make_wallet(cli.wallets, "sudoer", coldkey=ALICE)
     cli.ok("sudo", "set", "--netuid", str(netuid), "--param", "tempo", "--value", "50", wallet="sudoer")
     assert cli.ok("sudo", "get", "--netuid", str(netuid), "--param", "tempo")["value"] == 50
+    # what `sudo set` changes can be read back, also the two the hyperparameters RPC has no field for
+    cli.ok("sudo", "set", "--netuid", str(netuid), "--param", "max_allowed_uids", "--value", "300", wallet="sudoer")
+    assert cli.ok("sudo", "get", "--netuid", str(netuid), "--param", "max_allowed_uids")["value"] == 300
+    pow_on = client.settable_extras(netuid)["pow_registration_allowed"]
+    assert cli.ok("sudo", "get", "--netuid", str(netuid), "--param", "pow_registration_allowed")["value"] is pow_on
     make_wallet(cli.wallets, "nobody")
     err = cli.fails("sudo", "set", "--netuid", str(netuid), "--param", "kappa", "--value", "1", wallet="nobody")
     assert "neither the sudo key nor the owner" in err
