@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
     from wallet.keypair import Keypair
 
+# How many times a transaction is signed again when another process of the same account took its nonce.
+NONCE_RETRIES = 3
+
 
 @dataclass
 class ConnectTimings:
@@ -146,18 +149,23 @@ class Subtensor(ChainReads, ChainCalls, ChainShortcuts):
         from substrateinterface.exceptions import SubstrateRequestException
 
         substrate = self.substrate
-        extrinsic = substrate.create_signed_extrinsic(call=call, keypair=_signer(keypair), era=era)
-        try:
-            result = substrate.submit_extrinsic(extrinsic, wait_for_inclusion=True)
-            success = result.is_success  # reads the inclusion block's events: can still lose the socket
-        except SubstrateRequestException as exc:
-            raise _rejection(exc) from exc
-        except (ConnectionError, OSError, TimeoutError) as exc:
-            raise _lost(self.network.url) from exc
-        except Exception as exc:  # websocket-client's own hierarchy
-            if type(exc).__module__.startswith("websocket"):
+        for attempt in range(NONCE_RETRIES + 1):
+            extrinsic = substrate.create_signed_extrinsic(call=call, keypair=_signer(keypair), era=era)
+            try:
+                result = substrate.submit_extrinsic(extrinsic, wait_for_inclusion=True)
+                success = result.is_success  # reads the inclusion block's events: can still lose the socket
+                break
+            except SubstrateRequestException as exc:
+                rejection = _rejection(exc)
+                if attempt < NONCE_RETRIES and _nonce_taken(rejection):
+                    continue  # another process of this account took the nonce first: re-sign with the next
+                raise rejection from exc
+            except (ConnectionError, OSError, TimeoutError) as exc:
                 raise _lost(self.network.url) from exc
-            raise
+            except Exception as exc:  # websocket-client's own hierarchy
+                if type(exc).__module__.startswith("websocket"):
+                    raise _lost(self.network.url) from exc
+                raise
         if not success:
             error = result.error_message or {}
             docs = error.get("docs", "")
@@ -217,6 +225,15 @@ def _signer(keypair: Keypair) -> Any:
 def _lost(url: str) -> NodeUnreachable:
     return NodeUnreachable(url, "connection lost after submitting: the transaction may still be included, "
                                 "check the balance or stake before retrying")
+
+
+def _nonce_taken(rejection: TransactionRejected) -> bool:
+    """Whether the pool refused the transaction only because its nonce was taken meanwhile: by a transaction
+    of the same account already waiting (1014) or just included (1010 outdated). Why it matters: two
+    commands of one coldkey run at once read the same next nonce; the second was never accepted, so signing
+    it again with a fresh nonce is safe and is what the user meant."""
+    reason = rejection.reason.lower()
+    return rejection.code == 1014 or (rejection.code == 1010 and "outdated" in reason)
 
 
 def _rejection(exc: Exception) -> TransactionRejected:

@@ -240,3 +240,38 @@ def test_metagraph_at_a_past_block(client: Subtensor) -> None:
     assert client.subnet(netuid, at=before).subnetwork_n == 0
     assert len(client.neurons_lite(netuid)) == 1 and client.subnet(netuid).subnetwork_n == 1
     assert [s.netuid for s in client.subnets(at=before)] == [s.netuid for s in client.subnets()]
+
+
+def test_commands_of_one_coldkey_run_at_once_all_land(instant_node: NodeProcess) -> None:  # noqa: F811
+    """Two `taocli wallet transfer` of one coldkey started together read the same next nonce; the one whose
+    transaction the pool refuses (1014 same nonce waiting, or 1010 outdated) must sign again with a fresh
+    nonce instead of failing with a pool error the user cannot act on."""
+    import threading
+
+    sender = Keypair.from_uri("//NonceRace")
+    dests = [Keypair.from_uri(f"//NonceRaceTo{i}").ss58_address for i in range(4)]
+    clients = [Subtensor(instant_node.url, metadata_cache=False) for _ in dests]
+    try:
+        fund(clients[0], sender.ss58_address, 100)
+        prepared = [c.prepare_transfer(sender.ss58_address, d, Balance.from_tao(1))
+                    for c, d in zip(clients, dests, strict=True)]
+        start = threading.Barrier(len(clients))
+        errors: list[BaseException] = []
+
+        def send(i: int) -> None:
+            start.wait()
+            try:
+                clients[i].execute(prepared[i], sender)
+            except BaseException as exc:  # collected for the assertion below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=send, args=(i,)) for i in range(len(clients))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert errors == []
+        assert [clients[0].balance(d) for d in dests] == [Balance.from_tao(1)] * len(dests)
+    finally:
+        for c in clients:
+            c.close()
