@@ -150,7 +150,14 @@ class Subtensor(ChainReads, ChainCalls, ChainShortcuts):
 
         substrate = self.substrate
         for attempt in range(NONCE_RETRIES + 1):
-            extrinsic = substrate.create_signed_extrinsic(call=call, keypair=_signer(keypair), era=era)
+            try:  # signing reads the nonce and the head: the node can go away before anything is sent
+                extrinsic = substrate.create_signed_extrinsic(call=call, keypair=_signer(keypair), era=era)
+            except Exception as exc:
+                if isinstance(exc, (ConnectionError, OSError, TimeoutError)) or \
+                        type(exc).__module__.startswith("websocket"):
+                    raise NodeUnreachable(self.network.url, "connection lost before sending: nothing was "
+                                                            "submitted") from exc
+                raise
             try:
                 result = substrate.submit_extrinsic(extrinsic, wait_for_inclusion=True)
                 success = result.is_success  # reads the inclusion block's events: can still lose the socket

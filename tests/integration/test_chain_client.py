@@ -230,6 +230,21 @@ def test_node_dying_while_waiting_for_inclusion_is_one_clear_error(tmp_path: Pat
         node.stop()
 
 
+def test_node_stopped_between_the_plan_and_the_signature_is_one_clear_error(tmp_path: Path) -> None:
+    """Stopping the node while a command shows its plan (or unlocks the coldkey) used to end in "unexpected
+    WebSocketConnectionClosedException": signing reads the nonce and the head, outside the guarded submit."""
+    node = NodeProcess(tmp_path / "gone").start()
+    try:
+        with Subtensor(node.url, metadata_cache=False) as c:
+            prepared = c.prepare_transfer(ALICE.ss58_address, BOB.ss58_address, Balance(10**9))
+            node.stop()
+            with pytest.raises(NodeUnreachable, match=r"connection lost before sending: nothing was submitted\)"
+                                                      r": start the local chain"):
+                c.execute(prepared, ALICE)
+    finally:
+        node.stop()
+
+
 def test_metagraph_at_a_past_block(client: Subtensor) -> None:
     cold = Keypair.from_uri("//HistoryCold")
     fund(client, cold.ss58_address, 1_000)
