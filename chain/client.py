@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 # How many times a transaction is signed again when another process of the same account took its nonce.
 NONCE_RETRIES = 3
+# How long a submitted transaction may wait for its block (finney and the default localnet seal every 12 s).
+INCLUSION_TIMEOUT = 60.0
 
 
 @dataclass
@@ -158,7 +160,10 @@ class Subtensor(ChainReads, ChainCalls, ChainShortcuts):
                     raise NodeUnreachable(self.network.url, "connection lost before sending: nothing was "
                                                             "submitted") from exc
                 raise
+            socket = getattr(substrate, "websocket", None)
             try:
+                if socket is not None:  # a block can be 12 s away: the per-read timeout would cut the wait short
+                    socket.settimeout(max(self._timeout, INCLUSION_TIMEOUT))
                 result = substrate.submit_extrinsic(extrinsic, wait_for_inclusion=True)
                 success = result.is_success  # reads the inclusion block's events: can still lose the socket
                 break
@@ -170,9 +175,16 @@ class Subtensor(ChainReads, ChainCalls, ChainShortcuts):
             except (ConnectionError, OSError, TimeoutError) as exc:
                 raise _lost(self.network.url) from exc
             except Exception as exc:  # websocket-client's own hierarchy
+                if type(exc).__name__ == "WebSocketTimeoutException":
+                    raise ChainError(f"no block of {self.network.url} included the transaction within "
+                                     f"{max(self._timeout, INCLUSION_TIMEOUT):.0f} s: it may still be included, "
+                                     f"check the balance or stake before retrying") from exc
                 if type(exc).__module__.startswith("websocket"):
                     raise _lost(self.network.url) from exc
                 raise
+            finally:
+                if socket is not None:
+                    socket.settimeout(self._timeout)
         if not success:
             error = result.error_message or {}
             docs = error.get("docs", "")

@@ -230,6 +230,20 @@ def test_node_dying_while_waiting_for_inclusion_is_one_clear_error(tmp_path: Pat
         node.stop()
 
 
+def test_waiting_for_a_slow_block_outlasts_the_read_timeout(tmp_path: Path) -> None:
+    """With the default 12 s blocks (finney's too) a transfer waited longer than the 10 s per-read timeout and
+    ended in "connection lost after submitting" although the node was fine. Scaled down: 1 s reads, 3 s blocks."""
+    node = NodeProcess(tmp_path / "slow", "--block-time", "3").start()
+    try:
+        with Subtensor(node.url, timeout=1.0, metadata_cache=False) as c:
+            prepared = c.prepare_transfer(ALICE.ss58_address, BOB.ss58_address, Balance(10**9))
+            receipt = c.execute(prepared, ALICE)
+            assert receipt.block_number is not None and receipt.find("Balances", "Transfer")
+            assert c.substrate.websocket.gettimeout() == 1.0  # reads keep their own timeout afterwards
+    finally:
+        node.stop()
+
+
 def test_node_stopped_between_the_plan_and_the_signature_is_one_clear_error(tmp_path: Path) -> None:
     """Stopping the node while a command shows its plan (or unlocks the coldkey) used to end in "unexpected
     WebSocketConnectionClosedException": signing reads the nonce and the head, outside the guarded submit."""
