@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from taocli.errors import CliError, UsageProblem
+from taocli.errors import EXIT_INTERRUPTED, CliError, UsageProblem
 from taocli.output import Output
 from taocli.prompts import confirm
 from taocli.walletcmd.session import Session
@@ -136,7 +136,11 @@ class ChainSession:
         confirm("Sign and submit?", yes=self.yes)
         keypair = unlock()
         with waiting(self.out, f"Submitted {prepared.describe()}; waiting for inclusion…"):
-            receipt = self.client.execute(prepared, keypair)
+            try:
+                receipt = self.client.execute(prepared, keypair)
+            except KeyboardInterrupt:  # the node may hold it already: a bare "interrupted" invites paying twice
+                raise CliError("interrupted after submitting: the transaction may still be included, check the "
+                               "balance or stake before retrying", exit_code=EXIT_INTERRUPTED) from None
         extra = after(receipt) if after is not None else {}
         self.report(receipt, {**(result or {}), **extra},
                     f"✅ {done or title} — included in block #{receipt.block_number} "

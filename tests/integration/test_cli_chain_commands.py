@@ -354,3 +354,37 @@ def test_stake_add_all_keeps_the_existential_deposit(cli: ChainCli, client: Subt
     assert client.stake(w.hot, w.cold).rao == free - 500
     listed = cli.ok("stake", "list", wallet="all-in")
     assert listed["total_staked"]["rao"] == free - 500 and listed["free"]["rao"] == 500
+
+
+def test_ctrl_c_while_waiting_for_inclusion_says_the_transaction_may_land(tmp_path: Path) -> None:
+    """Ctrl-C after "Submitted…" used to print a bare "interrupted": a user would send again and pay twice,
+    since the node already holds the transaction. The line must say so (exit 130, no traceback)."""
+    import signal
+    import subprocess
+
+    from tests.integration.test_cli_support import TAOCLI, clean_env
+
+    node = NodeProcess(tmp_path / "node", "--block-time", "6").start()
+    try:
+        sender = make_wallet(tmp_path / "wallets", "impatient")
+        with Subtensor(node.url, metadata_cache=False) as c:
+            fund(c, sender.cold, 10)
+        env = {**clean_env(tmp_path), "TAOCLI_CACHE_DIR": str(tmp_path / "cache")}
+        proc = subprocess.Popen(
+            [*TAOCLI, "wallet", "transfer", "-w", "impatient", "-p", str(tmp_path / "wallets"), "-n", node.url,
+             "--dest", ALICE.ss58_address, "--amount", "1", "-y"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, text=True)
+        seen = ""
+        assert proc.stdout is not None
+        while "waiting for inclusion" not in seen:
+            line = proc.stdout.readline()
+            assert line, seen
+            seen += line
+        proc.send_signal(signal.SIGINT)
+        seen += proc.communicate(timeout=30)[0]
+        assert proc.returncode == 130, seen
+        assert "Traceback" not in seen
+        assert seen.rstrip().splitlines()[-1] == ("Error: interrupted after submitting: the transaction may still be "
+                                                  "included, check the balance or stake before retrying")
+    finally:
+        node.stop()
