@@ -16,6 +16,7 @@ import inspect
 import json
 import logging
 import socket
+import weakref
 from typing import Any
 
 from websockets.frames import Opcode
@@ -243,11 +244,17 @@ class RpcServer:
         self.host = host
         self.port = port
         self._server: asyncio.Server | None = None
+        self._conns: weakref.WeakSet[_Conn] = weakref.WeakSet()
+
+    def _conn(self) -> _Conn:
+        conn = _Conn(self.dispatcher)
+        self._conns.add(conn)
+        return conn
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
         try:
-            self._server = await loop.create_server(lambda: _Conn(self.dispatcher), self.host, self.port,
+            self._server = await loop.create_server(self._conn, self.host, self.port,
                                                     reuse_address=True, backlog=512)
         except OSError as err:
             if err.errno == errno.EADDRINUSE:
@@ -259,7 +266,14 @@ class RpcServer:
             self.port = sockets[0].getsockname()[1]
 
     async def close(self) -> None:
+        """Stop listening and drop every open connection. Why drop them: Server.close leaves accepted
+        connections open, and their requests would then be served from a store being closed ("Cannot operate
+        on a closed database" as an Internal error); a dropped connection is what clients expect at shutdown."""
         if self._server is not None:
             self._server.close()
+            for conn in list(self._conns):
+                if conn.transport is not None:
+                    conn.transport.abort()  # connection_lost cancels its request tasks
+            await asyncio.sleep(0)
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._server.wait_closed(), 2)

@@ -70,3 +70,46 @@ def test_bad_genesis_and_busy_port_are_one_line(tmp_path: Path):
     assert result.stderr.count("\n") == 1 and "reserved" in result.stderr
     missing = _taocli(tmp_path, "start", "--port", port, "--genesis", str(tmp_path / "nope.toml"))
     assert missing.returncode != 0 and "does not exist" in missing.stderr
+
+
+def test_requests_on_open_connections_during_shutdown_never_see_a_closed_store(tmp_path: Path):
+    """SIGTERM closed the store while accepted connections stayed open, so a request arriving meanwhile got
+    -32603 "Cannot operate on a closed database" (a client mid-transaction then printed that as an unexpected
+    error). At shutdown open connections must be dropped instead: a request is answered properly or the
+    connection closes."""
+    import threading
+
+    import websocket
+
+    from tests.integration.node_fixtures import NodeProcess
+
+    node = NodeProcess(tmp_path / "node", "--block-time", "0.25").start()
+    answers: list[dict] = []
+    sockets = [websocket.create_connection(node.url, timeout=10) for _ in range(4)]
+
+    def hammer(ws: websocket.WebSocket) -> None:
+        requests = [json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}) for method, params in (
+            ("state_getStorage", ["0x26aa394eea5630e07c48ae0c9558cef7b99d880ec681799c0cf30e8886371da9"]),
+            ("state_call", ["Core_version", "0x"]),  # served from a worker thread
+            ("system_accountNextIndex", ["5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"]),
+        )]
+        try:
+            while True:
+                for request in requests:
+                    ws.send(request)
+                    answers.append(json.loads(ws.recv()))
+        except Exception:  # the node went away: the expected end
+            return
+
+    threads = [threading.Thread(target=hammer, args=(ws,)) for ws in sockets]
+    for t in threads:
+        t.start()
+    try:
+        node.stop()
+    finally:
+        for t in threads:
+            t.join(15)
+        for ws in sockets:
+            ws.close()
+    assert answers, "no request was answered before the stop"
+    assert [a for a in answers if "error" in a] == []
