@@ -13,6 +13,8 @@ key, so the CLI can show it before asking for a password) and `execute` (sign, s
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -125,7 +127,8 @@ class Subtensor(ChainReads, ChainCalls, ChainShortcuts):
                 f"({', '.join(params)}): this chain runs a newer or different runtime than the 2024 subtensor "
                 f"taocli speaks; use a taocli release for that runtime"
             )
-        return self.substrate.compose_call(pallet, function, params)
+        with self._before_sending():
+            return self.substrate.compose_call(pallet, function, params)
 
     def prepare(self, pallet: str, function: str, params: dict[str, Any], signer: str) -> PreparedCall:
         """Compose and price a call for `signer` (an SS58 address; no secret needed yet)."""
@@ -136,8 +139,22 @@ class Subtensor(ChainReads, ChainCalls, ChainShortcuts):
         """The chain's fee estimate (payment_queryInfo): a zero signature, only the address matters."""
         from substrateinterface import Keypair as SubstrateKeypair
 
-        info = self.substrate.get_payment_info(call, SubstrateKeypair(ss58_address=signer, ss58_format=42))
+        with self._before_sending():
+            info = self.substrate.get_payment_info(call, SubstrateKeypair(ss58_address=signer, ss58_format=42))
         return Balance(int(info["partialFee"]))
+
+    @contextmanager
+    def _before_sending(self) -> Iterator[None]:
+        """Turn a connection lost while composing, pricing or signing (the node stopped after the connect)
+        into one NodeUnreachable line that says nothing was submitted, not an unexpected websocket error."""
+        try:
+            yield
+        except Exception as exc:
+            if isinstance(exc, (ConnectionError, OSError, TimeoutError)) or \
+                    type(exc).__module__.startswith("websocket"):
+                raise NodeUnreachable(self.network.url, "connection lost before sending: nothing was "
+                                                        "submitted") from exc
+            raise
 
     def execute(self, prepared: PreparedCall, keypair: Keypair) -> Receipt:
         """Sign `prepared` with `keypair` (which must be the planned signer), submit and wait."""
@@ -152,14 +169,8 @@ class Subtensor(ChainReads, ChainCalls, ChainShortcuts):
 
         substrate = self.substrate
         for attempt in range(NONCE_RETRIES + 1):
-            try:  # signing reads the nonce and the head: the node can go away before anything is sent
+            with self._before_sending():  # signing reads the nonce and the head
                 extrinsic = substrate.create_signed_extrinsic(call=call, keypair=_signer(keypair), era=era)
-            except Exception as exc:
-                if isinstance(exc, (ConnectionError, OSError, TimeoutError)) or \
-                        type(exc).__module__.startswith("websocket"):
-                    raise NodeUnreachable(self.network.url, "connection lost before sending: nothing was "
-                                                            "submitted") from exc
-                raise
             socket = getattr(substrate, "websocket", None)
             try:
                 if socket is not None:  # a block can be 12 s away: the per-read timeout would cut the wait short

@@ -255,6 +255,11 @@ def test_node_stopped_between_the_plan_and_the_signature_is_one_clear_error(tmp_
             with pytest.raises(NodeUnreachable, match=r"connection lost before sending: nothing was submitted\)"
                                                       r": start the local chain"):
                 c.execute(prepared, ALICE)
+            # composing and pricing the next call read the head too
+            with pytest.raises(NodeUnreachable, match=r"connection lost before sending: nothing was submitted"):
+                c.compose("Balances", "transfer_keep_alive", {"dest": BOB.ss58_address, "value": 1})
+            with pytest.raises(NodeUnreachable, match=r"connection lost before sending: nothing was submitted"):
+                c.estimate_fee(prepared.call, ALICE.ss58_address)
     finally:
         node.stop()
 
