@@ -72,6 +72,8 @@ def set_(
     from taocli.output import Output
 
     name = canonical_key(key)
+    if value != "":
+        _check_value(name, value)
     settings = load()
     if value == "":
         settings.pop(name, None)
@@ -85,3 +87,19 @@ def set_(
         out.success(f"Removed {name} from {path}")
     else:
         out.success(f"Set {name} = {value!r} in {path}")
+
+
+def _check_value(name: str, value: str) -> None:
+    """Refuse a value every later command would reject, so a typo fails here and not in each command after."""
+    if name in ("wallet_name", "wallet_hotkey"):
+        from wallet.wallet import validate_name
+
+        validate_name(value, "wallet" if name == "wallet_name" else "hotkey")
+    elif name == "network":
+        from chain.networks import UnknownNetwork, resolve_network
+        from taocli.errors import UsageProblem
+
+        try:
+            resolve_network(value)
+        except UnknownNetwork as exc:
+            raise UsageProblem(str(exc)) from None

@@ -143,6 +143,19 @@ def test_env_and_config_pick_the_wallet(home: Path, wallets: Path) -> None:
     assert flag_wins.code == 1 and "nobody" in flag_wins.one_error_line()
 
 
+@pytest.mark.parametrize(("key", "value", "code"), [("wallet_name", "..", 1), ("hotkey", "a/b", 1),
+                                                     ("network", "bogus", 2)])
+def test_config_set_refuses_a_value_every_command_would_reject(home: Path, key: str, value: str, code: int) -> None:
+    # Stored, such a value broke every later wallet/chain command until the file was edited by hand.
+    assert run_cli(["config", "set", "wallet_name", "alice"], home).code == 0
+    before = snapshot(home)
+    refused = run_cli(["config", "set", key, value, "--json"], home)
+    assert refused.code == code, refused.stderr
+    assert value in refused.json()["error"]["message"]
+    assert snapshot(home) == before
+    assert run_cli(["config", "set", "network", "ws://127.0.0.1:9", "--json"], home).code == 0
+
+
 def test_sign_and_verify_with_hotkey_and_coldkey(home: Path, wallets: Path) -> None:
     base = ["-p", str(wallets), "-w", "alice"]
     signed = run_cli(["wallet", "sign", *base, "--use-hotkey", "-m", "gm", "--json"], home)
