@@ -161,14 +161,28 @@ def logs(
     data_dir: DataDir = None,
     lines: Annotated[int, typer.Option("--lines", "-n", help="How many lines to show.")] = 50,
     follow: Annotated[bool, typer.Option("--follow", "-f", help="Keep printing new lines.")] = False,
+    json_out: Json = False,
     debug: Debug = False,
 ) -> None:
     """Show the log of a node started with --detach."""
     import sys
 
-    from localnet.process import LocalnetError, follow_log, log_tail
+    from localnet.process import LOG_FILE, LocalnetError, follow_log, log_tail
 
     where = _dir(name, data_dir)
+    if json_out:
+        # One document cannot keep growing; scripts that follow read the plain lines instead.
+        from taocli.errors import UsageProblem
+        from taocli.output import Output
+
+        if follow:
+            raise UsageProblem("--follow cannot be combined with --json (one document); drop one of them")
+        try:
+            tail = log_tail(where, lines)
+        except LocalnetError as err:
+            _fail(err)
+        Output(json_out).result({"log": str(where / LOG_FILE), "lines": [line.rstrip("\n") for line in tail]})
+        return
     try:
         for line in log_tail(where, lines):
             sys.stdout.write(line)

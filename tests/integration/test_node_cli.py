@@ -113,3 +113,15 @@ def test_requests_on_open_connections_during_shutdown_never_see_a_closed_store(t
             ws.close()
     assert answers, "no request was answered before the stop"
     assert [a for a in answers if "error" in a] == []
+
+
+def test_logs_json_is_one_document_and_refuses_follow(tmp_path: Path):
+    # The README promises --json on every command; `logs` had none (exit 2, "No such option").
+    data_dir = tmp_path / ".taocli" / "localnet" / "default"
+    data_dir.mkdir(parents=True)
+    (data_dir / "node.log").write_text("first\nsecond\nthird\n")
+    shown = _taocli(tmp_path, "logs", "-n", "2", "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout) == {"log": str(data_dir / "node.log"), "lines": ["second", "third"]}
+    follow = _taocli(tmp_path, "logs", "-f", "--json")
+    assert follow.returncode == 2 and "--follow" in json.loads(follow.stdout)["error"]["message"]
