@@ -218,6 +218,8 @@ def log_tail(data_dir: Path, lines: int = 50) -> list[str]:
         size = fh.tell()
         fh.seek(max(0, size - 256 * 1024))
         text = fh.read().decode("utf-8", "replace")
+    if lines <= 0:  # [-0:] would be the whole log, the opposite of `tail -n 0`
+        return []
     return [line + "\n" for line in text.splitlines()[-lines:]]
 
 

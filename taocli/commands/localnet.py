@@ -159,7 +159,7 @@ def reset(name: Name = "default", data_dir: DataDir = None, yes: Yes = False, js
 def logs(
     name: Name = "default",
     data_dir: DataDir = None,
-    lines: Annotated[int, typer.Option("--lines", "-n", help="How many lines to show.")] = 50,
+    lines: Annotated[int, typer.Option("--lines", "-n", min=0, help="How many lines to show.")] = 50,
     follow: Annotated[bool, typer.Option("--follow", "-f", help="Keep printing new lines.")] = False,
     json_out: Json = False,
     debug: Debug = False,

@@ -125,3 +125,14 @@ def test_logs_json_is_one_document_and_refuses_follow(tmp_path: Path):
     assert json.loads(shown.stdout) == {"log": str(data_dir / "node.log"), "lines": ["second", "third"]}
     follow = _taocli(tmp_path, "logs", "-f", "--json")
     assert follow.returncode == 2 and "--follow" in json.loads(follow.stdout)["error"]["message"]
+
+
+def test_logs_zero_lines_shows_none_and_negative_is_refused(tmp_path: Path):
+    # `-n 0` sliced [-0:] and printed the whole log; `-n -1` silently dropped the first line.
+    data_dir = tmp_path / ".taocli" / "localnet" / "default"
+    data_dir.mkdir(parents=True)
+    (data_dir / "node.log").write_text("first\nsecond\n")
+    none = _taocli(tmp_path, "logs", "-n", "0")
+    assert none.returncode == 0 and none.stdout == ""
+    negative = _taocli(tmp_path, "logs", "-n", "-1")
+    assert negative.returncode == 2 and negative.stdout == ""
