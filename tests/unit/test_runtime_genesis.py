@@ -76,3 +76,14 @@ def test_bad_files_give_one_line(tmp_path: Path, text: str, fragment: str) -> No
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(GenesisError, match="cannot read"):
         load_genesis(tmp_path / "absent.toml")
+
+
+@pytest.mark.parametrize("text", ['[subtensor]\ntempo = "abc"', "[subtensor]\ntempo = -5",
+                                  "[subtensor]\ntempo = 70000"])
+def test_subtensor_value_of_wrong_type_is_one_genesis_error(tmp_path: Path, text: str) -> None:
+    # These reached the SCALE codec at start-up: AttributeError / OverflowError instead of a GenesisError.
+    path = tmp_path / "g.toml"
+    path.write_text(text)
+    with pytest.raises(GenesisError) as err:
+        Runtime(load_genesis(path)).genesis_storage()
+    assert "tempo" in str(err.value) and "u16" in str(err.value) and "\n" not in str(err.value)

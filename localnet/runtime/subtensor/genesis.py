@@ -53,11 +53,20 @@ ALIASES = {"tempo": "new_subnet_tempo", "burn": "new_subnet_burn"}
 
 def settings(table: Mapping[str, Any]) -> dict[str, Any]:
     """Local defaults overlaid with the genesis table; raises GenesisError naming unknown keys."""
-    table = {ALIASES.get(key, key): value for key, value in table.items()}
+    given = dict(table)
+    table = {ALIASES.get(key, key): value for key, value in given.items()}
     unknown = sorted(set(table) - set(GLOBAL_VALUES))
     if unknown:
         raise GenesisError(f"unknown [subtensor] genesis key(s): {', '.join(unknown)}; "
                          f"known: {', '.join(sorted(GLOBAL_VALUES))}")
+    for key, value in given.items():
+        # Checked here, so a wrong type or range is one GenesisError and not a codec traceback at start-up.
+        codec = GLOBAL_VALUES[ALIASES.get(key, key)].codec
+        try:
+            codec.encode(value)
+        except (TypeError, ValueError, AttributeError, OverflowError, KeyError, IndexError):
+            raise GenesisError(f"[subtensor] {key} = {value!r} does not fit its type ({codec.name or 'value'}); "
+                               "give a value of that type and range") from None
     return {**LOCAL_DEFAULTS, **table}
 
 
