@@ -141,6 +141,13 @@ def check_can_start(config: NodeConfig) -> None:
                             "or pick another with --port")
     if config.genesis is not None and not config.genesis.is_file():
         raise LocalnetError(f"genesis file {config.genesis} does not exist; check the path")
+    # mkdir's bare "File exists" / "Not a directory" named neither the cause nor the fix.
+    where = config.data_dir
+    while not where.exists() and where.parent != where:
+        where = where.parent
+    if not where.is_dir():
+        raise LocalnetError(f"the data dir {config.data_dir} cannot be made: {where} is a file, not a directory; "
+                            "move it away or pick another --data-dir")
 
 
 def start_detached(config: NodeConfig, timeout: float = 15.0) -> dict[str, Any]:

@@ -136,3 +136,15 @@ def test_logs_zero_lines_shows_none_and_negative_is_refused(tmp_path: Path):
     assert none.returncode == 0 and none.stdout == ""
     negative = _taocli(tmp_path, "logs", "-n", "-1")
     assert negative.returncode == 2 and negative.stdout == ""
+
+
+@pytest.mark.parametrize("where", ["dfile", "dfile/chain"])
+def test_data_dir_under_a_file_is_one_line_naming_the_file(tmp_path: Path, where: str):
+    # Used to end as a bare "File exists (dfile)" / "Not a directory" from mkdir, kind FileExistsError.
+    (tmp_path / "dfile").write_text("not a dir")
+    refused = _taocli(tmp_path, "start", "--detach", "--port", str(free_port()), "--data-dir",
+                      str(tmp_path / where), "--json")
+    assert refused.returncode == 1
+    message = json.loads(refused.stdout)["error"]["message"]
+    assert f"{tmp_path / 'dfile'} is a file, not a directory" in message and "--data-dir" in message
+    assert (tmp_path / "dfile").read_text() == "not a dir"
