@@ -70,6 +70,11 @@ def list_(
     from wallet.wallet import list_wallets
 
     s = open_session(None, None, wallet_path, json_out, yes)
+    if s.path.exists() and not s.path.is_dir():  # "No wallets in <file>" hid a mistyped --wallet-path
+        from taocli.errors import CliError
+
+        raise CliError(f"the wallet path {s.path} is a file, not a directory; pass --wallet-path with the "
+                       "directory that holds the wallets")
     names = sorted(list_wallets(str(s.path))) if s.path.is_dir() else []
     wallets = [_wallet_entry(open_session(n, None, str(s.path), json_out, yes)) for n in names]
     data = {"wallet_path": str(s.path), "wallets": wallets}

@@ -156,6 +156,14 @@ def test_config_set_refuses_a_value_every_command_would_reject(home: Path, key: 
     assert run_cli(["config", "set", "network", "ws://127.0.0.1:9", "--json"], home).code == 0
 
 
+def test_list_on_a_wallet_path_that_is_a_file_says_so(home: Path) -> None:
+    # It printed "No wallets in <file>" with exit 0, as if the path were an empty directory.
+    (home / "wpfile").write_text("")
+    listed = run_cli(["wallet", "list", "-p", str(home / "wpfile"), "--json"], home)
+    assert listed.code == 1 and "is a file, not a directory" in listed.json()["error"]["message"]
+    assert run_cli(["wallet", "list", "-p", str(home / "absent"), "--json"], home).json()["wallets"] == []
+
+
 def test_sign_and_verify_with_hotkey_and_coldkey(home: Path, wallets: Path) -> None:
     base = ["-p", str(wallets), "-w", "alice"]
     signed = run_cli(["wallet", "sign", *base, "--use-hotkey", "-m", "gm", "--json"], home)
