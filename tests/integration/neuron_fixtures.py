@@ -1,87 +1,108 @@
-"""A real subnet for neuron tests: wallets on disk, a node with a short tempo, neurons registered and staked.
-
-Coldkeys are prefunded by the genesis file (no faucet round trips); the owner creates the subnet, drops
-the weights rate limit to `rate_limit`, and every role's hotkey is registered by burning; the validator
-stakes. Everything goes through the real chain client against the real node process.
-"""
+"""Shared pieces for neuron tests: synapse types, keys, an axon serving them on 127.0.0.1, raw requests."""
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass, field
-from pathlib import Path
+import asyncio
+import socket
+import time
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar
 
-from chain.balance import Balance
-from chain.client import Subtensor
-from tests.integration.node_fixtures import NodeProcess
+import httpx
+import pytest
+
+from neuron import Axon, Dendrite, Synapse
+from neuron.network import AxonInfo
 from wallet.keypair import Keypair
-from wallet.wallet import Wallet
+
+AXON_KEY = Keypair.from_uri("//Alice")
+CALLER_KEY = Keypair.from_uri("//Bob")
+OTHER_KEY = Keypair.from_uri("//Charlie")
 
 
-@dataclass
-class LocalSubnet:
-    node: NodeProcess
-    netuid: int
-    wallet_path: Path
-    hotkeys: dict[str, str] = field(default_factory=dict)  # wallet name -> hotkey ss58
-    uids: dict[str, int] = field(default_factory=dict)
-
-    def client(self) -> Subtensor:
-        return Subtensor(self.node.url)
+class Echo(Synapse):
+    required_hash_fields: ClassVar[tuple[str, ...]] = ("text",)
+    text: str
+    note: str = ""  # not hashed: the SDK's signature does not cover it, taocli's does
+    reply: str | None = None
 
 
-def make_wallet(path: Path, name: str) -> tuple[Keypair, Keypair]:
-    """An unencrypted coldkey and a 'default' hotkey on disk (fresh random seeds)."""
-    cold = Keypair.from_seed(secrets.token_bytes(32))
-    hot = Keypair.from_seed(secrets.token_bytes(32))
-    w = Wallet(name, "default", str(path))
-    w.set_coldkey(cold, password=None)
-    w.set_hotkey(hot)
-    return cold, hot
+class Sleep(Synapse):
+    seconds: float = 0.0
+    tag: str = ""
 
 
-def start_node(root: Path, names: list[str], *flags: str, tempo: int = 10, tao: int = 1000) -> tuple[
-        NodeProcess, dict[str, tuple[Keypair, Keypair]]]:
-    """Wallets for `names` (+ 'owner') and a node whose genesis funds their coldkeys."""
-    wallet_path = root / "wallets"
-    keys = {name: make_wallet(wallet_path, name) for name in ["owner", *names]}
-    balances = "\n".join(f'"{cold.ss58_address}" = {tao}' for cold, _ in keys.values())
-    genesis = root / "genesis.toml"
-    genesis.write_text(f"[subtensor]\ntempo = {tempo}\n\n[balances]\n{balances}\n", encoding="utf-8")
-    node = NodeProcess(root / "chain", *(flags or ("--instant",)), "--genesis", str(genesis)).start()
-    return node, keys
+async def echo(syn: Echo) -> Echo:
+    syn.reply = syn.text.upper()
+    return syn
 
 
-def build_subnet(node: NodeProcess, wallet_path: Path, keys: dict[str, tuple[Keypair, Keypair]],
-                 registered: list[str], *, stake: dict[str, int] | None = None, rate_limit: int = 0) -> LocalSubnet:
-    """Create a subnet (owner), set its weights rate limit, register `registered` in order, add `stake` (TAO)."""
-    with Subtensor(node.url) as client:
-        owner = keys["owner"][0]
-        receipt = client.execute(client.prepare_register_network(owner.ss58_address), owner)
-        added = receipt.find("SubtensorModule", "NetworkAdded")
-        attrs = added.attributes
-        netuid = int(attrs[0] if isinstance(attrs, (list, tuple)) else next(iter(attrs.values())))
-        client.execute(client.prepare_sudo_set(owner.ss58_address, netuid, "weights_rate_limit", rate_limit), owner)
-        subnet = LocalSubnet(node, netuid, wallet_path)
-        for name in registered:
-            cold, hot = keys[name]
-            client.execute(client.prepare_burned_register(cold.ss58_address, netuid, hot.ss58_address), cold)
-            subnet.hotkeys[name] = hot.ss58_address
-            subnet.uids[name] = int(client.uid_of(netuid, hot.ss58_address))
-        for name, tao in (stake or {}).items():
-            cold, hot = keys[name]
-            client.execute(client.prepare_add_stake(cold.ss58_address, hot.ss58_address, Balance.from_tao(str(tao))),
-                           cold)
-    return subnet
+async def sleep(syn: Sleep) -> Sleep:
+    await asyncio.sleep(syn.seconds)
+    return syn
 
 
-def seal_until_epoch(subnet: LocalSubnet, limit: int = 60) -> int:
-    """Seal blocks on an --instant node until the subnet's epoch runs (plus one for its payout)."""
-    with Subtensor(subnet.node.url) as client:
-        for _ in range(limit):
-            subnet.node.result("dev_newBlock", [{"count": 1}])
-            info = client.subnet(subnet.netuid)
-            if info is not None and info.blocks_since_last_step == 0:
-                subnet.node.result("dev_newBlock", [{"count": 1}])
-                return client.block_number()
-    raise AssertionError(f"no epoch on subnet {subnet.netuid} within {limit} blocks")
+def start_axon(**options: Any) -> Axon:
+    options.setdefault("host", "127.0.0.1")
+    options.setdefault("port", 0)
+    axon = Axon(AXON_KEY, **options)
+    axon.attach(echo).attach(sleep)
+    return axon.start()
+
+
+@pytest.fixture
+def axon_factory() -> Iterator[Callable[..., Axon]]:
+    started: list[Axon] = []
+
+    def make(**options: Any) -> Axon:
+        axon = start_axon(**options)
+        started.append(axon)
+        return axon
+
+    yield make
+    for axon in started:
+        axon.stop(grace=1.0)
+
+
+@pytest.fixture
+def dendrite() -> Iterator[Dendrite]:
+    d = Dendrite(CALLER_KEY)
+    yield d
+    d.close()
+
+
+def signed_request(dendrite: Dendrite, target: AxonInfo, syn: Synapse, timeout: float = 12.0
+                   ) -> tuple[str, bytes, dict[str, str]]:
+    """A correctly signed request as bytes, to tamper with before sending it by hand."""
+    from neuron.synapse import normalised
+
+    base = normalised(syn)
+    _, body, headers = dendrite._prepare(target, base, base.body_hash, timeout)
+    return f"{target.url}/{type(syn).__name__}", body, headers
+
+
+def post(url: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
+    with httpx.Client(trust_env=False, timeout=10) as client:
+        return client.post(url, content=body, headers=headers)
+
+
+def healthy(dendrite: Dendrite, axon: Axon) -> bool:
+    answer = dendrite.query(axon.info(), Echo(text="ping"), timeout=5)
+    return answer.status_code == 200 and answer.reply == "PING"
+
+
+def raw_exchange(port: int, data: bytes, wait: float = 2.0) -> bytes:
+    """Send raw bytes, return whatever comes back before the server closes or ``wait`` passes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=wait) as sock:
+        sock.sendall(data)
+        chunks = []
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            try:
+                chunk = sock.recv(65536)
+            except TimeoutError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)

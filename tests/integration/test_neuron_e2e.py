@@ -22,7 +22,7 @@ import pytest
 from chain.client import Subtensor
 from localnet.daemon import pid_alive
 from neuron.state import ValidatorState
-from tests.integration.neuron_fixtures import build_subnet, start_node
+from tests.integration.subnet_fixtures import build_subnet, start_node
 from tests.integration.node_fixtures import ROOT, free_port
 
 pytestmark = pytest.mark.slow
