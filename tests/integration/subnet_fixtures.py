@@ -62,6 +62,8 @@ def build_subnet(node: NodeProcess, wallet_path: Path, keys: dict[str, tuple[Key
         attrs = added.attributes
         netuid = int(attrs[0] if isinstance(attrs, (list, tuple)) else next(iter(attrs.values())))
         client.execute(client.prepare_sudo_set(owner.ss58_address, netuid, "weights_rate_limit", rate_limit), owner)
+        alice = Keypair.from_uri("//Alice")  # the dev chain's sudo key: room for every registration at once
+        client.execute(client.prepare_sudo_set(alice.ss58_address, netuid, "target_regs_per_interval", 32), alice)
         subnet = LocalSubnet(node, netuid, wallet_path)
         for name in registered:
             cold, hot = keys[name]
