@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 
 from localnet.runtime.subtensor.epoch import epoch
-from localnet.runtime.subtensor.epoch_dense import epoch_dense
-from localnet.runtime.subtensor.epoch_reference import epoch_reference
 from localnet.runtime.subtensor.epoch_types import EpochInput, EpochOutput
 from localnet.runtime.subtensor.fixed import u16_max_upscale_to_u16
+from tests.support.epoch_dense import epoch_dense
+from tests.support.epoch_reference import epoch_reference
 
 EpochFn = Callable[[EpochInput], EpochOutput]
 RAO = 1_000_000_000

@@ -8,10 +8,10 @@ import pytest
 
 from localnet.runtime import balances, system, transaction_payment
 from localnet.runtime.apis import ApiError, UnknownApiMethod
-from localnet.runtime.devchain import DevBlock, DevChain
-from localnet.runtime.devsign import sign_extrinsic
 from localnet.runtime.executive import Runtime
 from localnet.runtime.pallets import BY_NAME
+from tests.support.devchain import DevBlock, DevChain
+from tests.support.devsign import sign_extrinsic
 from wallet.keypair import Keypair
 
 TAO = 10**9

@@ -14,9 +14,9 @@ from substrateinterface import Keypair, KeypairType, SubstrateInterface
 from substrateinterface.base import ExtrinsicReceipt
 from substrateinterface.exceptions import SubstrateRequestException
 
-from localnet.runtime.devchain import DevChain
 from localnet.runtime.errors import TransactionError
 from localnet.runtime.executive import Runtime
+from tests.support.devchain import DevChain
 
 TAO = 10**9
 
