@@ -342,12 +342,14 @@ class ChainCalls:
         raw = self._stored_or_default("NetworkPowRegistrationAllowed", netuid.to_bytes(2, "little"))
         return {"pow_registration_allowed": raw == b"\x01", "max_allowed_uids": info.max_allowed_uids}
 
+    def global_value(self, name: str) -> int:
+        """One network-wide value `sudo set` can change (GLOBAL_SETTERS), as stored or the metadata's default."""
+        _, item, width = GLOBAL_SETTERS[name]
+        return int.from_bytes(self._stored_or_default(item)[:width], "little")
+
     def global_values(self) -> dict[str, int]:
-        """Every network-wide value `sudo set` can change (GLOBAL_SETTERS), as stored or the metadata's default."""
-        out = {}
-        for name, (_, item, width) in GLOBAL_SETTERS.items():
-            out[name] = int.from_bytes(self._stored_or_default(item)[:width], "little")
-        return out
+        """Every network-wide value `sudo set` can change, by name."""
+        return {name: self.global_value(name) for name in GLOBAL_SETTERS}
 
     def prepare_sudo_set_global(self, signer: str, name: str, value: int | bool) -> PreparedCall:
         """Set a network-wide value (tx_rate_limit, network_rate_limit, ...): AdminUtils calls that take no

@@ -59,7 +59,7 @@ def get(param: Param, netuid: Netuid = None, network: Network = None, json_out: 
     """Read one hyperparameter of a subnet, or a network-wide value (no --netuid)."""
     if _need_netuid(netuid, param) < 0:
         with open_chain(None, None, None, network, json_out, yes) as cs:
-            found = cs.client.global_values()[param]
+            found = cs.client.global_value(param)
         if cs.out.json_mode:
             cs.out.result({"network": cs.network, "netuid": None, "param": param, "value": found})
         else:
@@ -88,7 +88,7 @@ def set_(param: Param, value: Value, netuid: Netuid = None, name: WalletName = N
         with open_chain(name, None, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
             coldkey = cs.coldkey_address()
             prepared = cs.client.prepare_sudo_set_global(coldkey, param, new)
-            old = cs.client.global_values()[param]
+            old = cs.client.global_value(param)
             cs.send(prepared, f"Set network-wide {param}", [("signer", coldkey), ("value", f"{old} → {int(new)}")],
                     cs.unlock_coldkey, {"netuid": None, "param": param, "old": old, "value": int(new)},
                     done=f"{param} set to {int(new)}")

@@ -154,6 +154,7 @@ def _journey(j: Journey, home: Path) -> None:
 
     _staking(j, alice, bob, netuid)
     _root_weights_axon(j, bob, netuid)
+    _refused_on_chain(j, alice, bob)
 
 
 _GLOBAL_ITEMS = {"tx_rate_limit": "TxRateLimit", "network_rate_limit": "NetworkRateLimit"}
@@ -210,6 +211,44 @@ def _root_weights_axon(j: Journey, bob: ChainWallet, netuid: int) -> None:
     j.ok("axon set", "axon", "set", "--netuid", str(netuid), "--ip", AXON_IP, "--port", "8091", wallet="bob")
     axon = j.query("SubtensorModule", "Axons", [netuid, bob.hot])
     assert (axon["ip"], axon["port"], axon["ip_type"]) == (3405803783, 8091, 4), axon
+    overview = j.ok("wallet overview", "wallet", "overview", wallet="bob")
+    placed = {(n["netuid"], n["uid"]): n["axon"] for n in overview["neurons"]}
+    assert placed == {(0, 0): None, (netuid, own): f"{AXON_IP}:8091"}, placed
+    assert overview["staked"]["rao"] == j.query("SubtensorModule", "TotalColdkeyStake", [bob.cold])
     # served again at once: the serving rate limit is enforced on chain (no pre-check), same error name
     rec.facts["axon again"] = j.fails("axon set again", "axon", "set", "--netuid", str(netuid), "--ip", AXON_IP,
                                       "--port", "8092", wallet="bob")
+
+
+def _refused_on_chain(j: Journey, alice: ChainWallet, bob: ChainWallet) -> None:
+    """Calls the pre-checks would stop, sent anyway by Alice (composed and signed by the client, no pre-check):
+    the dispatch error each chain reports, by name. Alice owns no subnet, so no block's emission changes
+    her balance between the read and the dispatch (the local chain pays a subnet owner's cut every block)."""
+    from chain.client import Subtensor
+    from chain.errors import ChainError, ExtrinsicFailed
+
+    free = j.query("System", "Account", [alice.cold])["data"]["free"]
+    attempts = {
+        "add_stake whole free balance": ("SubtensorModule", "add_stake",
+                                         {"hotkey": bob.hot, "amount_staked": free}),
+        "become_delegate of a hotkey owned by another": ("SubtensorModule", "become_delegate",
+                                                         {"hotkey": bob.hot}),
+        "root_register of a hotkey already on root": ("SubtensorModule", "root_register", {"hotkey": bob.hot}),
+        "burned_register on a missing subnet": ("SubtensorModule", "burned_register",
+                                                {"netuid": 999, "hotkey": bob.hot}),
+        "remove_stake more than nominated": ("SubtensorModule", "remove_stake",
+                                          {"hotkey": bob.hot, "amount_unstaked": 10**18}),
+        "transfer_keep_alive of everything": ("Balances", "transfer_keep_alive",
+                                              {"dest": bob.cold, "value": free}),
+    }
+    with Subtensor(j.node.url, metadata_cache=False) as client:
+        for name, (pallet, function, params) in attempts.items():
+            def attempt(pallet: str = pallet, function: str = function, params: dict = params) -> str:
+                try:
+                    client.submit(client.compose(pallet, function, params), alice.coldkey)
+                except ExtrinsicFailed as exc:
+                    return f"{exc.pallet}.{exc.name}"
+                except ChainError as exc:
+                    return f"{type(exc).__name__}: {exc}"
+                return "accepted"
+            j.record.errors[f"on chain: {name}"] = j.step(f"on chain: {name}", attempt)
