@@ -135,12 +135,14 @@ class ChainSession:
             self.out.note(f"  {key.ljust(width)}  {value}")
         confirm("Sign and submit?", yes=self.yes)
         keypair = unlock()
-        with waiting(self.out, f"Submitted {prepared.describe()}; waiting for inclusion…"):
-            try:
+        # The try encloses the "Submitted…" line itself: a Ctrl-C that lands between that line and the send
+        # (the reader of our output is woken by it, so it often does) must say the same as one during the wait.
+        try:
+            with waiting(self.out, f"Submitted {prepared.describe()}; waiting for inclusion…"):
                 receipt = self.client.execute(prepared, keypair)
-            except KeyboardInterrupt:  # the node may hold it already: a bare "interrupted" invites paying twice
-                raise CliError("interrupted after submitting: the transaction may still be included, check the "
-                               "balance or stake before retrying", exit_code=EXIT_INTERRUPTED) from None
+        except KeyboardInterrupt:  # the node may hold it already: a bare "interrupted" invites paying twice
+            raise CliError("interrupted after submitting: the transaction may still be included, check the "
+                           "balance or stake before retrying", exit_code=EXIT_INTERRUPTED) from None
         extra = after(receipt) if after is not None else {}
         self.report(receipt, {**(result or {}), **extra},
                     f"✅ {done or title} — included in block #{receipt.block_number} "

@@ -388,3 +388,40 @@ def test_ctrl_c_while_waiting_for_inclusion_says_the_transaction_may_land(tmp_pa
                                                   "included, check the balance or stake before retrying")
     finally:
         node.stop()
+
+
+def test_ctrl_c_right_after_the_submitted_line_is_the_same_clear_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The race behind the flaky test above, made certain: Ctrl-C lands the moment "Submitted…" is written
+    (the reader it wakes sends it), before the send starts. It used to escape as a bare "interrupted"."""
+    import typer
+
+    from taocli.boundary import run
+    from taocli.main import app
+    from taocli.output import Output
+    from tests.integration.test_cli_support import clean_env
+
+    node = NodeProcess(tmp_path / "node", "--instant").start()
+    try:
+        sender = make_wallet(tmp_path / "wallets", "racy")
+        with Subtensor(node.url, metadata_cache=False) as c:
+            fund(c, sender.cold, 10)
+        for key, value in clean_env(tmp_path, {"TAOCLI_CACHE_DIR": str(tmp_path / "cache")}).items():
+            monkeypatch.setenv(key, value)
+        real_note = Output.note
+
+        def note_then_ctrl_c(self: Output, message: str) -> None:
+            real_note(self, message)
+            if message.startswith("Submitted"):
+                raise KeyboardInterrupt
+
+        monkeypatch.setattr(Output, "note", note_then_ctrl_c)
+        code = run(typer.main.get_command(app), [
+            "wallet", "transfer", "-w", "racy", "-p", str(tmp_path / "wallets"), "-n", node.url,
+            "--dest", ALICE.ss58_address, "--amount", "1", "-y"])
+        seen = capsys.readouterr().err
+        assert code == 130, seen
+        assert seen.rstrip().splitlines()[-1] == ("Error: interrupted after submitting: the transaction may still be "
+                                                  "included, check the balance or stake before retrying")
+    finally:
+        node.stop()
