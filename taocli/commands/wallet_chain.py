@@ -31,6 +31,7 @@ def balance(
     network: Network = None, json_out: Json = False, yes: Yes = False, debug: Debug = False,
 ) -> None:
     """Show the coldkey's free, staked and total TAO."""
+    from wallet.errors import WalletError
     from wallet.wallet import Wallet, list_wallets
 
     rows: list[dict[str, Any]] = []
@@ -40,7 +41,7 @@ def balance(
             w = Wallet(wallet_name, "default", str(cs.wallet_session.path))
             try:
                 address = w.coldkeypub.ss58_address
-            except Exception as exc:
+            except WalletError as exc:  # a wallet we cannot read; anything else is a bug and must show
                 if not all_wallets:
                     raise
                 cs.out.warn(f"skipping wallet {wallet_name!r}: {exc}")
@@ -59,6 +60,8 @@ def overview(
     yes: Yes = False, debug: Debug = False,
 ) -> None:
     """Show the wallet's balance and every hotkey's registrations, stake and rewards."""
+    from wallet.errors import WalletError
+
     neurons: list[dict[str, Any]] = []
     with open_chain(name, None, wallet_path, network, json_out, yes) as cs:
         w = cs.wallet_session.wallet
@@ -69,7 +72,7 @@ def overview(
         for hk_name in w.hotkey_names():
             try:
                 hk = w.hotkeypub(hk_name).ss58_address
-            except Exception as exc:
+            except WalletError as exc:  # an encrypted hotkey without its pub file, a corrupt file: say which
                 cs.out.warn(f"skipping hotkey {hk_name!r}: {exc}")
                 continue
             for netuid in netuids:
