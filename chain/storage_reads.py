@@ -115,7 +115,8 @@ def _neurons(view: StorageView, netuid: int, *, full: bool, uid: int | None) -> 
     if not decode(head[0], BOOL, False):
         return []
     vector_raws = head[2:2 + len(NEURON_VECTORS)]
-    vectors: list[list[Any]] = [decode(raw, vector(read), []) for (_, _, read, _), raw in zip(NEURON_VECTORS, vector_raws, strict=True)]
+    vectors: list[list[Any]] = [decode(raw, vector(read), [])
+                                for (_, _, read, _), raw in zip(NEURON_VECTORS, vector_raws, strict=True)]
     if uid is None:
         n = decode(head[1], U16, 0)
         raw_keys = view.values([key("Keys", st.u16_key(netuid), st.u16_key(u)) for u in range(n)])
