@@ -43,8 +43,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "delegate": ("delegate", "app", "Delegates: list them, nominate stake, or make your hotkey one."),
     "root": ("root", "app", "The root network: register, list members, set subnet weights."),
     "weights": ("weights", "app", "Set and read weights on a subnet."),
-    "sudo": ("sudo", "app", "Subnet hyperparameters: read one, or set it with the sudo key or as the owner."),
+    "sudo": ("sudo", "app", "Subnet hyperparameters (or, without --netuid, network-wide values such as "
+             "tx_rate_limit): read one, or set it with the sudo key or as the owner."),
     "axon": ("axon", "app", "Publish the hotkey's axon endpoint on chain."),
+    "miner": ("miner", "app", "Run a miner: serve a subnet template on an axon, published on chain."),
+    "validator": ("validator", "app", "Run a validator: query miners with a subnet template, score them, set "
+                  "weights."),
 }
 
 

@@ -103,7 +103,8 @@ def atomic_write(
     ``verify`` receives the bytes read back from the fsynced temp file and may raise to abort:
     nothing at ``path`` changes unless it returns. Without ``overwrite`` an existing file (or
     symlink) raises KeyExists; the final step uses link(2), which never clobbers, so a file that
-    appears concurrently is not replaced either.
+    appears concurrently is not replaced either. ``keep_backup=False`` (caches, never keys) replaces
+    an existing file without keeping it.
     """
     directory = path.parent
     ensure_dir(directory)
@@ -136,8 +137,8 @@ def atomic_write(
     return backup
 
 
-def _install(tmp: Path, path: Path, overwrite: bool, keep_backup: bool) -> Path | None:
-    """Move the verified temp file into place, keeping any old file as a backup (when asked)."""
+def _install(tmp: Path, path: Path, overwrite: bool, keep_backup: bool = True) -> Path | None:
+    """Move the verified temp file into place, keeping any old file as a backup."""
     backup: Path | None = None
     try:
         if overwrite and not keep_backup:
