@@ -38,7 +38,7 @@ def test_metagraph_matches_the_chain_and_a_second_sync_reads_nothing(subnet) -> 
     report = graph.sync(link)
     assert report.read and report.n_after == 3
     with Subtensor(subnet.node.url) as client:
-        lite = client.neurons_lite(subnet.netuid)
+        lite = client.subnets.neurons_lite(subnet.netuid)
     assert graph.hotkeys == [n.hotkey for n in sorted(lite, key=lambda n: n.uid)]
     assert graph.stake[subnet.uids["vali"]] == pytest.approx(50.0, rel=1e-6)
     assert graph.uid_of(subnet.hotkeys["m2"]) == subnet.uids["m2"]
@@ -54,7 +54,7 @@ def test_metagraph_weights_on_request(subnet) -> None:
     keys = subnet.keys
     seal_until_epoch(subnet)  # the epoch gives the staked validator its permit
     with Subtensor(subnet.node.url) as client:
-        client.set_weights(keys["vali"][1], subnet.netuid, [subnet.uids["m1"], subnet.uids["m2"]], [3, 1])
+        client.weights.set_weights(keys["vali"][1], subnet.netuid, [subnet.uids["m1"], subnet.uids["m2"]], [3, 1])
     link = ChainLink(subnet.node.url)
     graph = Metagraph(subnet.netuid)
     graph.sync(link)
