@@ -73,6 +73,8 @@ class NodeProcess:
         raise RuntimeError(f"node did not answer within {timeout} s:\n{self.log()[-3000:]}")
 
     def _limits(self) -> None:
+        # A file-size limit then makes writes fail with EFBIG instead of killing the node (disk-full tests).
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         if self.fd_limit is not None:
             import resource
 
