@@ -56,6 +56,7 @@ class Subtensor(ChainReads, ChainCalls, ChainShortcuts):
         self._use_cache = metadata_cache
         self.rpc = RpcConnection(self.network.url, timeout)
         self._substrate: SubstrateInterface | None = None
+        self._defaults: dict[tuple[str, str], bytes | None] = {}
         self.timings = ConnectTimings()
 
     # -- connection -----------------------------------------------------------------------------
@@ -75,12 +76,15 @@ class Subtensor(ChainReads, ChainCalls, ChainShortcuts):
         region.pin()  # the one cheap check: which runtime code runs at the best block
         from substrateinterface import SubstrateInterface
 
+        from chain.chain_types import register_chain_types
+
         url = self.network.url
         try:
             substrate = SubstrateInterface(url=url, ss58_format=42, auto_reconnect=False, cache_region=region,
                                            ws_options={"timeout": self._timeout})
             region.bind(substrate.runtime_config)
             substrate.init_runtime()
+            register_chain_types(substrate)  # u64 Balance on subtensor: fee replies decode by the chain's types
         except (ConnectionError, OSError, TimeoutError) as exc:
             raise NodeUnreachable(url, type(exc).__name__) from exc
         except MetadataUnavailable as exc:
@@ -104,6 +108,15 @@ class Subtensor(ChainReads, ChainCalls, ChainShortcuts):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def storage_default(self, pallet: str, item: str) -> bytes | None:
+        """The metadata's default for a storage item never written (opens the signing connection once; its
+        metadata is cached on disk). Only fallback paths ask, when a key is absent."""
+        if (pallet, item) not in self._defaults:
+            from chain.chain_types import storage_default
+
+            self._defaults[(pallet, item)] = storage_default(self.substrate, pallet, item)
+        return self._defaults[(pallet, item)]
 
     def existential_deposit(self) -> Balance:
         constant = self.substrate.get_constant("Balances", "ExistentialDeposit")

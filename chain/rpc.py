@@ -30,6 +30,15 @@ class MethodNotFound(RpcError):
     """The node does not serve this method (an older or different runtime): callers fall back."""
 
 
+class ApiAbsent(MethodNotFound):
+    """A `state_call` to a runtime API failed: the runtime lacks that API (spec 143 has no info APIs).
+
+    Why any failure: a runtime without the function does not answer -32601 (the method `state_call` exists);
+    chopsticks says -32603 "Function to start was not found", a real node its own code and text. Callers
+    treat it like MethodNotFound and fall back to storage.
+    """
+
+
 class BadReply(ChainError):
     """The endpoint answered with something that is not a JSON-RPC reply: name it, don't blame taocli."""
 

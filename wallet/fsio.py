@@ -97,6 +97,9 @@ def atomic_write(
 ) -> Path | None:
     """Write ``data`` to ``path`` atomically with mode 0600; return the backup path if one was made.
 
+    The one crash-safe write of the project: keyfiles use it, and so does any other file a user would
+    hate to find half-written (the CLI's config file passes ``keep_backup=False``: settings, not keys).
+
     ``verify`` receives the bytes read back from the fsynced temp file and may raise to abort:
     nothing at ``path`` changes unless it returns. Without ``overwrite`` an existing file (or
     symlink) raises KeyExists; the final step uses link(2), which never clobbers, so a file that

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from localnet.node import Node
 from localnet.rpc.common import block_hash_at, follow_heads, hex_bytes, new_subscription, opt_hash, state_at, to_hex
 from localnet.rpc.dispatch import Dispatcher, RpcError, Session, invalid_params
+from localnet.scale.hashers import blake2_256
 from localnet.store import BlockRecord
 
 MAX_PAGED_KEYS = 1000  # Substrate's STORAGE_KEYS_PAGED_MAX_COUNT
@@ -58,7 +58,7 @@ def install(d: Dispatcher, node: Node) -> None:
 
     def storage_hash(s: Session, key: Any, at: Any = None) -> str | None:
         value = read(hex_bytes(key, "storage key"), at)
-        return None if value is None else to_hex(hashlib.blake2b(value, digest_size=32).digest())
+        return None if value is None else to_hex(blake2_256(value))
 
     def storage_size(s: Session, key: Any, at: Any = None) -> int | None:
         value = read(hex_bytes(key, "storage key"), at)
