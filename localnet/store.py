@@ -31,19 +31,26 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import hashlib
-import os
 import sqlite3
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from localnet.store_guard import (  # the errors are re-exported: callers catch them from localnet.store
+    DataDirLocked,
+    StorageFailure,
+    StoreError,
+    entry_digest,
+    release_lock,
+    reset_advice,
+    take_lock,
+)
+
 DEFAULT_KEEP_BLOCKS = 256
 PRUNE_EVERY = 64
 KEEP_HEADERS = 4096  # frame_system's BlockHashCount: the oldest block a mortal transaction can name
 DB_FILE = "chain.sqlite"
-LOCK_FILE = "node.lock"
 _MOD = 1 << 256
 
 _SCHEMA = """
@@ -70,36 +77,6 @@ CREATE TABLE IF NOT EXISTS state (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS state_by_block ON state (block);
 """
-
-
-class StoreError(Exception):
-    """The data dir cannot be used as it is: one line naming the file, the cause and the remedy."""
-
-
-class DataDirLocked(StoreError):
-    """Another process (a running node) holds the data dir."""
-
-    def __init__(self, data_dir: Path, pid: str) -> None:
-        super().__init__(f"the data dir {data_dir} is in use by another localnet (pid {pid or 'unknown'}); "
-                         f"stop it with `taocli localnet stop --data-dir {data_dir}` or pick another --data-dir")
-        self.pid = pid
-
-
-class StorageFailure(StoreError):
-    """Writing a block failed in the database (disk full, I/O error): the node's fault, not the transactions'."""
-
-
-def _entry_digest(key: bytes, value: bytes) -> int:
-    h = hashlib.blake2b(digest_size=32)
-    h.update(len(key).to_bytes(4, "little"))
-    h.update(key)
-    h.update(value)
-    return int.from_bytes(h.digest(), "little")
-
-
-def _reset_advice(data_dir: Path) -> str:
-    return (f"restore the data dir from a backup; if this chain can be discarded, "
-            f"`taocli localnet reset --data-dir {data_dir}` starts a new one")
 
 
 class StateDiscarded(LookupError):
@@ -136,13 +113,13 @@ class Store:
         self.keep_blocks = max(keep_blocks, DEFAULT_KEEP_BLOCKS)
         self.archive = archive
         self._lock = threading.RLock()
-        self._lock_fd = self._take_lock()
+        self._lock_fd = take_lock(self.path)
         db_path = self.path / DB_FILE
         self.created = not db_path.exists()
         try:
             if not self.created and db_path.stat().st_size == 0:
                 raise StoreError(f"the chain database {db_path} is empty (0 bytes) although it exists: the chain's "
-                                 f"history is gone (truncated or never written); {_reset_advice(self.path)}")
+                                 f"history is gone (truncated or never written); {reset_advice(self.path)}")
             self._db = sqlite3.connect(db_path, check_same_thread=False, isolation_level=None)
             try:
                 self._db.execute("PRAGMA journal_mode=WAL")
@@ -156,31 +133,11 @@ class Store:
                 self._load()
             except sqlite3.DatabaseError as err:
                 self._db.close()
-                raise StoreError(f"the chain database {db_path} is damaged ({err}); {_reset_advice(self.path)}") \
+                raise StoreError(f"the chain database {db_path} is damaged ({err}); {reset_advice(self.path)}") \
                     from None
         except BaseException:
-            self._release_lock()
+            self._lock_fd = release_lock(self._lock_fd)
             raise
-
-    def _take_lock(self) -> int:
-        import fcntl
-
-        fd = os.open(self.path / LOCK_FILE, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-            os.close(fd)
-            raise DataDirLocked(self.path, holder) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        return fd
-
-    def _release_lock(self) -> None:
-        if self._lock_fd >= 0:
-            with contextlib.suppress(OSError):
-                os.close(self._lock_fd)  # closing the descriptor releases the flock
-            self._lock_fd = -1
 
     # -- start-up -------------------------------------------------------------------------------------
 
@@ -201,7 +158,7 @@ class Store:
             if value is not None:
                 k, v = bytes(key), bytes(value)
                 self._head[k] = v
-                digest += _entry_digest(k, v)
+                digest += entry_digest(k, v)
         self._sorted = sorted(self._head)
         self._digest = digest % _MOD
         stored = self._meta("state_digest")
@@ -211,7 +168,7 @@ class Store:
             raise StoreError(f"the chain database {self.path / DB_FILE} fails its start-up check: the stored state "
                              f"at block #{self._best.number if self._best else 0} does not match its digest (a "
                              f"value was changed outside the node, or the disk corrupted it); "
-                             f"{_reset_advice(self.path)}")
+                             f"{reset_advice(self.path)}")
 
     # -- facts ----------------------------------------------------------------------------------------
 
@@ -307,9 +264,9 @@ class Store:
         for key, value in changes.items():
             old = head.get(key)
             if old is not None:
-                digest -= _entry_digest(key, old)
+                digest -= entry_digest(key, old)
             if value is not None:
-                digest += _entry_digest(key, value)
+                digest += entry_digest(key, value)
         return digest % _MOD
 
     def _write_block(self, block: BlockRecord, changes: dict[bytes, bytes | None], digest: int) -> None:
@@ -456,7 +413,7 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self._db.close()
-            self._release_lock()
+            self._lock_fd = release_lock(self._lock_fd)
 
 
 class StateView:
@@ -474,3 +431,6 @@ class StateView:
     def keys_after(self, prefix: bytes, start_after: bytes | None, limit: int) -> list[bytes]:
         """Keys that start with `prefix` and are strictly greater than `start_after`, ascending."""
         return self.store._keys_after(prefix, start_after, limit, self.number)
+
+
+__all__ = ["BlockRecord", "DataDirLocked", "StateDiscarded", "StateView", "StorageFailure", "Store", "StoreError"]
