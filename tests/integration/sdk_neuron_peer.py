@@ -48,7 +48,7 @@ LEGACY = str(getattr(bt, "__version__", "10")).startswith("6.")
 class Echo(bt.Synapse):
     # 6.x reads required_hash_fields as a pydantic field (sent in the body); 7+ as a class variable.
     if LEGACY:
-        required_hash_fields: list = ["text"]  # noqa: RUF012
+        required_hash_fields: list = ["text"]
     else:
         required_hash_fields: ClassVar[tuple[str, ...]] = ("text",)
     text: str
@@ -60,7 +60,7 @@ class Mixed(bt.Synapse):
     required_hash_fields: ClassVar[tuple[str, ...]] = ("values", "text", "mapping", "count")
     text: str
     values: list[float]
-    mapping: dict = {}
+    mapping: dict = {}  # noqa: RUF012
     count: int = 0
 
 
