@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import typing
 import uuid as uuid_lib
 from collections.abc import Sequence
 from typing import Any, Protocol
@@ -55,6 +56,7 @@ class Dendrite:
         self._max_idle = max_connections
         self._clients: dict[asyncio.AbstractEventLoop, ClientPool] = {}
         self._last_nonce = 0
+        self._keys: dict[str, Keypair] = {}
         self._sync_loop: asyncio.AbstractEventLoop | None = None
         self._sync_thread: threading.Thread | None = None
 
@@ -186,18 +188,23 @@ class Dendrite:
         """Empty when the answer is signed by ``target``'s hotkey (or unsigned and that is allowed)."""
         if axon.hotkey is not None and axon.hotkey != target.hotkey:
             return f"answered by hotkey {axon.hotkey}, not {target.hotkey}"
-        if not axon.signature or axon.nonce is None:
-            return "the answer is not signed" if self.require_signed_responses else ""
-        try:
-            key = Keypair.from_ss58(target.hotkey)
-        except Exception:
-            return f"target hotkey {target.hotkey!r} is not an ss58 address"
-        message = _wire.response_message(axon.nonce, self.hotkey, target.hotkey, axon.uuid)
         extended = reply.headers.get(_wire.EXT_SIGNATURE)
-        if extended:
+        if axon.nonce is None or not (extended or axon.signature):
+            return "the answer is not signed" if self.require_signed_responses else ""
+        key = self._keys.get(target.hotkey)
+        if key is None:
+            try:
+                key = Keypair.from_ss58(target.hotkey)
+            except Exception:
+                return f"target hotkey {target.hotkey!r} is not an ss58 address"
+            if len(self._keys) > 4096:
+                self._keys.clear()
+            self._keys[target.hotkey] = key
+        message = _wire.response_message(axon.nonce, self.hotkey, target.hotkey, axon.uuid)
+        if extended:  # a taocli axon: signed over our nonce, the status and the body too
             ext = _wire.extended_response_message(message, syn.dendrite.nonce, reply.status, reply.body)
             return "" if key.verify(ext, extended) else "body signature mismatch"
-        return "" if key.verify(message, axon.signature) else "signature mismatch"
+        return "" if key.verify(message, typing.cast(str, axon.signature)) else "signature mismatch"
 
     def _background_loop(self) -> asyncio.AbstractEventLoop:
         if self._sync_loop is None:

@@ -25,22 +25,21 @@ def sdk_style_requests(keypair: Keypair, axon_hotkey: str, synapse: Synapse, cou
     """``count`` signed HTTP requests for one endpoint (hotkey, uuid), nonces rising."""
     uuid = uuid or str(uuid_lib.uuid1())
     base = normalised(synapse)
+    base.timeout = timeout
+    base.axon = TerminalInfo(ip=host, hotkey=axon_hotkey)
     body_hash = base.body_hash
     name = type(base).__name__
+    hotkey = keypair.ss58_address
     out = []
     last = 0
     for _ in range(count):
         nonce = max(time.time_ns() + nonce_offset_ns, last + 1)
         last = nonce
-        syn = base.copy()
-        syn.timeout = timeout
-        syn.dendrite = TerminalInfo(ip=host, version=_wire.WIRE_VERSION, nonce=nonce, uuid=uuid,
-                                    hotkey=keypair.ss58_address)
-        syn.axon = TerminalInfo(ip=host, hotkey=axon_hotkey)
-        message = _wire.request_message(nonce, keypair.ss58_address, axon_hotkey, uuid, body_hash)
-        syn.dendrite.signature = "0x" + keypair.sign(message).hex()
-        body = encode(syn)
-        headers = _wire.synapse_headers(syn, body_size=len(body))
+        message = _wire.request_message(nonce, hotkey, axon_hotkey, uuid, body_hash)
+        base.dendrite = TerminalInfo(ip=host, version=_wire.WIRE_VERSION, nonce=nonce, uuid=uuid, hotkey=hotkey,
+                                     signature="0x" + keypair.sign(message).hex())
+        body = encode(base)
+        headers = _wire.synapse_headers(base, body_size=len(body))
         headers["computed_body_hash"] = body_hash
         out.append(http_request(name, host, headers, body))
     return out
@@ -52,9 +51,11 @@ def interleaved_requests(keypair: Keypair, axon_hotkey: str, synapse: Synapse, c
     order in which connections running side by side will send them (as live dendrites' nonces do)."""
     uuids = [str(uuid_lib.uuid1()) for _ in range(connections)]
     out: list[list[bytes]] = [[] for _ in range(connections)]
-    for _ in range(per):
+    step = max(1, min(per, 50))  # a few requests per endpoint at a time keeps nonces in sending order
+    for start in range(0, per, step):
         for i, uuid in enumerate(uuids):
-            out[i] += sdk_style_requests(keypair, axon_hotkey, synapse, 1, uuid=uuid, **options)  # type: ignore[arg-type]
+            out[i] += sdk_style_requests(keypair, axon_hotkey, synapse, min(step, per - start), uuid=uuid,
+                                         **options)  # type: ignore[arg-type]
     return out
 
 

@@ -27,7 +27,7 @@ def test_fan_out_answers_each_axon_in_order_with_status_and_time(axon_factory, d
     for answer in answers:
         assert answer.status_code == 200 and answer.status_message == "Success"
         assert answer.process_time is not None and 0 < answer.process_time < 5
-        assert answer.axon.hotkey == AXON_KEY.ss58_address and answer.axon.signature
+        assert answer.axon.hotkey == AXON_KEY.ss58_address and answer.axon.nonce
     assert axons[0].stats()["by_status"] == {200: 2}
 
 
@@ -232,3 +232,41 @@ def test_info_and_stats(axon_factory) -> None:  # noqa: F811
     assert plain.info().ip == "127.0.0.1" and plain.info().port == plain.port > 0
     stats = plain.stats()
     assert stats["requests"] == 0 and stats["in_flight"] == 0 and stats["uptime_seconds"] >= 0
+
+
+def test_a_tampered_answer_is_refused_502(axon_factory) -> None:  # noqa: F811
+    """A man in the middle between a taocli dendrite and axon: passing answers through works, editing them does not."""
+    from neuron._client import ClientPool
+    from neuron._http import HttpProtocol, Limits, Request, Response, ServerState
+
+    axon = axon_factory()
+    tamper = {"on": False}
+
+    async def relay(request: Request) -> Response:
+        pool = ClientPool()
+        try:
+            forwarded = {k: v for k, v in request.headers.items() if k not in ("host", "content-length")}
+            answer = await pool.post("127.0.0.1", axon.port, request.path, forwarded, request.body)
+        finally:
+            pool.close()
+        body = answer.body.replace(b'"HI"', b'"OK"') if tamper["on"] else answer.body
+        headers = {k: v for k, v in answer.headers.items() if k not in ("content-length", "connection")}
+        return Response(answer.status, headers, body)
+
+    async def main() -> list[int]:
+        state = ServerState(relay, lambda *a: Response(500), Limits())
+        server = await asyncio.get_running_loop().create_server(lambda: HttpProtocol(state), "127.0.0.1", 0)
+        target = AxonInfo("127.0.0.1", server.sockets[0].getsockname()[1], AXON_KEY.ss58_address)
+        codes = []
+        async with Dendrite(CALLER_KEY, require_signed_responses=True) as d:
+            passed = await d.forward(target, Echo(text="hi"))
+            codes.append(passed.status_code)
+            assert passed.reply == "HI"
+            tamper["on"] = True
+            edited = await d.forward(target, Echo(text="hi"))
+            codes.append(edited.status_code)
+            assert edited.reply is None and "signature" in edited.status_message
+        server.close()
+        return codes
+
+    assert asyncio.run(main()) == [200, 502]
