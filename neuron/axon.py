@@ -112,7 +112,9 @@ class Axon:
         self.gate = PriorityGate(max_concurrency)
         self.rate = RateLimiter(rate_limit_per_minute)
         self._routes: dict[str, _Route] = {}
-        self._pool = concurrent.futures.ThreadPoolExecutor(max_concurrency, thread_name_prefix="axon-forward")
+        if max_body_bytes < 1 or freshness_seconds <= 0 or max_timeout <= 0:
+            raise ValueError("max_body_bytes, freshness_seconds and max_timeout must be positive")
+        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
         self.served: Counter[int] = Counter()
         self.started_at: float | None = None
         self._state: ServerState | None = None
@@ -179,6 +181,7 @@ class Axon:
         if self._server is not None:
             raise RuntimeError("this axon is already serving")
         self._sock = self._sock or self._bind()
+        self._pool = concurrent.futures.ThreadPoolExecutor(self.gate.max_concurrency, thread_name_prefix="axon-forward")
         loop = asyncio.get_running_loop()
         self._state = ServerState(self._handle, self._refusal, self.limits)
         state = self._state
@@ -197,7 +200,9 @@ class Axon:
         await self._server.wait_closed()
         if self._housekeeping is not None:
             self._housekeeping.cancel()
-        self._server, self._sock = None, None
+        if self._pool is not None:
+            self._pool.shutdown(wait=False)
+        self._server, self._sock, self._pool = None, None, None
 
     def start(self) -> Axon:
         """Serve from a thread of its own (its own event loop); returns once the port is bound."""
@@ -233,7 +238,6 @@ class Axon:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(grace + 5.0)
         self._thread, self._loop = None, None
-        self._pool.shutdown(wait=False)
 
     def __enter__(self) -> Axon:
         return self.start()

@@ -270,3 +270,27 @@ def test_a_tampered_answer_is_refused_502(axon_factory) -> None:  # noqa: F811
         return codes
 
     assert asyncio.run(main()) == [200, 502]
+
+
+def test_an_axon_can_be_stopped_and_started_again(dendrite) -> None:  # noqa: F811
+    def blocking(syn: Sleep) -> Sleep:  # sync: runs in the axon's thread pool
+        return syn
+
+    axon = Axon(AXON_KEY, host="127.0.0.1", port=0).attach(blocking)
+    for _ in range(2):
+        axon.start()
+        assert dendrite.query(axon.info(), Sleep(tag="x")).status_code == 200
+        axon.stop(grace=1.0)
+
+
+def test_async_start_and_stop_on_the_callers_loop() -> None:
+    async def main() -> int:
+        axon = Axon(AXON_KEY, host="127.0.0.1", port=0).attach(
+            __import__("tests.integration.neuron_fixtures", fromlist=["echo"]).echo)
+        await axon.astart()
+        async with Dendrite(CALLER_KEY) as d:
+            answer = await d.forward(axon.info(), Echo(text="x"))
+        await axon.astop()
+        return answer.status_code
+
+    assert asyncio.run(main()) == 200
