@@ -226,3 +226,18 @@ def test_memory_is_flat_over_100k_requests() -> None:
     assert served == connections * per, (warm.statuses, rest.statuses)
     assert stats["by_status"]["200"] == served and stats["nonces_tracked"] <= 5000
     assert after_all - after_warm < 8 * 1024, (after_warm, after_all)
+
+
+def test_pipelined_requests_are_answered_in_order_and_expect_continue_is_honoured(axon_factory, dendrite) -> None:  # noqa: F811
+    axon = axon_factory()
+    requests = sdk_style_requests(CALLER_KEY, AXON_KEY.ss58_address, Echo(text="p"), 20)
+    reply = raw_exchange(axon.port, b"".join(requests), wait=3.0)
+    assert reply.count(b"HTTP/1.1 200 OK") == 20
+    (one,) = sdk_style_requests(CALLER_KEY, AXON_KEY.ss58_address, Echo(text="c"), 1)
+    head, body = one.split(b"\r\n\r\n", 1)
+    with socket.create_connection(("127.0.0.1", axon.port), timeout=5) as sock:
+        sock.sendall(head + b"\r\nexpect: 100-continue\r\n\r\n")
+        assert sock.recv(100).startswith(b"HTTP/1.1 100 Continue")
+        sock.sendall(body)
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+    assert healthy(dendrite, axon)
