@@ -139,6 +139,9 @@ class Axon:
                             "annotate its first parameter with a Synapse subclass or pass synapse=")
         if cls.__name__ in self._routes:
             raise ValueError(f"a handler for {cls.__name__} is already attached")
+        unknown = [f for f in cls.required_hash_fields if f not in cls.__struct_fields__]
+        if unknown:
+            raise TypeError(f"{cls.__name__}.required_hash_fields names fields it does not have: {', '.join(unknown)}")
         self._routes[cls.__name__] = _Route(cls, forward, blacklist, priority,
                                             inspect.iscoroutinefunction(forward))
         return self

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from typing import ClassVar
 
 from neuron import Axon, Dendrite
 from neuron.network import AxonInfo
@@ -294,3 +295,22 @@ def test_async_start_and_stop_on_the_callers_loop() -> None:
         return answer.status_code
 
     assert asyncio.run(main()) == 200
+
+
+def test_attach_refuses_what_it_cannot_serve() -> None:
+    import pytest
+
+    from neuron import Synapse
+
+    class Typo(Synapse):
+        required_hash_fields: ClassVar[tuple[str, ...]] = ("txt",)
+        text: str = ""
+
+    axon = Axon(AXON_KEY, host="127.0.0.1", port=0)
+    with pytest.raises(TypeError, match="txt"):
+        axon.attach(lambda s: s, synapse=Typo)
+    with pytest.raises(TypeError, match="annotate its first parameter"):
+        axon.attach(lambda s: s)
+    axon.attach(lambda s: s, synapse=Echo)
+    with pytest.raises(ValueError, match="already attached"):
+        axon.attach(lambda s: s, synapse=Echo)
