@@ -138,3 +138,55 @@ def test_a_stop_request_ends_the_backoff_at_once(tmp_path) -> None:
     with pytest.raises(Stopped):
         neuron.retry("block number", neuron.link.block)
     assert time.monotonic() - started < 2.0
+
+
+def _validator_config(subnet, tmp_path: Path) -> NeuronConfig:
+    from neuron.template import resolve
+
+    return NeuronConfig(role="validator", netuid=subnet.netuid, network=subnet.node.url,
+                        hotkey=subnet.keys["vali"][1], wallet_name="vali", hotkey_name="default",
+                        template_dir=resolve("echo"), state_dir=tmp_path / "vali", serve=False, step_seconds=0.05)
+
+
+def test_validator_says_when_and_why_it_cannot_set_weights_and_resumes_its_state(subnet, tmp_path) -> None:
+    from neuron.validator import Validator
+
+    keys, netuid = subnet.keys, subnet.netuid
+    owner = keys["owner"][0]
+    seal_until_epoch(subnet)  # a permit for the staked validator, whatever ran before
+    v = Validator(_validator_config(subnet, tmp_path))
+    v.check_registered()
+    v.setup()
+    try:
+        v.state.scores[subnet.uids["m1"]] = 0.8
+        v.state.scores[subnet.uids["m2"]] = 0.2
+        block = v.link.block()
+        v.try_set_weights(block)  # rate limit 0 in this fixture: sets at once
+        sent = v.status.fields["last_weights"]
+        with Subtensor(subnet.node.url) as client:
+            assert dict(client.neuron(netuid, subnet.uids["vali"]).weights) == {
+                int(k): val for k, val in sent["u16"].items()}
+            client.execute(client.prepare_sudo_set(owner.ss58_address, netuid, "weights_rate_limit", 1000), owner)
+        try:
+            v.weights_due = True
+            v.try_set_weights(v.link.block())
+            why = v.status.fields["weights_wait"]
+            assert f"one set every 1000 blocks; last at block {sent['block']}, next at block {sent['block'] + 1000}" \
+                in why
+            assert v.weights_due  # still owed: tried again after the window
+        finally:
+            with Subtensor(subnet.node.url) as client:
+                client.execute(client.prepare_sudo_set(owner.ss58_address, netuid, "weights_rate_limit", 0), owner)
+        v.state.step = 7
+        v.state.save(v.config.state_dir / "state.npz")
+    finally:
+        v.shutdown()
+    again = Validator(_validator_config(subnet, tmp_path))
+    again.check_registered()
+    again.setup()
+    try:
+        assert again.state.step == 7
+        assert again.state.scores[subnet.uids["m1"]] == pytest.approx(0.8)
+        assert again.state.last_weights_block == sent["block"]
+    finally:
+        again.shutdown()
