@@ -125,8 +125,7 @@ class Neuron:
                 self.tick()
         except Stopped:
             pass
-        except (NeuronError, tpl.TemplateError) as exc:
-            log.error("%s", exc)
+        except (NeuronError, tpl.TemplateError) as exc:  # the CLI prints it (one line, into the log when detached)
             self.status.update(state="failed", error=str(exc))
             code = 1
         finally:

@@ -63,8 +63,7 @@ def _started(axon: Any, neuron: Neuron) -> Any:
     except OSError as exc:
         from neuron.base import NeuronError
 
-        raise NeuronError(f"the axon cannot listen on {neuron.config.axon_host}:{neuron.config.axon_port} "
-                          f"({exc.strerror or exc}); pick another port with --axon-port") from None
+        raise NeuronError(f"the axon cannot start: {exc.strerror or exc}") from None
     return axon
 
 

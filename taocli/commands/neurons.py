@@ -249,6 +249,9 @@ def logs(role: str, session: Session, netuid: int | None, lines: int, follow: bo
     from neuron.status import LOG_FILE
 
     targets = find_targets(role, session, netuid)
+    if not targets:
+        raise CliError(f"no {role} of {session.name}/{session.hotkey} has run; start one with "
+                       f"`taocli {role} start --template echo --netuid N --detach`")
     if len(targets) != 1:
         which = ", ".join(str(t.netuid) for t in targets) or "none"
         raise UsageProblem(f"give --netuid: {role} logs of {session.name}/{session.hotkey} exist for netuids {which}")
