@@ -190,3 +190,35 @@ def test_validator_says_when_and_why_it_cannot_set_weights_and_resumes_its_state
         assert again.state.last_weights_block == sent["block"]
     finally:
         again.shutdown()
+
+
+def test_deferred_scores_arrive_when_the_truth_does_through_a_real_axon(subnet, tmp_path) -> None:
+    """A --template-path template whose validator scores a step's answers two steps later (matured)."""
+    from neuron.miner import Miner
+    from neuron.validator import Validator
+    from tests.unit.test_neuron_template import write_deferred_template
+
+    where = write_deferred_template(tmp_path)
+    keys, netuid = subnet.keys, subnet.netuid
+    common = dict(netuid=netuid, network=subnet.node.url, template_dir=where, hotkey_name="default", axon_port=0)
+    miner = Miner(NeuronConfig(role="miner", hotkey=keys["m1"][1], wallet_name="m1", state_dir=tmp_path / "m1",
+                               **common))
+    miner.check_registered()
+    miner.setup()
+    v = Validator(NeuronConfig(role="validator", hotkey=keys["vali"][1], wallet_name="vali", serve=False,
+                               state_dir=tmp_path / "vali", **common))
+    try:
+        v.check_registered()
+        v.setup()
+        m1 = subnet.uids["m1"]
+        assert v.sample() == [m1]  # the only served axon (m2 never served)
+        seen = []
+        for step in range(4):
+            v._step(step)
+            seen.append(float(v.state.scores[m1]))
+        assert seen[0] == seen[1] == 0.0  # answers are in, but the truth is not yet
+        assert seen[2] == pytest.approx(0.1) and seen[3] == pytest.approx(0.19)  # matured: the answers were right
+        assert miner.axon.stats()["by_status"].get(200) == 4
+    finally:
+        v.shutdown()
+        miner.shutdown()
