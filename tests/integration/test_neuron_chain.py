@@ -222,3 +222,16 @@ def test_deferred_scores_arrive_when_the_truth_does_through_a_real_axon(subnet, 
     finally:
         v.shutdown()
         miner.shutdown()
+
+
+def test_a_detached_neuron_with_an_encrypted_hotkey_needs_a_password_file(subnet, tmp_path) -> None:
+    from wallet.keypair import Keypair
+    from wallet.wallet import Wallet
+
+    w = Wallet("locked", "default", str(subnet.wallet_path))
+    w.set_coldkeypub(Keypair.from_uri("//locked-cold"))
+    w.set_hotkey(Keypair.from_uri("//locked-hot"), password="a long passphrase 42!")
+    done = _cli("miner", "start", "--template", "echo", "--netuid", str(subnet.netuid), "-w", "locked",
+                "-p", str(subnet.wallet_path), "--network", subnet.node.url, "--detach", home=tmp_path)
+    assert done.returncode == 2 and "is encrypted" in done.stderr and "--password-file" in done.stderr
+    assert not (tmp_path / ".taocli" / "neurons" / "locked").exists()  # nothing spawned
