@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from chain.client import Subtensor
@@ -61,8 +62,26 @@ def test_metagraph_weights_on_request(subnet) -> None:
     assert graph.weights is None  # lite by default: no n×n read
     graph.sync(link, lite=False)
     assert graph.weights is not None
-    row = graph.weights[subnet.uids["vali"]]
-    assert row[subnet.uids["m1"]] == pytest.approx(1.0) and row[subnet.uids["m2"]] == pytest.approx(1 / 3, abs=1e-4)
+    vali, m1, m2 = subnet.uids["vali"], subnet.uids["m1"], subnet.uids["m2"]
+    row = graph.weights[vali]
+    assert row[m1] == pytest.approx(1.0) and row[m2] == pytest.approx(1 / 3, abs=1e-4)
+
+    # incremental: a new set_weights (no epoch in between) re-reads that one row only
+    with Subtensor(subnet.node.url) as client:
+        client.set_weights(keys["vali"][1], subnet.netuid, [m1, m2], [1, 4])
+        info = client.subnet(subnet.netuid)
+    assert info is not None and info.blocks_since_last_step > 0  # still the same epoch (tempo 10, instant node)
+    report = graph.sync(link, lite=False)
+    assert report.read and report.rows == [vali]
+    assert graph.weights[vali][m1] == pytest.approx(0.25, abs=1e-4) and graph.weights[vali][m2] == pytest.approx(1.0)
+    fresh = Metagraph(subnet.netuid)
+    fresh.sync(link, lite=False)
+    assert np.array_equal(fresh.weights, graph.weights) and np.array_equal(fresh.bonds, graph.bonds)
+    # an epoch moves every bond: then everything is read again
+    seal_until_epoch(subnet)
+    assert graph.sync(link, lite=False).rows is None
+    fresh.sync(link, lite=False, force=True)
+    assert np.array_equal(fresh.bonds, graph.bonds) and np.array_equal(fresh.incentive, graph.incentive)
     link.close()
 
 
