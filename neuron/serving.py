@@ -118,4 +118,6 @@ def report_requests(neuron: Neuron) -> None:
     elif now - mark[0] >= 10.0:
         neuron.status.update(request_rate=(served - mark[1]) / (now - mark[0]))
         neuron._rate_mark = (now, served)  # type: ignore[attr-defined]
+    if "request_rate" not in neuron.status.fields:  # until a 10 s window has passed: the average since start
+        neuron.status.update(request_rate=counters.get("rate_per_second"))
     neuron.status.update(requests=counters, requests_served=served)

@@ -254,3 +254,31 @@ def test_a_detached_neuron_with_an_encrypted_hotkey_needs_a_password_file(subnet
                 "-p", str(subnet.wallet_path), "--network", subnet.node.url, "--detach", home=tmp_path)
     assert done.returncode == 2 and "is encrypted" in done.stderr and "--password-file" in done.stderr
     assert not (tmp_path / ".taocli" / "neurons" / "locked").exists()  # nothing spawned
+
+
+def test_ctrl_c_stops_a_foreground_miner_cleanly(subnet, tmp_path) -> None:
+    import json
+    import signal
+
+    env = {**os.environ, "HOME": str(tmp_path), "TAOCLI_CONFIG": str(tmp_path / "config.toml")}
+    proc = subprocess.Popen([sys.executable, "-m", "taocli", "miner", "start", "--template", "echo", "--netuid",
+                             str(subnet.netuid), "-w", "m2", "-p", str(subnet.wallet_path), "--network",
+                             subnet.node.url, "--axon-port", "0"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    status = tmp_path / ".taocli" / "neurons" / "m2" / "default" / f"netuid{subnet.netuid}" / "miner" / "status.json"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if status.exists() and json.loads(status.read_text() or "{}").get("state") == "running":
+                break
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "received SIGINT" in err and "Traceback" not in err
+    assert json.loads(status.read_text())["state"] == "stopped"
+    assert not (status.parent / "neuron.pid").exists()
