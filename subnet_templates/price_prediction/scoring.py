@@ -1,0 +1,30 @@
+"""How a price forecast is scored, once the truth is known.
+
+The error of one forecast is its absolute percentage error, APE = |forecast − truth| / truth. Its reward is
+exp(−APE / TOLERANCE): 1 for a perfect forecast, 0.37 at an error of TOLERANCE (1 %), near 0 beyond a few
+percent; a missing, non-finite or non-positive forecast earns 0. A miner's score for a batch of matured
+forecasts is the mean of their rewards. Pure Python: the validator needs no torch.
+"""
+
+from __future__ import annotations
+
+import math
+
+TOLERANCE = 0.01
+
+
+def absolute_percentage_error(forecast: float, truth: float) -> float:
+    return abs(forecast - truth) / truth
+
+
+def forecast_reward(forecast: float | None, truth: float) -> float:
+    if forecast is None or not isinstance(forecast, (int, float)) or not math.isfinite(forecast) or forecast <= 0:
+        return 0.0
+    return math.exp(-absolute_percentage_error(float(forecast), truth) / TOLERANCE)
+
+
+def mean_reward(pairs: list[tuple[float | None, float]]) -> float:
+    """Mean reward over (forecast, truth) pairs; 0 when there are none."""
+    if not pairs:
+        return 0.0
+    return sum(forecast_reward(f, t) for f, t in pairs) / len(pairs)
