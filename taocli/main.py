@@ -54,6 +54,9 @@ class RootGroup(LazyGroup):
         "sudo": _lazy("sudo", "app", "Subnet hyperparameters: read one, or set it with the sudo key or as the "
                       "owner."),
         "axon": _lazy("axon", "app", "Publish the hotkey's axon endpoint on chain."),
+        "miner": _lazy("miner", "app", "Run a miner: serve a subnet template on an axon, published on chain."),
+        "validator": _lazy("validator", "app", "Run a validator: query miners with a subnet template, score them, "
+                           "set weights."),
     }
 
 

@@ -1,0 +1,131 @@
+"""The neuron's axon: start it with the template's handlers, find the address to publish, publish it.
+
+The axon's gatekeepers come from the metagraph the loop keeps fresh: `is_allowed` lets only hotkeys
+registered on the subnet in, `stake_of` orders queued work by the caller's stake. The address published
+with serve_axon is, in order: `--external-ip`/`--external-port`; 127.0.0.1 when the chain itself is on
+this machine (a localnet: peers are local too); else this host's public address as an echo service sees
+it; else the address of the interface that routes outwards (a LAN address, said in the log).
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import urllib.request
+from typing import TYPE_CHECKING, Any
+
+from chain.errors import ChainError
+
+if TYPE_CHECKING:
+    from neuron.base import Neuron
+
+log = logging.getLogger("taocli.neuron")
+
+IP_ECHO_SERVICES = ("https://api.ipify.org", "https://checkip.amazonaws.com", "https://ifconfig.me/ip")
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def _looks_like_ip(text: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def detect_external_ip(chain_url: str, timeout: float = 3.0) -> tuple[str, str]:
+    """(ip, how it was found) for the axon to publish."""
+    host = chain_url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0].strip("[]")
+    if host in {"127.0.0.1", "localhost", "::1", "0.0.0.0"}:
+        return "127.0.0.1", "the chain runs on this machine (localnet)"
+    for url in IP_ECHO_SERVICES:
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as reply:
+                text = reply.read(64).decode().strip()
+        except (OSError, ValueError):
+            continue
+        if _looks_like_ip(text):
+            return text, f"as seen by {url}"
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outward interface
+            return str(sock.getsockname()[0]), "the outward interface (no echo service answered; may be private)"
+        except OSError:
+            return "127.0.0.1", "no network found"
+
+
+def start_axon(neuron: Neuron, handler: Any) -> Any:
+    """Build, attach and start the axon for a template object (`synapse`, `forward`, optional extras)."""
+    from neuron.axon import Axon
+
+    cfg = neuron.config
+    port = cfg.axon_port or free_port()
+    metagraph = neuron.metagraph
+    axon = Axon(cfg.hotkey, host=cfg.axon_host, port=port, external_ip=cfg.external_ip,
+                external_port=cfg.external_port, is_allowed=metagraph.has, stake_of=metagraph.stake_of)
+    forward = getattr(handler, "forward", None)
+    if forward is None:  # a validator template need not answer anything: serve a liveness synapse only
+        return _started(axon, neuron)
+    axon.attach(forward, blacklist=getattr(handler, "blacklist", None), priority=getattr(handler, "priority", None))
+    return _started(axon, neuron)
+
+
+def _started(axon: Any, neuron: Neuron) -> Any:
+    try:
+        axon.start()
+    except OSError as exc:
+        from neuron.base import NeuronError
+
+        raise NeuronError(f"the axon cannot listen on {neuron.config.axon_host}:{neuron.config.axon_port} "
+                          f"({exc.strerror or exc}); pick another port with --axon-port") from None
+    return axon
+
+
+def publish_axon(neuron: Neuron) -> None:
+    """serve_axon with the external address, unless the chain already shows exactly that address."""
+    cfg = neuron.config
+    info = neuron.axon.info()
+    port = cfg.external_port or int(info.port)
+    if cfg.external_ip:
+        ip, how = cfg.external_ip, "--external-ip"
+    else:
+        ip, how = detect_external_ip(neuron.link.url)
+    uid = neuron.uid
+    m = neuron.metagraph
+    if uid is not None and uid < m.n and m.axon_ip[uid] == ip and int(m.axon_port[uid]) == port:
+        log.info("axon %s:%d already published on chain; not serving again", ip, port)
+        neuron.status.update(axon=f"{ip}:{port}", axon_published_block=int(m.axon_block[uid]))
+        return
+    try:
+        receipt = neuron.retry("serve_axon", lambda: neuron.link.serve_axon(cfg.hotkey, cfg.netuid, ip, port))
+    except ChainError as exc:  # e.g. the serving rate limit: keep serving, say why the chain shows an old address
+        log.warning("axon listens on port %d but could not be published as %s:%d: %s", info.port, ip, port, exc)
+        neuron.status.update(axon=f"{ip}:{port}", axon_published_block=None, axon_error=str(exc))
+        return
+    log.info("axon published on chain as %s:%d (%s) in block #%s", ip, port, how, receipt.block_number)
+    neuron.status.update(axon=f"{ip}:{port}", axon_published_block=receipt.block_number)
+
+
+def axon_counters(neuron: Neuron) -> dict[str, Any]:
+    """The axon's request counters as plain numbers for the status file ({} with no axon)."""
+    axon = neuron.axon
+    if axon is None:
+        return {}
+    stats = getattr(axon, "stats", None)
+    data = stats() if callable(stats) else getattr(axon, "counters", {})
+    return dict(data) if isinstance(data, dict) else {}
+
+
+def dendrite_query(dendrite: Any, axons: list[tuple[str, int, str]], synapse: Any, timeout: float) -> list[Any]:
+    """One synapse to many axons (ip, port, hotkey) through the dendrite; one reply per axon, in order."""
+    from neuron.axon import AxonInfo
+
+    targets = [AxonInfo(ip=ip, port=port, hotkey=hotkey) for ip, port, hotkey in axons]
+    return list(dendrite.query(targets, synapse, timeout=timeout))
