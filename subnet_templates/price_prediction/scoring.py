@@ -17,8 +17,14 @@ def absolute_percentage_error(forecast: float, truth: float) -> float:
     return abs(forecast - truth) / truth
 
 
+def is_usable(forecast: object) -> bool:
+    """A forecast that can be judged: a finite positive number (bool is not a number here)."""
+    return (isinstance(forecast, (int, float)) and not isinstance(forecast, bool) and math.isfinite(forecast)
+            and forecast > 0)
+
+
 def forecast_reward(forecast: float | None, truth: float) -> float:
-    if forecast is None or not isinstance(forecast, (int, float)) or not math.isfinite(forecast) or forecast <= 0:
+    if not is_usable(forecast):
         return 0.0
     return math.exp(-absolute_percentage_error(float(forecast), truth) / TOLERANCE)
 

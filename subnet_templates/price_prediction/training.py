@@ -16,8 +16,9 @@ import torch
 from torch.nn import functional
 
 from subnet_templates import model_cache
-from subnet_templates.price_prediction.feed import log_prices
-from subnet_templates.price_prediction.model import HORIZON, SCALE, WINDOW, Forecaster
+
+from .feed import log_prices
+from .model import HORIZON, SCALE, WINDOW, Forecaster
 
 FORMAT = 1  # bump when the model or the feed changes, so old cache entries are not read
 TRAIN_SEED_BASE = 1_000_000  # training markets live far from any seed a validator would pick by hand

@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from subnet_templates.text_prompting.tasks import DIGITS, END, MAX_DIGITS, TASKS
+from .tasks import DIGITS, END, MAX_DIGITS, TASKS
 
 PAD = "_"
 VOCAB = PAD + DIGITS + "".join(sorted(TASKS)) + "=" + END

@@ -15,8 +15,9 @@ import torch
 from torch.nn import functional
 
 from subnet_templates import model_cache
-from subnet_templates.text_prompting.model import CONTEXT, END, PAD, TOKEN, TinyLM, encode
-from subnet_templates.text_prompting.tasks import sample_prompts
+
+from .model import CONTEXT, END, PAD, TOKEN, TinyLM, encode
+from .tasks import sample_prompts
 
 FORMAT = 1  # bump when the model, vocabulary or tasks change, so old cache entries are not read
 
