@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from chain.errors import NodeUnreachable
+from neuron import template as tpl
 from neuron.chain_link import ChainLink
 from neuron.metagraph import Metagraph
 from neuron.status import PID_FILE, StatusBoard, write_json
@@ -124,7 +125,7 @@ class Neuron:
                 self.tick()
         except Stopped:
             pass
-        except NeuronError as exc:
+        except (NeuronError, tpl.TemplateError) as exc:
             log.error("%s", exc)
             self.status.update(state="failed", error=str(exc))
             code = 1
@@ -146,6 +147,18 @@ class Neuron:
 
         signal.signal(signal.SIGTERM, handle)
         signal.signal(signal.SIGINT, handle)
+
+    def build_template(self) -> Any:
+        """The template's miner/validator object, built once (a model may load or train here)."""
+        cfg = self.config
+        ctx = tpl.TemplateContext(name=cfg.template_dir.name, role=cfg.role, netuid=cfg.netuid, hotkey=self.hotkey,
+                                  cache_dir=tpl.default_cache_root() / "templates" / cfg.template_dir.name,
+                                  state_dir=cfg.state_dir / "template", options=cfg.template_options,
+                                  log=lambda msg: log.info("%s", msg))
+        started = time.monotonic()
+        built = tpl.build(cfg.template_dir, ctx)
+        log.info("template %s ready in %.2f s", ctx.name, time.monotonic() - started)
+        return built
 
     def setup(self) -> None:
         raise NotImplementedError
@@ -237,17 +250,3 @@ class Neuron:
                            emission=float(m.emission[uid]), validator_permit=bool(m.validator_permit[uid]),
                            last_update=int(m.last_update[uid]),
                            axon_on_chain=f"{m.axon_ip[uid]}:{int(m.axon_port[uid])}")
-
-    # -- the axon --------------------------------------------------------------------------------
-
-    def serve(self, handler: Any) -> None:
-        """Start the axon with `handler` (a template object) and publish it on chain when it moved."""
-        from neuron.serving import publish_axon, start_axon
-
-        self.axon = start_axon(self, handler)
-        publish_axon(self)
-
-    def axon_counters(self) -> dict[str, Any]:
-        from neuron.serving import axon_counters
-
-        return axon_counters(self)

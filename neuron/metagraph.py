@@ -175,6 +175,13 @@ class Metagraph:
     @classmethod
     def load(cls, path: str | Path) -> Metagraph:
         """Read a file written by save(); refuses object arrays (pickles) by construction."""
+        try:
+            return cls._load(path)
+        except KeyError as exc:
+            raise ValueError(f"{path} is not a metagraph file ({exc})") from None
+
+    @classmethod
+    def _load(cls, path: str | Path) -> Metagraph:
         with np.load(Path(path), allow_pickle=False) as data:
             if int(data["format"]) != FORMAT:
                 raise ValueError(f"{path}: metagraph file format {int(data['format'])}, expected {FORMAT}")

@@ -8,10 +8,9 @@ status file fresh with what the axon served. Everything the subnet decides is in
 from __future__ import annotations
 
 import logging
-import time
 
-from neuron import template as tpl
 from neuron.base import Neuron
+from neuron.serving import publish_axon, report_requests, start_axon
 
 log = logging.getLogger("taocli.neuron")
 
@@ -23,31 +22,14 @@ class Miner(Neuron):
 
     def setup(self) -> None:
         self.resync(force=True)
-        cfg = self.config
-        ctx = tpl.TemplateContext(name=cfg.template_dir.name, role="miner", netuid=cfg.netuid, hotkey=self.hotkey,
-                                  cache_dir=tpl.default_cache_root() / "templates" / cfg.template_dir.name,
-                                  state_dir=cfg.state_dir / "template", options=cfg.template_options,
-                                  log=lambda msg: log.info("%s", msg))
-        started = time.monotonic()
-        self.template = tpl.build(cfg.template_dir, ctx)
-        log.info("template %s ready in %.2f s", ctx.name, time.monotonic() - started)
-        self.serve(self.template)
-        self._rate_mark = (time.monotonic(), 0)
+        self.template = self.build_template()
+        self.axon = start_axon(self, self.template)
+        publish_axon(self)
 
     def tick(self) -> None:
         block = self.retry("block number", self.link.block)
         if self.epoch_due(block):
             self.resync()
-        self._report()
-        self.wait(TICK_SECONDS)
-
-    def _report(self) -> None:
-        counters = self.axon_counters()
-        served = int(counters.get("served", counters.get("requests", 0)) or 0)
-        now = time.monotonic()
-        then, before = self._rate_mark
-        if now - then >= 10.0:
-            self._rate_mark = (now, served)
-            self.status.update(request_rate=(served - before) / (now - then))
-        self.status.update(requests=counters, requests_served=served)
+        report_requests(self)
         self.status.flush()
+        self.wait(TICK_SECONDS)

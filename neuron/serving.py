@@ -129,3 +129,19 @@ def dendrite_query(dendrite: Any, axons: list[tuple[str, int, str]], synapse: An
 
     targets = [AxonInfo(ip=ip, port=port, hotkey=hotkey) for ip, port, hotkey in axons]
     return list(dendrite.query(targets, synapse, timeout=timeout))
+
+
+def report_requests(neuron: Neuron) -> None:
+    """Put the axon's counters and the request rate (over the last >= 10 s) into the status file fields."""
+    import time
+
+    counters = axon_counters(neuron)
+    served = int(counters.get("served", counters.get("requests", 0)) or 0)
+    now = time.monotonic()
+    mark = getattr(neuron, "_rate_mark", None)
+    if mark is None:
+        neuron._rate_mark = (now, served)  # type: ignore[attr-defined]
+    elif now - mark[0] >= 10.0:
+        neuron.status.update(request_rate=(served - mark[1]) / (now - mark[0]))
+        neuron._rate_mark = (now, served)  # type: ignore[attr-defined]
+    neuron.status.update(requests=counters, requests_served=served)

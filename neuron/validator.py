@@ -18,7 +18,8 @@ import numpy as np
 from chain.errors import ChainError
 from neuron import template as tpl
 from neuron import weighting
-from neuron.base import Neuron
+from neuron.base import Neuron, Stopped
+from neuron.serving import publish_axon, report_requests, start_axon
 from neuron.state import STATE_FILE, ValidatorState
 
 log = logging.getLogger("taocli.neuron")
@@ -34,19 +35,15 @@ class Validator(Neuron):
             log.info("resumed state: step %d, %d scores, weights last set at block %d", self.state.step,
                      len(self.state.scores), self.state.last_weights_block)
         self.resync(force=True)
-        ctx = tpl.TemplateContext(name=cfg.template_dir.name, role="validator", netuid=cfg.netuid,
-                                  hotkey=self.hotkey,
-                                  cache_dir=tpl.default_cache_root() / "templates" / cfg.template_dir.name,
-                                  state_dir=cfg.state_dir / "template", options=cfg.template_options,
-                                  log=lambda msg: log.info("%s", msg))
-        self.template = tpl.build(cfg.template_dir, ctx)
+        self.template = self.build_template()
         self.version_key = tpl.spec_version(cfg.template_dir)
         from neuron.dendrite import Dendrite
 
         self.dendrite = Dendrite(cfg.hotkey)
         self.rng = np.random.default_rng()
         if cfg.serve:
-            self.serve(self.template)
+            self.axon = start_axon(self, self.template)
+            publish_axon(self)
         self.weights_due = True
 
     # -- the loop ------------------------------------------------------------------------------
@@ -60,6 +57,7 @@ class Validator(Neuron):
             self.weights_due = True
         if self.weights_due and self.config.set_weights:
             self.try_set_weights(block)
+        report_requests(self)
         self.status.flush()
         self.wait(self.config.step_seconds - (time.monotonic() - started))
 
@@ -83,6 +81,8 @@ class Validator(Neuron):
     def step_once(self) -> None:
         try:
             self._step(self.state.step)
+        except Stopped:
+            raise
         except Exception:  # a template bug costs one step, logged in full, never the validator
             log.exception("step %d failed in the template; going on with the next step", self.state.step)
         self.state.step += 1
