@@ -11,7 +11,6 @@ import pytest
 from tests.integration.test_cli_support import clean_env, run_cli
 
 pytestmark = pytest.mark.slow  # starts taocli and pytest processes
-pytest.importorskip("neuron.synapse", reason="neuron.synapse (wire) not merged yet")  # TEMPORARY
 
 
 def run_its_tests(where: Path, home: Path) -> subprocess.CompletedProcess[str]:

@@ -13,9 +13,7 @@ import pytest
 import torch
 
 from neuron import template as tpl
-
-# TEMPORARY until the wire branch (neuron/synapse.py) is merged here; then this line goes.
-TerminalInfo = pytest.importorskip("neuron.synapse", reason="neuron.synapse (wire) not merged yet").TerminalInfo
+from neuron.synapse import TerminalInfo
 
 torch.set_num_threads(1)
 
