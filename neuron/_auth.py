@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import neuron._wire as _wire
 from neuron._replay import ReplayGuard
-from neuron.synapse import TerminalInfo, sha3_hex
+from neuron.synapse import Synapse, TerminalInfo, sha3_hex
 from wallet.keypair import Keypair
 
 
@@ -81,10 +81,12 @@ class Authenticator:
         return Verdict(200, "", extended) if extended else _OK
 
     @staticmethod
-    def check_body(headers: dict[str, str], body: bytes, verdict: Verdict, body_hash: str) -> Verdict:
+    def check_body(headers: dict[str, str], body: bytes, verdict: Verdict, synapse: Synapse) -> Verdict:
         """The body against what was signed: the SDK's hashed fields, and for taocli peers every byte."""
         if verdict.extended and sha3_hex(body) != headers.get(_wire.EXT_BODY_SHA3, ""):
             return Verdict(400, "body does not match its signed digest (taocli_body_sha3)")
-        if body_hash != headers.get("computed_body_hash", ""):
+        signed = headers.get("computed_body_hash", "")
+        # SDK 6.x hashes the fields in declaration order; 7+ in required_hash_fields order.
+        if synapse.body_hash != signed and synapse.body_hash_in_field_order() != signed:
             return Verdict(400, "body hash mismatch: the hashed fields differ from computed_body_hash")
         return verdict

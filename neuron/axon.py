@@ -258,7 +258,7 @@ class Axon:
             syn = decode(route.cls, request.body)
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
             return self._error(400, f"body is not a valid {name}: {exc}", start, request, dendrite, verdict)
-        verdict = self._auth.check_body(headers, request.body, verdict, syn.body_hash)
+        verdict = self._auth.check_body(headers, request.body, verdict, syn)
         if verdict.status != 200:
             return self._error(verdict.status, verdict.message, start, request, dendrite, verdict)
         # The handler sees the verified header identity, not whatever the body claims.

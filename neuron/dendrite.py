@@ -129,6 +129,9 @@ class Dendrite:
         message = _wire.request_message(syn.dendrite.nonce, self.hotkey, target.hotkey, self.uuid, body_hash)
         syn.dendrite.signature = "0x" + self.keypair.sign(message).hex()
         body = encode(syn)
+        hashed = type(syn).required_hash_fields
+        if hashed:  # SDK 6.x axons read the hashed field list from the body (7+ ignore the extra key)
+            body = body[:-1] + b',"required_hash_fields":' + msgspec.json.encode(list(hashed)) + b"}"
         headers = _wire.synapse_headers(syn, body_size=len(body))
         headers["computed_body_hash"] = body_hash
         digest = sha3_hex(body)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import socket
-import urllib.request
 from typing import TYPE_CHECKING, Any
 
 from chain.errors import ChainError
@@ -21,7 +20,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("taocli.neuron")
 
-IP_ECHO_SERVICES = ("https://api.ipify.org", "https://checkip.amazonaws.com", "https://ifconfig.me/ip")
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -30,35 +29,14 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
-def _looks_like_ip(text: str) -> bool:
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
-
-
-def detect_external_ip(chain_url: str, timeout: float = 3.0) -> tuple[str, str]:
-    """(ip, how it was found) for the axon to publish."""
+def external_ip(chain_url: str) -> tuple[str, str]:
+    """(ip, how it was found) for the axon to publish when no --external-ip was given."""
     host = chain_url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0].strip("[]")
-    if host in {"127.0.0.1", "localhost", "::1", "0.0.0.0"}:
+    if host in LOCAL_HOSTS:
         return "127.0.0.1", "the chain runs on this machine (localnet)"
-    for url in IP_ECHO_SERVICES:
-        try:
-            with urllib.request.urlopen(url, timeout=timeout) as reply:
-                text = reply.read(64).decode().strip()
-        except (OSError, ValueError):
-            continue
-        if _looks_like_ip(text):
-            return text, f"as seen by {url}"
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        try:
-            sock.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outward interface
-            return str(sock.getsockname()[0]), "the outward interface (no echo service answered; may be private)"
-        except OSError:
-            return "127.0.0.1", "no network found"
+    from neuron.network import detect_external_ip
+
+    return detect_external_ip(), "detected (public echo service, else the default route's interface)"
 
 
 def start_axon(neuron: Neuron, handler: Any) -> Any:
@@ -71,9 +49,11 @@ def start_axon(neuron: Neuron, handler: Any) -> Any:
     axon = Axon(cfg.hotkey, host=cfg.axon_host, port=port, external_ip=cfg.external_ip,
                 external_port=cfg.external_port, is_allowed=metagraph.has, stake_of=metagraph.stake_of)
     forward = getattr(handler, "forward", None)
-    if forward is None:  # a validator template need not answer anything: serve a liveness synapse only
-        return _started(axon, neuron)
-    axon.attach(forward, blacklist=getattr(handler, "blacklist", None), priority=getattr(handler, "priority", None))
+    if forward is not None:  # a validator template need not answer anything (its axon then serves no route)
+        kinds = handler.synapse if isinstance(handler.synapse, tuple) else (handler.synapse,)
+        for kind in kinds:
+            axon.attach(forward, blacklist=getattr(handler, "blacklist", None),
+                        priority=getattr(handler, "priority", None), synapse=kind)
     return _started(axon, neuron)
 
 
@@ -96,7 +76,7 @@ def publish_axon(neuron: Neuron) -> None:
     if cfg.external_ip:
         ip, how = cfg.external_ip, "--external-ip"
     else:
-        ip, how = detect_external_ip(neuron.link.url)
+        ip, how = external_ip(neuron.link.url)
     uid = neuron.uid
     m = neuron.metagraph
     if uid is not None and uid < m.n and m.axon_ip[uid] == ip and int(m.axon_port[uid]) == port:
@@ -114,18 +94,13 @@ def publish_axon(neuron: Neuron) -> None:
 
 
 def axon_counters(neuron: Neuron) -> dict[str, Any]:
-    """The axon's request counters as plain numbers for the status file ({} with no axon)."""
-    axon = neuron.axon
-    if axon is None:
-        return {}
-    stats = getattr(axon, "stats", None)
-    data = stats() if callable(stats) else getattr(axon, "counters", {})
-    return dict(data) if isinstance(data, dict) else {}
+    """The axon's request counters (neuron.axon.Axon.stats) for the status file ({} with no axon)."""
+    return dict(neuron.axon.stats()) if neuron.axon is not None else {}
 
 
 def dendrite_query(dendrite: Any, axons: list[tuple[str, int, str]], synapse: Any, timeout: float) -> list[Any]:
     """One synapse to many axons (ip, port, hotkey) through the dendrite; one reply per axon, in order."""
-    from neuron.axon import AxonInfo
+    from neuron.network import AxonInfo
 
     targets = [AxonInfo(ip=ip, port=port, hotkey=hotkey) for ip, port, hotkey in axons]
     return list(dendrite.query(targets, synapse, timeout=timeout))
@@ -136,7 +111,7 @@ def report_requests(neuron: Neuron) -> None:
     import time
 
     counters = axon_counters(neuron)
-    served = int(counters.get("served", counters.get("requests", 0)) or 0)
+    served = int(counters.get("requests", 0))
     now = time.monotonic()
     mark = getattr(neuron, "_rate_mark", None)
     if mark is None:

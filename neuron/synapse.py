@@ -110,7 +110,14 @@ class Synapse(msgspec.Struct, kw_only=True):
     @property
     def body_hash(self) -> str:
         """The SDK's ``computed_body_hash``: sha3 of the concatenated sha3 of ``str()`` of each hashed field."""
-        fields = type(self).required_hash_fields
+        return self._hash_of(type(self).required_hash_fields)
+
+    def body_hash_in_field_order(self) -> str:
+        """The hash as SDK 6.x computes it: the hashed fields in declaration order, not the tuple's order."""
+        hashed = set(type(self).required_hash_fields)
+        return self._hash_of(tuple(f for f in type(self).__struct_fields__ if f in hashed))
+
+    def _hash_of(self, fields: tuple[str, ...]) -> str:
         if not fields:
             return EMPTY_BODY_HASH
         return sha3_hex("".join(sha3_hex(str(_dump_value(getattr(self, f)))) for f in fields))

@@ -98,7 +98,7 @@ class Validator(Neuron):
             rewards = self.template.reward(step, query, responses)
             scored = [(r.uid, v) for r, v in zip(responses, rewards, strict=True) if v is not None]
             self._apply(scored)
-            answered = sum(1 for r in responses if _status(r.synapse) == 200)
+            answered = sum(1 for r in responses if r.synapse.status_code == 200)
             log.info("step %d: queried %d miners, %d answered, rewards %s", step, len(uids), answered,
                      {r.uid: (None if v is None else round(float(v), 3)) for r, v in zip(responses, rewards,
                                                                                          strict=True)})
@@ -143,8 +143,8 @@ class Validator(Neuron):
             log.info("weights not set: uid %d has no validator permit yet; permits go to the largest stakes at "
                      "each epoch (stake more, or wait for the next epoch)", uid)
             return
-        uids, weights = weighting.process_weights(self.state.scores, rules.min_allowed_weights,
-                                                  rules.max_weight_share)
+        scores = self.state.scores.copy()
+        uids, weights = weighting.process_weights(scores, rules.min_allowed_weights, rules.max_weight_share)
         if len(uids) == 0:
             return
         try:
@@ -158,11 +158,10 @@ class Validator(Neuron):
         self.state.last_weights_block = int(receipt.block_number or block)
         self.state.save(self.config.state_dir / STATE_FILE)
         shown = {int(u): round(float(w), 4) for u, w in zip(uids, weights, strict=True)}
-        self.status.update(last_weights={"block": self.state.last_weights_block, "weights": shown},
+        u16 = dict(zip(uids.tolist(), weighting.to_u16(weights), strict=True))
+        self.status.update(last_weights={"block": self.state.last_weights_block, "weights": shown, "u16": u16,
+                                         "from_scores": scores.tolist(),
+                                         "rules": [rules.min_allowed_weights, rules.max_weights_limit]},
                            weights_wait=None, weights_error=None)
         log.info("weights set in block #%s: %s", receipt.block_number, shown)
 
-
-def _status(synapse: Any) -> int | None:
-    code = getattr(getattr(synapse, "dendrite", None), "status_code", None)
-    return int(code) if code is not None else None

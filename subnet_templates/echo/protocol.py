@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from neuron.synapse import Synapse
 
 SPEC_VERSION = 1
@@ -10,6 +12,7 @@ SPEC_VERSION = 1
 class Echo(Synapse):
     """A query (`text`) and the miner's answer (`reply`, empty until answered)."""
 
+    required_hash_fields: ClassVar[tuple[str, ...]] = ("text",)  # inside the SDK's signed body hash
     text: str = ""
     reply: str = ""
 

@@ -23,12 +23,7 @@ class EchoValidator:
 
     def reward(self, step: int, query: Echo, responses: list[Response]) -> list[float | None]:
         want = expected(query.text)
-        return [1.0 if _ok(r.synapse) and r.synapse.reply == want else 0.0 for r in responses]
-
-
-def _ok(synapse: Echo) -> bool:
-    status = getattr(getattr(synapse, "dendrite", None), "status_code", None)
-    return status is None or int(status) == 200
+        return [1.0 if r.synapse.is_success and r.synapse.reply == want else 0.0 for r in responses]
 
 
 def create_validator(ctx: TemplateContext) -> EchoValidator:

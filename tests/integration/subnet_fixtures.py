@@ -65,10 +65,8 @@ def build_subnet(node: NodeProcess, wallet_path: Path, keys: dict[str, tuple[Key
         # The default cap (MaxWeightsLimit 1000/65535 ≈ 1.5 %) is below 1/n for a few neurons, which turns every
         # weight vector into uniform weights (the SDK's rule as ours): lift it so scores decide incentive.
         client.execute(client.prepare_sudo_set(owner.ss58_address, netuid, "max_weights_limit", 65535), owner)
-        if len(registered) > 3:  # a new subnet admits 3 registrations per interval (3 × a target of 1)
-            sudo = Keypair.from_uri("//Alice")  # the local chain's sudo key
-            client.execute(client.prepare_sudo_set(sudo.ss58_address, netuid, "target_regs_per_interval",
-                                                   len(registered)), sudo)
+        alice = Keypair.from_uri("//Alice")  # the dev chain's sudo key: room for every registration at once
+        client.execute(client.prepare_sudo_set(alice.ss58_address, netuid, "target_regs_per_interval", 32), alice)
         subnet = LocalSubnet(node, netuid, wallet_path)
         for name in registered:
             cold, hot = keys[name]

@@ -16,8 +16,8 @@ from chain.client import Subtensor
 from neuron.base import Neuron, NeuronConfig
 from neuron.chain_link import ChainLink
 from neuron.metagraph import Metagraph
-from tests.integration.subnet_fixtures import build_subnet, seal_until_epoch, start_node
 from tests.integration.node_fixtures import ROOT, NodeProcess, free_port
+from tests.integration.subnet_fixtures import build_subnet, seal_until_epoch, start_node
 
 pytestmark = pytest.mark.slow
 

@@ -17,13 +17,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from chain.client import Subtensor
 from localnet.daemon import pid_alive
 from neuron.state import ValidatorState
-from tests.integration.subnet_fixtures import build_subnet, start_node
+from neuron.weighting import process_weights, to_u16
 from tests.integration.node_fixtures import ROOT, free_port
+from tests.integration.subnet_fixtures import build_subnet, start_node
 
 pytestmark = pytest.mark.slow
 
@@ -125,6 +127,8 @@ def test_validator_and_three_miners_earn_by_their_answers(tmp_path: Path) -> Non
         node.stop()
         time.sleep(1.0)
         node.start()
+        client.close()  # the test's own connection died with the node; the neurons must reconnect by themselves
+        client = Subtensor(node.url)
         restarted = client.block_number()
         cli.stop("miner", "good2")
         step_before = cli.status("validator", "vali")["step"]
@@ -145,10 +149,11 @@ def test_validator_and_three_miners_earn_by_their_answers(tmp_path: Path) -> Non
         assert state.scores[uid["bad"]] == 0 and state.scores[uid["good1"]] > 0
         assert uid["bad"] not in sent and uid["good1"] in sent
         row = dict(client.neuron(subnet.netuid, uid["vali"]).weights)
-        top = max(sent.values())
-        assert sorted(row) == sorted(sent)
-        for dest, share in sent.items():
-            assert row[dest] == int(share / top * 65535 + 0.5), (row, sent)
+        sent_u16 = {int(k): v for k, v in final["last_weights"]["u16"].items()}
+        assert row == sent_u16  # what it says it set is what the chain holds
+        min_allowed, max_u16 = final["last_weights"]["rules"]
+        dests, shares = process_weights(np.array(final["last_weights"]["from_scores"]), min_allowed, max_u16 / 65535)
+        assert dict(zip(dests.tolist(), to_u16(shares), strict=True)) == row  # and it follows from its scores
         client.close()
     finally:
         if cli is not None:
