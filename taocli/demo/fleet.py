@@ -147,9 +147,7 @@ def stop_all(narrator: Narrator, fleet: Fleet) -> None:
     """Stop every neuron by its command, then prove each pid gone (SIGKILL for any that is not)."""
     from localnet.daemon import pid_alive
 
-    for n in fleet.neurons:  # one whose start was cut short (Ctrl-C) may run without our knowing its pid
-        if n.pid is None and fleet.status(n).get("pid"):
-            n.pid = int(fleet.status(n)["pid"])
+    _find_orphans(fleet)
     running = [n for n in fleet.neurons if n.pid is not None]
     procs = [(n, _run(fleet, [n.role, "stop", *fleet.who(n), "--json"])) for n in running]
     for _, proc in procs:
@@ -168,3 +166,26 @@ def stop_all(narrator: Narrator, fleet: Fleet) -> None:
         fleet.stopped[n.label] = not pid_alive(n.pid)  # type: ignore[arg-type]
     gone = ", ".join(f"{n.pid} {'gone' if fleet.stopped[n.label] else 'STILL RUNNING'}" for n in running)
     narrator.say(f"\n  • neurons stopped: pids {gone}" if running else "\n  • no neuron was running")
+
+
+def _find_orphans(fleet: Fleet, wait: float = 5.0) -> None:
+    """Pids of neurons whose start command was cut short (Ctrl-C) after it spawned them.
+
+    A spawned neuron's log exists before the process does; the process writes its pid into its status file
+    as its first act, so a neuron with a log and no pid yet gets a few seconds to say who it is.
+    """
+    from neuron.status import LOG_FILE
+
+    deadline = time.monotonic() + wait
+    for n in fleet.neurons:
+        if n.pid is not None:
+            continue
+        spawned = (fleet.directory(n) / LOG_FILE).exists()
+        while True:
+            pid = fleet.status(n).get("pid")
+            if pid:
+                n.pid = int(pid)
+                break
+            if not spawned or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
