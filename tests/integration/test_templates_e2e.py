@@ -33,15 +33,19 @@ QUALITY = {  # template -> miner wallet -> its training steps; weak < fair < str
 
 
 class TemplateCli(Cli):
-    """The echo test's command runner, starting another template."""
+    """The echo test's command runner, starting another template (by name, or a directory by path)."""
 
-    def __init__(self, template: str, *args: Any) -> None:
+    def __init__(self, template: str | Path, *args: Any) -> None:
         super().__init__(*args)
         self.template = template
 
     def start_args(self, role: str, wallet: str, *extra: str) -> list[str]:
         args = super().start_args(role, wallet, *extra)
-        args[args.index("--template") + 1] = self.template
+        at = args.index("--template")
+        if isinstance(self.template, Path):
+            args[at:at + 2] = ["--template-path", str(self.template)]
+        else:
+            args[at + 1] = self.template
         return args
 
 
@@ -60,8 +64,10 @@ def validator_log(cli: Cli) -> str:
     return log.read_text()[-3000:] if log.is_file() else f"(no log; status {status})"
 
 
-@pytest.mark.parametrize("template", sorted(QUALITY))
-def test_incentive_follows_model_quality(tmp_path: Path, template: str) -> None:
+@pytest.mark.parametrize(("template", "scaffolded"), [("text_prompting", False), ("price_prediction", False),
+                                                     ("price_prediction", True)])
+def test_incentive_follows_model_quality(tmp_path: Path, template: str, scaffolded: bool) -> None:
+    """`scaffolded`: the subnet is a directory made by `taocli subnets new`, run with --template-path."""
     t0 = time.monotonic()
     miners = QUALITY[template]
     names = ["vali", *miners]
@@ -71,6 +77,10 @@ def test_incentive_follows_model_quality(tmp_path: Path, template: str) -> None:
     try:
         subnet = build_subnet(node, tmp_path / "wallets", keys, names, stake={"vali": 100})
         cli = TemplateCli(template, tmp_path / "home", subnet.wallet_path, node.url, subnet.netuid)
+        if scaffolded:
+            cli.template = tmp_path / "forecasts"
+            made = cli.run("subnets", "new", "forecasts", "--template", template, "--dir", str(cli.template))
+            assert made.returncode == 0, made.stderr
         uid = subnet.uids
         starts = {"vali": cli.spawn(*cli.start_args("validator", "vali", "--step-seconds", "0.5"))}
         for name, steps in miners.items():
@@ -79,6 +89,7 @@ def test_incentive_follows_model_quality(tmp_path: Path, template: str) -> None:
             out, err = proc.communicate(timeout=120)
             assert proc.returncode == 0, f"{name}: {err}"
             pids.append(int(json.loads(out)["pid"]))
+        assert cli.status("miner", "strong")["template"] == ("forecasts" if scaffolded else template)
         client = Subtensor(node.url)
         miner_uids = {name: uid[name] for name in miners}
 
