@@ -163,3 +163,10 @@ def test_demo_refuses_a_directory_in_use(tmp_path: Path) -> None:
     res = run_cli(["demo", "--dir", str(used)], tmp_path, timeout=60)
     assert res.code == 2
     assert "not an empty directory" in res.one_error_line()
+
+
+def test_demo_refuses_a_template_without_a_quality_knob(tmp_path: Path) -> None:
+    res = run_cli(["demo", "--template", "echo", "--dir", str(tmp_path / "d")], tmp_path, timeout=60)
+    assert res.code == 2
+    assert "the demo runs text_prompting or price_prediction" in res.one_error_line()
+    assert not (tmp_path / "d").exists()  # refused before anything was made
