@@ -167,3 +167,13 @@ def _pow_progress(cs: ChainSession) -> Iterator[Callable[[Any], None] | None]:
                        rate=f"{p.hash_rate:,.0f} H/s", difficulty=f"{p.difficulty:,}")
 
         yield show
+
+
+def _register_new() -> None:
+    """`subnets new` (scaffolding, no chain) lives in its own module; registered here to share the group."""
+    from taocli.commands.subnets_new import new
+
+    app.command("new")(new)
+
+
+_register_new()
