@@ -75,16 +75,6 @@ class NeuronConfig:
                 f"--hotkey {self.hotkey_name}{net}")
 
 
-def neurons_root() -> Path:
-    """`~/.taocli/neurons`: one directory per neuron below it (see default_state_dir)."""
-    return Path.home() / ".taocli" / "neurons"
-
-
-def default_state_dir(role: str, wallet_name: str, hotkey_name: str, netuid: int) -> Path:
-    """`~/.taocli/neurons/<wallet>/<hotkey>/netuid<N>/<role>/`: state, status, pid and log of one neuron."""
-    return neurons_root() / wallet_name / hotkey_name / f"netuid{netuid}" / role
-
-
 class Neuron:
     """The shared skeleton; subclasses implement `setup()` and `tick()`."""
 
