@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One door for a fresh machine: `./dev.sh demo` installs taocli and runs the main job;
-# `./dev.sh test` installs it with the test extras and runs lint plus the whole test suite.
+# `./dev.sh test` installs it with the test extras and runs lint, the type check and the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
@@ -25,6 +25,7 @@ case "${1:-}" in
         install "[test]"
         shift
         "$VENV/bin/ruff" check .
+        "$VENV/bin/mypy"
         exec "$VENV/bin/python" -m pytest -n 2 "$@"
         ;;
     *)

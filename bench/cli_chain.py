@@ -71,16 +71,17 @@ def populate(url: str, wallets: Path, neurons: int) -> tuple[int, float]:
     w.set_coldkey(bench, password=None)
     w.set_hotkey(Keypair.from_uri("//BenchHotkey"))
     with Subtensor(url) as client:
-        client.execute(client.prepare_transfer(alice.ss58_address, bench.ss58_address, Balance.from_tao(500)), alice)
-        receipt = client.execute(client.prepare_register_network(alice.ss58_address), alice)
+        client.execute(client.balances.prepare_transfer(alice.ss58_address, bench.ss58_address, Balance.from_tao(500)),
+                       alice)
+        receipt = client.execute(client.subnets.prepare_register_network(alice.ss58_address), alice)
         netuid = receipt.find("SubtensorModule", "NetworkAdded").attributes[0]
         for name, value in (("max_regs_per_block", neurons), ("target_regs_per_interval", neurons),
                             ("max_allowed_uids", max(neurons, 256))):
-            client.execute(client.prepare_sudo_set(alice.ss58_address, netuid, name, value), alice)
+            client.execute(client.admin.prepare_sudo_set(alice.ss58_address, netuid, name, value), alice)
         for i in range(neurons):
             hotkey = Keypair.from_uri(f"//BenchNeuron{i}").ss58_address
-            client.execute(client.prepare_burned_register(alice.ss58_address, netuid, hotkey), alice)
-        assert len(client.neurons_lite(netuid)) >= neurons
+            client.execute(client.registration.prepare_burned_register(alice.ss58_address, netuid, hotkey), alice)
+        assert len(client.subnets.neurons_lite(netuid)) >= neurons
     return netuid, time.perf_counter() - t0
 
 

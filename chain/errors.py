@@ -99,3 +99,7 @@ _MODULE_ERROR_HINTS = {
     "AllNetworksInImmunity": "the subnet limit is reached and every subnet is still immune from pruning",
     "NotEnoughBalance": "the coldkey's free balance is too low",
 }
+
+
+class PreconditionFailed(ChainError):
+    """The chain would refuse this call; the message says why in the user's terms and what to do."""

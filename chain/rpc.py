@@ -11,6 +11,7 @@ import itertools
 import json
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from chain.errors import ChainError, NodeUnreachable
@@ -91,7 +92,7 @@ class RpcConnection:
                 results.extend(self._exchange(calls[start:start + self.PIPELINE]))
         return results
 
-    def _exchange(self, calls: list[tuple[str, list[Any] | None]]) -> list[Any]:
+    def _exchange(self, calls: Sequence[tuple[str, list[Any] | None]]) -> list[Any]:
         from websockets.exceptions import ConnectionClosed
 
         if self._ws is None:

@@ -116,7 +116,8 @@ def _neurons(view: StorageView, netuid: int, *, full: bool, uid: int | None) -> 
     if not decode(head[0], BOOL, False):
         return []
     vector_raws = head[2:2 + len(NEURON_VECTORS)]
-    vectors = [decode(raw, vector(read), []) for (_, _, read, _), raw in zip(NEURON_VECTORS, vector_raws, strict=True)]
+    vectors: list[list[Any]] = [decode(raw, vector(read), [])
+                                for (_, _, read, _), raw in zip(NEURON_VECTORS, vector_raws, strict=True)]
     if uid is None:
         n = decode(head[1], U16, 0)
         raw_keys = view.values([key("Keys", st.u16_key(netuid), st.u16_key(u)) for u in range(n)])
@@ -146,8 +147,9 @@ def _neurons(view: StorageView, netuid: int, *, full: bool, uid: int | None) -> 
         for (name, _, _, default), values in zip(NEURON_VECTORS, vectors, strict=True):
             fields[name] = values[u] if u < len(values) else default
         if full:
-            weights = decode(next(raws), vector(u16_pair), [])
-            bonds = decode(next(raws), vector(u16_pair), [])
+            no_pairs: list[tuple[int, int]] = []
+            weights = decode(next(raws), vector(u16_pair), no_pairs)
+            bonds = decode(next(raws), vector(u16_pair), no_pairs)
             out.append(ty.NeuronInfo(**fields, weights=[p for p in weights if p[1]], bonds=[p for p in bonds if p[1]]))
         else:
             out.append(ty.NeuronInfoLite(**fields))

@@ -235,7 +235,7 @@ class SubnetHyperparams:
 
     @staticmethod
     def read(r: Reader) -> SubnetHyperparams:
-        values = [r.boolean() if kind == "bool" else r.compact() for _, kind in HYPERPARAM_FIELDS]
+        values: list[Any] = [r.boolean() if kind == "bool" else r.compact() for _, kind in HYPERPARAM_FIELDS]
         return SubnetHyperparams(*values)
 
 

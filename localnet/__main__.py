@@ -21,10 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from localnet.process import DEFAULT_HOST, DEFAULT_PORT, PID_FILE, default_data_dir
-
-DEFAULT_BLOCK_TIME = 12.0
-FAST_BLOCK_TIME = 0.25
+from localnet.process import DEFAULT_HOST, DEFAULT_PORT, PID_FILE, LocalnetError, NodeConfig, default_data_dir
 
 
 def parser() -> argparse.ArgumentParser:
@@ -49,15 +46,23 @@ def _fail(message: str) -> None:
     raise SystemExit(2)
 
 
-def _mode(args: argparse.Namespace) -> Any:
+def parse(argv: list[str] | None = None) -> tuple[NodeConfig, str]:
+    """The command line as a `NodeConfig` (and the log level): the only place argv is read."""
+    args = parser().parse_args(argv)
+    config = NodeConfig(args.data_dir or default_data_dir(args.name), args.host, args.port, args.block_time,
+                        args.fast, args.instant, args.archive, args.genesis)
+    return config, str(args.log_level)
+
+
+def _mode(config: NodeConfig) -> Any:
     from localnet.node import BlockMode
 
-    if args.instant:
-        return BlockMode(instant=True, interval=0.0)
-    interval = FAST_BLOCK_TIME if args.fast else (args.block_time or DEFAULT_BLOCK_TIME)
-    if not 0.01 <= interval <= 3600:
-        _fail(f"--block-time {interval:g} is out of range; use 0.01 to 3600 seconds")
-    return BlockMode(instant=False, interval=interval)
+    try:
+        config.check()
+    except LocalnetError as err:
+        _fail(str(err))
+    interval = config.interval
+    return BlockMode(instant=True, interval=0.0) if interval is None else BlockMode(instant=False, interval=interval)
 
 
 def _runtime(genesis_path: Path | None) -> Any:
@@ -92,39 +97,68 @@ def _check_port(host: str, port: int) -> None:
             _fail(f"cannot listen on {host}:{port}: {err.strerror or err}; check --host")
 
 
-async def serve(args: argparse.Namespace, ready: Any = None) -> None:
+def _open_store(data_dir: Path, archive: bool) -> Any:
+    """The chain database, locked for this process; every refusal is one line naming the file and the fix."""
+    import sqlite3
+
+    from localnet.store import Store, StoreError
+
+    try:
+        return Store(data_dir, archive=archive)
+    except StoreError as err:
+        _fail(str(err))
+    except (OSError, sqlite3.Error) as err:
+        reason = getattr(err, "strerror", None) or err
+        _fail(f"cannot open the chain database in {data_dir}: {reason}; check the directory's owner and "
+              "permissions and the free disk space")
+
+
+def _discard(store: Any) -> None:
+    """Close the store after a failed start; a database this start created (no genesis yet) is removed so the
+    next start is not refused for an empty or half-made chain."""
+    from localnet.process import CHAIN_FILES
+
+    store.close()
+    if store.created:
+        for name in CHAIN_FILES:
+            (store.path / name).unlink(missing_ok=True)
+
+
+async def serve(config: NodeConfig, ready: Any = None) -> None:
     """Run node and RPC until cancelled or signalled; `ready(server)` is called once listening."""
     from localnet.genesis import GenesisError
     from localnet.node import Node
     from localnet.rpc import build_dispatcher
     from localnet.rpc.server import PortInUse, RpcServer
-    from localnet.store import Store
+    from localnet.store import StoreError
 
-    data_dir: Path = args.data_dir or default_data_dir(args.name)
-    mode = _mode(args)
+    data_dir = config.data_dir
+    mode = _mode(config)
     started = time.perf_counter()
-    _check_port(args.host, args.port)  # before touching the data dir: a second start changes nothing
-    runtime = _runtime(args.genesis)
+    store = _open_store(data_dir, config.archive)  # first: a second node on this data dir is refused naming the pid
     try:
-        store = Store(data_dir, archive=args.archive)
-    except Exception as err:
-        _fail(f"cannot open the chain database in {data_dir}: {err}; check permissions or run `localnet reset`")
-    try:
-        node = Node(runtime, store, mode)  # a fresh chain runs the pallets' genesis builders here
-    except GenesisError as err:
-        store.close()
-        _fail(f"genesis file {args.genesis} is invalid: {err}")
-    server = RpcServer(build_dispatcher(node), args.host, args.port)
+        _check_port(config.host, config.port)
+        runtime = _runtime(config.genesis)
+        try:
+            node = Node(runtime, store, mode)  # a fresh chain runs the pallets' genesis builders here
+        except GenesisError as err:
+            _fail(f"genesis file {config.genesis} is invalid: {err}")
+        except StoreError as err:  # writing the genesis block failed (disk full)
+            _fail(str(err))
+    except SystemExit:
+        _discard(store)
+        raise
+    server = RpcServer(build_dispatcher(node), config.host, config.port)
     try:
         await server.start()
     except PortInUse as err:
-        store.close()
+        _discard(store)
         _fail(str(err.strerror))
     except OSError as err:
-        store.close()
-        _fail(f"cannot listen on {args.host}:{args.port}: {err.strerror or err}")
+        _discard(store)
+        _fail(f"cannot listen on {config.host}:{config.port}: {err.strerror or err}")
     pid_path = data_dir / PID_FILE
-    pid_path.write_text(json.dumps({"pid": os.getpid(), "host": args.host, "port": server.port,
+    pid_path.write_text(json.dumps({"pid": os.getpid(), "host": config.host, "port": server.port,
                                     "mode": mode.describe(), "started": time.time()}))
     node.start()
     stop = asyncio.Event()
@@ -133,7 +167,7 @@ async def serve(args: argparse.Namespace, ready: Any = None) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     best = node.best
-    print(f"localnet ready on ws://{args.host}:{server.port} (also HTTP POST) | chain {runtime.chain_name} | "
+    print(f"localnet ready on ws://{config.host}:{server.port} (also HTTP POST) | chain {runtime.chain_name} | "
           f"blocks {mode.describe()} | best #{best.number} 0x{best.hash.hex()[:16]}… | data {data_dir} | "
           f"started in {time.perf_counter() - started:.2f} s", flush=True)
     if ready is not None:
@@ -151,12 +185,16 @@ async def serve(args: argparse.Namespace, ready: Any = None) -> None:
         print("localnet stopped", flush=True)
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parser().parse_args(argv)
-    logging.basicConfig(level=getattr(logging, str(args.log_level).upper(), logging.INFO),
+def run(config: NodeConfig, log_level: str = "INFO") -> None:
+    """Run the node in this process until Ctrl-C or SIGTERM (`taocli localnet start` in the foreground)."""
+    logging.basicConfig(level=getattr(logging, log_level.upper(), logging.INFO),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(args))
+        asyncio.run(serve(config))
+
+
+def main(argv: list[str] | None = None) -> None:
+    run(*parse(argv))
 
 
 if __name__ == "__main__":

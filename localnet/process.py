@@ -27,6 +27,8 @@ DEFAULT_PORT = 9944
 PID_FILE = "node.pid"
 LOG_FILE = "node.log"
 CHAIN_FILES = ("chain.sqlite", "chain.sqlite-wal", "chain.sqlite-shm")
+DEFAULT_BLOCK_TIME = 12.0
+FAST_BLOCK_TIME = 0.25
 
 
 class LocalnetError(Exception):
@@ -40,7 +42,12 @@ def default_data_dir(name: str = "default") -> Path:
 
 @dataclass
 class NodeConfig:
-    """Everything `python -m localnet` accepts, as data."""
+    """Everything `python -m localnet` accepts, as data.
+
+    The one description of the node's options: `taocli localnet start` builds it from its flags and runs
+    the node with it in-process; `--detach` turns it into argv once (`argv()`) and the child parses that
+    once (`localnet.__main__.parse`). The block-mode rules live here, so neither side re-states them.
+    """
 
     data_dir: Path = field(default_factory=default_data_dir)
     host: str = DEFAULT_HOST
@@ -50,6 +57,23 @@ class NodeConfig:
     instant: bool = False
     archive: bool = False
     genesis: Path | None = None
+
+    def check(self) -> None:
+        """Refuse contradictory or out-of-range block modes (one line naming the remedy)."""
+        if sum([self.fast, self.instant, self.block_time is not None]) > 1:
+            raise LocalnetError("choose one block mode: --block-time, --fast or --instant")
+        interval = self.interval
+        if interval is not None and not 0.01 <= interval <= 3600:
+            raise LocalnetError(f"--block-time {interval:g} is out of range; use 0.01 to 3600 seconds")
+
+    @property
+    def interval(self) -> float | None:
+        """Seconds between blocks, or None when blocks are sealed on submit (`--instant`)."""
+        if self.instant:
+            return None
+        if self.fast:
+            return FAST_BLOCK_TIME
+        return DEFAULT_BLOCK_TIME if self.block_time is None else self.block_time
 
     def argv(self) -> list[str]:
         args = ["--data-dir", str(self.data_dir), "--host", self.host, "--port", str(self.port)]
@@ -102,6 +126,7 @@ def rpc_call(host: str, port: int, method: str, params: list | None = None, time
 
 def check_can_start(config: NodeConfig) -> None:
     """Refuse early and clearly if this data dir already runs a node or the port is taken."""
+    config.check()
     running = read_pid_file(config.data_dir)
     if running:
         raise LocalnetError(f"a localnet is already running from {config.data_dir} (pid {running['pid']}, "
@@ -167,8 +192,13 @@ def status(data_dir: Path, host: str | None = None, port: int | None = None) -> 
 
 def reset(data_dir: Path) -> list[str]:
     """Delete the chain database so the next start writes a fresh genesis; refuses while running."""
-    if read_pid_file(data_dir):
-        raise LocalnetError(f"the localnet in {data_dir} is running; stop it first with `taocli localnet stop`")
+    from localnet.store_guard import lock_holder
+
+    holder = lock_holder(data_dir) if data_dir.is_dir() else None
+    if read_pid_file(data_dir) or holder:
+        pid = f" (pid {holder})" if holder else ""
+        raise LocalnetError(f"the localnet in {data_dir} is running{pid}; stop it first with "
+                            f"`taocli localnet stop --data-dir {data_dir}`")
     removed = []
     for name in CHAIN_FILES:
         path = data_dir / name

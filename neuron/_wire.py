@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from neuron.synapse import Synapse, TerminalInfo, sha3_hex
@@ -48,7 +49,7 @@ def extended_request_message(base: str, timeout_text: str, name: str, body_sha3:
     return f"{base}.{timeout_text}.{name}.{body_sha3}"
 
 
-def response_message(axon_nonce: int, dendrite_hotkey: str, axon_hotkey: str, axon_uuid: str) -> str:
+def response_message(axon_nonce: int, dendrite_hotkey: str | None, axon_hotkey: str, axon_uuid: str | None) -> str:
     return f"{axon_nonce}.{dendrite_hotkey}.{axon_hotkey}.{axon_uuid}"
 
 
@@ -58,9 +59,10 @@ def extended_response_message(base: str, dendrite_nonce: int | None, status: int
 
 def _text(value: Any) -> str:
     # Header values must stay on one line of latin-1: a status message is free text from a handler.
-    text = str(value)
-    if "\r" in text or "\n" in text:
-        text = text.replace("\r", " ").replace("\n", " ")
+    text = value if type(value) is str else str(value)
+    if text.isascii() and text.isprintable():
+        return text
+    text = text.replace("\r", " ").replace("\n", " ")
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
@@ -108,7 +110,7 @@ def synapse_headers(synapse: Synapse, *, body_size: int) -> dict[str, str]:
     return out
 
 
-def parse_terminal(headers: dict[str, str], prefix: str) -> TerminalInfo:
+def parse_terminal(headers: Mapping[str, str], prefix: str) -> TerminalInfo:
     """The TerminalInfo carried by ``prefix`` headers; raises WireError for a non-numeric number."""
     values: dict[str, Any] = {}
     for field in _TERMINAL_FIELDS:

@@ -97,21 +97,35 @@ class ChainLink:
         return str(self._guard(lambda: self.client.block_hash(number)))
 
     def subnet_exists(self, netuid: int) -> bool:
-        return bool(self._guard(lambda: self.client.subnet_exists(netuid)))
+        return bool(self._guard(lambda: self.client.subnets.subnet_exists(netuid)))
 
     def uid_of(self, netuid: int, hotkey: str) -> int | None:
-        return self._guard(lambda: self.client.uid_of(netuid, hotkey))  # type: ignore[no-any-return]
+        return self._guard(lambda: self.client.registration.uid_of(netuid, hotkey))  # type: ignore[no-any-return]
 
     def neurons_lite(self, netuid: int, at: str | None = None) -> list[NeuronInfoLite]:
-        return self._guard(lambda: self.client.neurons_lite(netuid, at))  # type: ignore[no-any-return]
+        return self._guard(lambda: self.client.subnets.neurons_lite(netuid, at))  # type: ignore[no-any-return]
 
     def neurons(self, netuid: int, at: str | None = None) -> list[NeuronInfo]:
-        return self._guard(lambda: self.client.neurons(netuid, at))  # type: ignore[no-any-return]
+        return self._guard(lambda: self.client.subnets.neurons(netuid, at))  # type: ignore[no-any-return]
+
+    def neuron(self, netuid: int, uid: int) -> NeuronInfo | None:
+        """One uid with its weight and bond rows (at the best block)."""
+        return self._guard(lambda: self.client.subnets.neuron(netuid, uid))  # type: ignore[no-any-return]
+
+    def last_epoch_block(self, netuid: int, at: str | None = None) -> int:
+        """The block in which the subnet's epoch last ran, as seen at block `at` (-1 if the subnet is gone)."""
+        def read() -> int:
+            info = self.client.subnets.subnet(netuid, at)
+            if info is None:
+                return -1
+            header = self.client.rpc.call("chain_getHeader", [at] if at else [])
+            return int(header["number"], 16) - info.blocks_since_last_step
+        return self._guard(read)  # type: ignore[no-any-return]
 
     def rules(self, netuid: int) -> SubnetRules:
         def read() -> SubnetRules:
-            params = self.client.hyperparameters(netuid)
-            info = self.client.subnet(netuid)
+            params = self.client.subnets.hyperparameters(netuid)
+            info = self.client.subnets.subnet(netuid)
             if params is None or info is None:
                 raise ChainError(f"subnet {netuid} does not exist; list subnets with `taocli subnets list`")
             return SubnetRules(params.tempo, params.min_allowed_weights, params.max_weights_limit,
@@ -121,9 +135,9 @@ class ChainLink:
     # -- writes ----------------------------------------------------------------------------------
 
     def serve_axon(self, hotkey: Keypair, netuid: int, ip: str, port: int) -> Receipt:
-        return self._guard(lambda: self.client.serve_axon(hotkey, netuid, ip, port))  # type: ignore[no-any-return]
+        return self._guard(lambda: self.client.serving.serve_axon(hotkey, netuid, ip, port))  # type: ignore[no-any-return]
 
     def set_weights(self, hotkey: Keypair, netuid: int, uids: Sequence[int], weights: Sequence[float],
                     version_key: int | None) -> Receipt:
         return self._guard(  # type: ignore[no-any-return]
-            lambda: self.client.set_weights(hotkey, netuid, list(uids), list(weights), version_key))
+            lambda: self.client.weights.set_weights(hotkey, netuid, list(uids), list(weights), version_key))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from taocli.main import run
+from taocli.launch import run
 
 if __name__ == "__main__":
     run()

@@ -1,4 +1,5 @@
-"""The click package Typer is built on.
+"""The click package Typer is built on (a private module of Typer; tests/unit/test_cli_click_internals.py
+fails loudly when an upgrade moves what we take from it).
 
 Typer >= 0.16 ships its own copy of click as `typer._click`; older releases depend on the separate
 `click` package. The error boundary needs click's exception types, so this one module hides which of

@@ -18,45 +18,20 @@ import typer
 from taocli import __version__
 from taocli.aliases import AliasGroup, LazyCommand, LazyGroup
 from taocli.options import Debug
-
-HELP = (
-    "A fast wallet, local chain and operator toolkit for Bittensor-style networks.\n\n"
-    "Secrets are never taken from the command line: use --password-file/--password-fd, "
-    "--mnemonic-file, or the prompt."
-)
+from taocli.roothelp import COMMANDS, HELP, VERSION_HELP
 
 COMPLETE_VAR = "_TAOCLI_COMPLETE"  # what click derives from prog_name "taocli"
 
 
-def _lazy(module: str, attr: str, help_text: str) -> LazyCommand:
-    return LazyCommand(f"taocli.commands.{module}", attr, help_text)
-
-
 class RootGroup(LazyGroup):
-    """The top-level commands, in `--help` order; each help line must equal the command's own."""
+    """The top-level commands (`taocli.roothelp.COMMANDS`), in `--help` order; each help line must equal the
+    command's own."""
 
     # `taocli subnet ...` (btcli 8's spelling) resolves to `subnets` without a second, hidden group.
     ALIASES: ClassVar[dict[str, str]] = {**AliasGroup.ALIASES, "subnet": "subnets"}
     LAZY: ClassVar[dict[str, LazyCommand]] = {
-        "demo": _lazy("demo", "demo", "Run the main job: wallets, a local chain, a subnet with a validator, "
-                      "miners and a nominator, an epoch."),
-        "transfer": _lazy("transfer", "transfer", "Send TAO from this wallet's coldkey; shows amount, fee and "
-                          "destination before signing."),
-        "wallet": _lazy("wallet", "app", "Create, restore, list and use wallets (coldkeys and hotkeys)."),
-        "localnet": _lazy("localnet", "app", "Run the local chain that ships inside taocli."),
-        "config": _lazy("config", "app", "Show or change default settings (wallet name, hotkey, wallet path, "
-                        "network)."),
-        "subnets": _lazy("subnets", "app", "Subnets: list, metagraph, hyperparameters, create and register."),
-        "stake": _lazy("stake", "app", "Stake TAO on hotkeys and remove it."),
-        "delegate": _lazy("delegate", "app", "Delegates: list them, nominate stake, or make your hotkey one."),
-        "root": _lazy("root", "app", "The root network: register, list members, set subnet weights."),
-        "weights": _lazy("weights", "app", "Set and read weights on a subnet."),
-        "sudo": _lazy("sudo", "app", "Subnet hyperparameters (or, without --netuid, network-wide values such as "
-                      "tx_rate_limit): read one, or set it with the sudo key or as the owner."),
-        "axon": _lazy("axon", "app", "Publish the hotkey's axon endpoint on chain."),
-        "miner": _lazy("miner", "app", "Run a miner: serve a subnet template on an axon, published on chain."),
-        "validator": _lazy("validator", "app", "Run a validator: query miners with a subnet template, score them, "
-                           "set weights."),
+        name: LazyCommand(f"taocli.commands.{module}", attr, help_text)
+        for name, (module, attr, help_text) in COMMANDS.items()
     }
 
 
@@ -83,7 +58,7 @@ def _show_version(value: bool) -> None:
 @app.callback()
 def root(
     version: bool = typer.Option(
-        False, "--version", "-V", is_eager=True, callback=_show_version, help="Print the version and exit."
+        False, "--version", "-V", is_eager=True, callback=_show_version, help=VERSION_HELP
     ),
     debug: Debug = False,
 ) -> None:

@@ -16,6 +16,8 @@ from typing import Annotated, Any
 
 import typer
 
+from taocli.roothelp import DEBUG_HELP
+
 WALLET = "Wallet"
 SECRETS = "Secret input (never from the command line)"
 OUTPUT = "Output and prompts"
@@ -66,7 +68,7 @@ Yes = Annotated[
 ]
 Debug = Annotated[
     bool,
-    typer.Option("--debug", help="Show a traceback on errors.", rich_help_panel=OUTPUT),
+    typer.Option("--debug", help=DEBUG_HELP, rich_help_panel=OUTPUT),
 ]
 PasswordFile = Annotated[Path | None, value_option(
     "--password-file", panel=SECRETS,

@@ -65,6 +65,11 @@ class Keypair:
 
     __slots__ = ("_mnemonic", "_private_key", "_public_key", "_seed", "_ss58_address")
     crypto_type = "sr25519"
+    _public_key: bytes
+    _private_key: bytes | None
+    _seed: bytes | None
+    _mnemonic: str | None
+    _ss58_address: str
 
     def __init__(
         self,

@@ -1,9 +1,10 @@
 """BIP39 mnemonics turned into substrate mini secrets.
 
-Why not bip-utils' validator: its errors are generic and it accepts UPPER-case words that the
-official wallet rejects. We read bip-utils' English word list file (without importing the heavy
-package, which costs ~0.25 s) and check word membership and the SHA-256 checksum ourselves, so
-an error can name the unknown word or say the checksum fails.
+Why our own checks instead of a library's validator: their errors are generic and some accept
+UPPER-case words that the official wallet rejects. We take only the English word list, through the
+`mnemonic` package's public `Mnemonic("english").wordlist` (a few ms to import, imported on first
+use), and check word membership and the SHA-256 checksum ourselves, so an error can name the
+unknown word or say the checksum fails.
 
 Substrate does NOT use BIP39 seeds: the 32-byte mini secret is PBKDF2-HMAC-SHA512 over the
 *entropy* (not the words) with salt "mnemonic"+password, 2048 rounds, first 32 bytes.
@@ -13,9 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.util
 import secrets
-from pathlib import Path
 
 from wallet.errors import InvalidMnemonic
 
@@ -25,19 +24,10 @@ _PBKDF2_ROUNDS = 2048
 
 @functools.lru_cache(maxsize=1)
 def _wordlist() -> tuple[list[str], dict[str, int]]:
-    """Load the 2048 English words from bip-utils' data file (cached for the process)."""
-    spec = importlib.util.find_spec("bip_utils")
-    words: list[str] = []
-    if spec is not None and spec.submodule_search_locations:
-        path = Path(next(iter(spec.submodule_search_locations))) / "bip" / "bip39" / "wordlist" / "english.txt"
-        if path.is_file():
-            words = path.read_text(encoding="utf-8").split()
-    if len(words) != 2048:  # layout changed: fall back to the public API
-        from bip_utils import Bip39Languages
-        from bip_utils.bip.bip39.bip39_mnemonic_utils import Bip39WordsListGetter
+    """The 2048 BIP-39 English words and their indices (cached for the process)."""
+    from mnemonic import Mnemonic
 
-        wl = Bip39WordsListGetter().GetByLanguage(Bip39Languages.ENGLISH)
-        words = [wl.GetWordAtIdx(i) for i in range(wl.Length())]
+    words = list(Mnemonic("english").wordlist)
     return words, {w: i for i, w in enumerate(words)}
 
 

@@ -2,19 +2,22 @@
 
 Substrate's answers are kept: an invalid extrinsic is an error *on the submit call* (1010 Invalid
 Transaction / 1011 Unknown Transaction Validity with the reason in `data`), a pool refusal is 1012–1016,
-and bytes that are not an extrinsic at all are 1001 "Extrinsic has invalid format".
+and bytes that do not decode at all are 1001 "Extrinsic has invalid format"; a bug of the node is -32603.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from localnet.node import Node
 from localnet.rpc.common import hex_bytes, new_subscription, opt_hash, state_at, to_hex
 from localnet.rpc.dispatch import Dispatcher, RpcError, Session, invalid_params
+from localnet.scale.codec import ScaleDecodeError
 
 WATCH_METHOD = "author_extrinsicUpdate"
+log = logging.getLogger("localnet.rpc")
 
 
 def _extrinsic(value: Any) -> bytes:
@@ -25,10 +28,15 @@ def _extrinsic(value: Any) -> bytes:
 
 
 def _bad_format(err: Exception) -> RpcError:
-    """Anything the runtime raised without a Substrate code: the bytes were not a decodable extrinsic."""
+    """The answer to a refused extrinsic: the runtime's or pool's Substrate code as is, 1001 for bytes that
+    do not decode, and -32603 (logged with its traceback) for anything else: that is a bug of this node,
+    and calling it "invalid format" would send the user hunting in bytes that are fine."""
     if getattr(err, "code", None) is not None and isinstance(getattr(err, "message", None), str):
         return RpcError(err.code, err.message, getattr(err, "data", None))  # type: ignore[attr-defined]
-    return RpcError(1001, "Extrinsic has invalid format", f"{type(err).__name__}: {err}")
+    if isinstance(err, ScaleDecodeError):
+        return RpcError(1001, "Extrinsic has invalid format", f"{type(err).__name__}: {err}")
+    log.error("internal error while handling an extrinsic", exc_info=err)
+    return RpcError(-32603, "Internal error", f"{type(err).__name__}: {err}")
 
 
 def install(d: Dispatcher, node: Node) -> None:

@@ -29,7 +29,7 @@ def _serve(netuid: int, ip: str, port: int, protocol: int, title: str, name: str
            json_out: bool, yes: bool) -> None:
     with open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd) as cs:  # type: ignore[arg-type]
         hot = cs.hotkey_address()
-        prepared = cs.client.prepare_serve_axon(hot, netuid, ip, port, protocol=protocol)
+        prepared = cs.client.serving.prepare_serve_axon(hot, netuid, ip, port, protocol=protocol)
         cs.send(prepared, title, [("hotkey (signs)", f"{cs.wallet_session.hotkey} {hot}"),
                                   ("subnet", str(netuid)), ("endpoint", f"{ip}:{port}")],
                 cs.unlock_hotkey, {"netuid": netuid, "hotkey": hot, "ip": ip, "port": port}, done="Axon published")

@@ -135,12 +135,24 @@ class ChainSession:
             self.out.note(f"  {key.ljust(width)}  {value}")
         confirm("Sign and submit?", yes=self.yes)
         keypair = unlock()
-        with waiting(self.out, f"Submitted {prepared.describe()}; waiting for inclusion…"):
-            try:
-                receipt = self.client.execute(prepared, keypair)
-            except KeyboardInterrupt:  # the node may hold it already: a bare "interrupted" invites paying twice
-                raise CliError("interrupted after submitting: the transaction may still be included, check the "
-                               "balance or stake before retrying", exit_code=EXIT_INTERRUPTED) from None
+        # "Submitted…" is said once the call is signed and about to leave (the client's `on_signed`), inside
+        # the try: a Ctrl-C from then on, even the instant the line is written, says the transaction may land;
+        # a Ctrl-C while signing is a plain "interrupted" (nothing was sent).
+        submitted = False
+        try:
+            with waiting(self.out, f"Signing {prepared.describe()}…") as say:
+                def signed() -> None:
+                    nonlocal submitted
+                    submitted = True
+                    say(f"Submitted {prepared.describe()}; waiting for inclusion…")
+
+                receipt = self.client.execute(prepared, keypair, on_signed=signed)
+        except KeyboardInterrupt:
+            if not submitted:
+                raise
+            # the node may hold it already: a bare "interrupted" invites paying twice
+            raise CliError("interrupted after submitting: the transaction may still be included, check the "
+                           "balance or stake before retrying", exit_code=EXIT_INTERRUPTED) from None
         extra = after(receipt) if after is not None else {}
         self.report(receipt, {**(result or {}), **extra},
                     f"✅ {done or title} — included in block #{receipt.block_number} "
@@ -159,22 +171,21 @@ class ChainSession:
 
 
 @contextmanager
-def waiting(out: Output, message: str) -> Iterator[None]:
-    """A spinner on a terminal, one note line otherwise (never on stdout in JSON mode)."""
+def waiting(out: Output, message: str) -> Iterator[Callable[[str], None]]:
+    """A spinner on a terminal showing `message`, then what `say(text)` reports; without a terminal only
+    what `say` reports, one note line each (never on stdout in JSON mode)."""
     if out.json_mode or not sys.stderr.isatty():
-        if not out.json_mode:
-            out.note(message)
-        yield
+        yield (lambda text: None) if out.json_mode else out.note
         return
     from rich.console import Console
 
-    with Console(stderr=True).status(message):
-        yield
+    with Console(stderr=True).status(message) as status:
+        yield status.update
 
 
 def hyperparameters_of(cs: ChainSession, netuid: int) -> dict[str, Any]:
     """A subnet's hyperparameters by name, or the missing-subnet error."""
-    params = cs.client.hyperparameters(netuid)
+    params = cs.client.subnets.hyperparameters(netuid)
     if params is None:
         raise missing_subnet(netuid)
     return params.to_json()

@@ -27,7 +27,7 @@ def _check(address: str) -> str:
 def list_(network: Network = None, json_out: Json = False, yes: Yes = False, debug: Debug = False) -> None:
     """List every delegate with its take, total stake, nominators and subnets."""
     with open_chain(None, None, None, network, json_out, yes) as cs:
-        delegates = sorted(cs.client.delegates(), key=lambda d: -d.total_stake)
+        delegates = sorted(cs.client.delegation.delegates(), key=lambda d: -d.total_stake)
     render = table(f"Delegates on {cs.network}", ["hotkey", "owner", "take", "total", "nominators", "subnets",
                                                    "return/1000"],
                    [[d.hotkey, d.owner, f"{d.take_ratio:.2%}", tao(d.total_stake), str(len(d.nominators)),
@@ -40,7 +40,7 @@ def show(delegate: DelegateSs58, network: Network = None, json_out: Json = False
          debug: Debug = False) -> None:
     """Show one delegate and its nominators."""
     with open_chain(None, None, None, network, json_out, yes) as cs:
-        info = cs.client.delegate(_check(delegate))
+        info = cs.client.delegation.delegate(_check(delegate))
     if info is None:
         raise CliError(f"{delegate} is not a delegate; list delegates with `taocli delegate list`")
     render = table(f"Delegate {info.hotkey} (take {info.take_ratio:.2%}, total {tao(info.total_stake)})",
@@ -56,7 +56,7 @@ def become(name: WalletName = None, hotkey: Hotkey = None, wallet_path: WalletPa
     with open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
         coldkey = cs.coldkey_address()
         hot = cs.hotkey_address()
-        prepared = cs.client.prepare_become_delegate(coldkey, hot)
+        prepared = cs.client.delegation.prepare_become_delegate(coldkey, hot)
         cs.send(prepared, f"Make hotkey {hot} a delegate", [("coldkey (owner)", coldkey), ("hotkey", hot),
                                                             ("take", "18% (11796/65535)")],
                 cs.unlock_coldkey, {"coldkey": coldkey, "hotkey": hot}, done="Hotkey is now a delegate")
@@ -86,7 +86,7 @@ def mine(name: WalletName = None, wallet_path: WalletPath = None, network: Netwo
     """The delegates this wallet's coldkey nominates, with its stake on each."""
     with open_chain(name, None, wallet_path, network, json_out, yes) as cs:
         coldkey = cs.coldkey_address()
-        delegated = cs.client.delegated(coldkey)
+        delegated = cs.client.delegation.delegated(coldkey)
     rows = [{"delegate": d.to_json(), "stake": s} for d, s in delegated]
     render = table(f"Delegations of {coldkey} on {cs.network}", ["delegate", "take", "my stake", "total"],
                    [[d.hotkey, f"{d.take_ratio:.2%}", tao(s), tao(d.total_stake)] for d, s in delegated])

@@ -58,9 +58,11 @@ def start(
     from taocli.errors import UsageProblem
     from taocli.output import Output
 
-    if sum([fast, instant, block_time is not None]) > 1:
-        raise UsageProblem("choose one block mode: --block-time, --fast or --instant")
     config = NodeConfig(_dir(name, data_dir), host, port, block_time, fast, instant, archive, genesis)
+    try:
+        config.check()
+    except LocalnetError as err:
+        raise UsageProblem(str(err)) from None
     out = Output(json_out)
     try:
         if detach:
@@ -72,9 +74,9 @@ def start(
         check_can_start(config)
     except LocalnetError as err:
         _fail(err)
-    from localnet.__main__ import main
+    from localnet.__main__ import run
 
-    main(config.argv())
+    run(config)
 
 
 @app.command("stop")

@@ -26,17 +26,17 @@ def register(name: WalletName = None, hotkey: Hotkey = None, wallet_path: Wallet
     with open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
         coldkey = cs.coldkey_address()
         hot = cs.hotkey_address()
-        prepared = cs.client.prepare_root_register(coldkey, hot)
+        prepared = cs.client.registration.prepare_root_register(coldkey, hot)
         cs.send(prepared, "Register on the root network", [("coldkey (signs)", coldkey), ("hotkey", hot)],
                 cs.unlock_coldkey, {"coldkey": coldkey, "hotkey": hot}, done="Registered on root",
-                after=lambda _r: {"uid": cs.client.uid_of(0, hot)})
+                after=lambda _r: {"uid": cs.client.registration.uid_of(0, hot)})
 
 
 @app.command("list")
 def list_(network: Network = None, json_out: Json = False, yes: Yes = False, debug: Debug = False) -> None:
     """List the root network's members with their stake."""
     with open_chain(None, None, None, network, json_out, yes) as cs:
-        neurons = cs.client.neurons_lite(0)
+        neurons = cs.client.subnets.neurons_lite(0)
     render = table(f"Root network on {cs.network}", ["uid", "hotkey", "coldkey", "stake"],
                    [[str(n.uid), n.hotkey, n.coldkey, tao(n.total_stake)] for n in neurons])
     cs.out.result({"network": cs.network, "members": [

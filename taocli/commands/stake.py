@@ -39,16 +39,16 @@ def stake_change(adding: bool, amount: str | None, all_: bool, cs: ChainSession,
     hot = _target(cs, hotkey_ss58)
     client = cs.client
     if adding:
-        value = client.max_stakeable(coldkey) if all_ else parse_amount(amount or "")
-        prepared = client.prepare_add_stake(coldkey, hot, value)
+        value = client.staking.max_stakeable(coldkey) if all_ else parse_amount(amount or "")
+        prepared = client.staking.prepare_add_stake(coldkey, hot, value)
         verb = "Stake"
     else:
-        value = client.stake(hot, coldkey) if all_ else parse_amount(amount or "")
+        value = client.staking.stake(hot, coldkey) if all_ else parse_amount(amount or "")
         if all_ and value.rao == 0:
             raise CliError(f"coldkey {coldkey} has no stake on hotkey {hot}")
-        prepared = client.prepare_remove_stake(coldkey, hot, value)
+        prepared = client.staking.prepare_remove_stake(coldkey, hot, value)
         verb = "Unstake"
-    before = client.stake(hot, coldkey)
+    before = client.staking.stake(hot, coldkey)
     cs.send(prepared, f"{verb} {value} {'on' if adding else 'from'} hotkey {hot}",
             [("coldkey", f"{cs.wallet_session.name} {coldkey}"), ("hotkey", hot), ("amount", str(value)),
              ("stake now", str(before))],
@@ -85,8 +85,8 @@ def list_(name: WalletName = None, wallet_path: WalletPath = None, network: Netw
 
     with open_chain(name, None, wallet_path, network, json_out, yes) as cs:
         coldkey = cs.coldkey_address()
-        stakes = cs.client.stake_for_coldkey(coldkey)
-        free = cs.client.balance(coldkey)
+        stakes = cs.client.staking.stake_for_coldkey(coldkey)
+        free = cs.client.balances.balance(coldkey)
     total = sum(s.stake for s in stakes)
     data = {"network": cs.network, "coldkey": coldkey, "free": free.to_json(),
             "stakes": [s.to_json() for s in stakes], "total_staked": Balance(total).to_json()}

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
 
 from taocli.aliases import AliasGroup
 from taocli.commands.chainctx import ChainSession, hyperparameters_of, missing_subnet, open_chain, share, table, tao
-from taocli.errors import CliError
 from taocli.options import Debug, Hotkey, Json, Network, PasswordFd, PasswordFile, WalletName, WalletPath, Yes
 
 app = typer.Typer(help="Subnets: list, metagraph, hyperparameters, create and register.", cls=AliasGroup,
@@ -24,7 +25,7 @@ Processes = Annotated[int | None, typer.Option("--processes", help="CPU processe
 def list_(network: Network = None, json_out: Json = False, yes: Yes = False, debug: Debug = False) -> None:
     """List every subnet with its size, tempo, burn and emission."""
     with open_chain(None, None, None, network, json_out, yes) as cs:
-        subnets = cs.client.subnets()
+        subnets = cs.client.subnets.subnets()
     rows = [s.to_json() for s in subnets]
     render = table(f"Subnets on {cs.network}", ["netuid", "n", "max n", "tempo", "burn", "emission", "owner"],
                    [[str(s.netuid), str(s.subnetwork_n), str(s.max_allowed_uids), str(s.tempo), tao(s.burn),
@@ -37,10 +38,10 @@ def show(netuid: Netuid, network: Network = None, json_out: Json = False, yes: Y
          debug: Debug = False) -> None:
     """Show a subnet's metagraph: every uid with stake, ranks, incentive, dividends, emission and axon."""
     with open_chain(None, None, None, network, json_out, yes) as cs:
-        info = cs.client.subnet(netuid)
+        info = cs.client.subnets.subnet(netuid)
         if info is None:
             raise missing_subnet(netuid)
-        neurons = cs.client.neurons_lite(netuid)
+        neurons = cs.client.subnets.neurons_lite(netuid)
     data = {"network": cs.network, "netuid": netuid, "subnet": info.to_json(),
             "neurons": [n.to_json() for n in neurons]}
     rows = [[str(n.uid), n.hotkey, tao(n.total_stake), share(n.rank), share(n.trust), share(n.consensus),
@@ -72,7 +73,7 @@ def hyperparameters(netuid: Netuid, network: Network = None, json_out: Json = Fa
 def lock_cost(network: Network = None, json_out: Json = False, yes: Yes = False, debug: Debug = False) -> None:
     """Show the TAO the next `subnets create` will lock."""
     with open_chain(None, None, None, network, json_out, yes) as cs:
-        cost = cs.client.lock_cost()
+        cost = cs.client.subnets.lock_cost()
     if cs.out.json_mode:
         cs.out.result({"network": cs.network, "lock_cost": cost.to_json()})
     else:
@@ -86,21 +87,12 @@ def create(name: WalletName = None, wallet_path: WalletPath = None, network: Net
     """Create a new subnet owned by this wallet's coldkey (locks the current lock cost)."""
     with open_chain(name, None, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
         coldkey = cs.coldkey_address()
-        cost = cs.client.lock_cost()
-        prepared = cs.client.prepare_register_network(coldkey)
+        cost = cs.client.subnets.lock_cost()
+        prepared = cs.client.subnets.prepare_register_network(coldkey)
         def netuid(receipt: Any) -> dict[str, Any]:
-            added = receipt.find("SubtensorModule", "NetworkAdded")
-            return {"netuid": _first(added.attributes) if added is not None else None}
+            return {"netuid": cs.client.subnets.created_netuid(receipt)}
         cs.send(prepared, "Create a subnet", [("owner", f"{cs.wallet_session.name} {coldkey}"), ("lock", str(cost))],
                 cs.unlock_coldkey, {"owner": coldkey, "locked": cost.to_json()}, done="Subnet created", after=netuid)
-
-
-def _first(attributes: Any) -> Any:
-    if isinstance(attributes, (list, tuple)) and attributes:
-        return attributes[0]
-    if isinstance(attributes, dict) and attributes:
-        return next(iter(attributes.values()))
-    return attributes
 
 
 @app.command("register")
@@ -115,74 +107,73 @@ def register(netuid: Netuid, pow_: Pow = False, processes: Processes = None, nam
         if pow_:
             _register_pow(cs, netuid, coldkey, hot, processes)
             return
-        prepared = cs.client.prepare_burned_register(coldkey, netuid, hot)
-        info = cs.client.subnet(netuid)
+        prepared = cs.client.registration.prepare_burned_register(coldkey, netuid, hot)
+        info = cs.client.subnets.subnet(netuid)
         burn = tao(info.burn) if info else "?"
         cs.send(prepared, f"Register on subnet {netuid} by burning {burn}",
                 [("coldkey (pays)", f"{cs.wallet_session.name} {coldkey}"),
                  ("hotkey", f"{cs.wallet_session.hotkey} {hot}"), ("burn", burn)],
                 cs.unlock_coldkey, {"netuid": netuid, "hotkey": hot, "coldkey": coldkey},
-                done=f"Registered on subnet {netuid}", after=lambda _r: {"uid": cs.client.uid_of(netuid, hot)})
+                done=f"Registered on subnet {netuid}",
+                after=lambda _r: {"uid": cs.client.registration.uid_of(netuid, hot)})
 
 
 def _register_pow(cs: ChainSession, netuid: int, coldkey: str, hot: str, processes: int | None) -> None:
-    """Solve PoW with a progress bar, restarting on a fresh block when the work goes stale."""
+    """Solve PoW with a progress bar (the chain's registration room restarts it when the block goes stale)."""
     from chain import pow as pw
     from wallet.ss58 import public_key_from
 
-    client = cs.client
-    hotkey_pk = public_key_from(hot)
-    block, difficulty, block_hash = client.pow_target(netuid, hot)
+    registration = cs.client.registration
+    target = registration.pow_target(netuid, hot)
+    difficulty = target[1]
     cs.out.note(f"Proof-of-work registration on subnet {netuid}: difficulty {difficulty:,}, "
                 f"{processes or pw.default_processes()} processes")
     from taocli.prompts import confirm
 
     confirm(f"Solve and register hotkey {hot}?", yes=cs.yes)
     keypair = cs.unlock_hotkey()
-    for _attempt in range(20):
-        solution = _solve_with_bar(cs, client, block, block_hash, hotkey_pk, difficulty, processes)
-        if solution is not None:
-            break
-        block, difficulty, block_hash = client.pow_target(netuid, hot)
-    else:
-        raise CliError("the chain moved on before a solution was found 20 times; retry with more --processes")
-    prepared = client.prepare_pow_register(netuid, hot, coldkey, solution)
-    receipt = client.execute(prepared, keypair)
-    uid = client.uid_of(netuid, hot)
+    with _pow_progress(cs) as progress:
+        solution = registration.solve_pow(netuid, hot, public_key_from(hot), processes=processes, progress=progress,
+                                          target=target)
+    prepared = registration.prepare_pow_register(netuid, hot, coldkey, solution)
+    receipt = cs.client.execute(prepared, keypair)
+    uid = registration.uid_of(netuid, hot)
     cs.report(receipt, {"netuid": netuid, "hotkey": hot, "coldkey": coldkey,
-                        "pow": {"difficulty": difficulty, "hashes": solution.hashes,
+                        "pow": {"difficulty": solution.difficulty, "hashes": solution.hashes,
                                 "seconds": round(solution.elapsed, 3), "block_number": solution.block_number},
                         "uid": uid},
               f"✅ Registered by PoW on subnet {netuid} as uid {uid} after {solution.hashes:,} hashes in "
               f"{solution.elapsed:.1f} s (block #{receipt.block_number})")
 
 
-def _solve_with_bar(cs: ChainSession, client: Any, block: int, block_hash: bytes, hotkey_pk: bytes,
-                    difficulty: int, processes: int | None) -> Any:
+@contextmanager
+def _pow_progress(cs: ChainSession) -> Iterator[Callable[[Any], None] | None]:
+    """A rich progress bar fed by the solver on a terminal; no callback otherwise."""
     import sys
-    import time
-
-    from chain import pow as pw
-
-    last_check = [time.monotonic()]
-
-    def stale() -> bool:  # work is valid while current - block < 3; look at most twice a second
-        if time.monotonic() - last_check[0] < 0.5:
-            return False
-        last_check[0] = time.monotonic()
-        return client.block_number() + 1 - block >= 3
 
     if cs.out.json_mode or not sys.stderr.isatty():
-        return pw.solve(block, block_hash, hotkey_pk, difficulty, processes=processes, stale=stale)
+        yield None
+        return
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("PoW"), BarColumn(), TextColumn("{task.fields[rate]}"),
                TextColumn("difficulty {task.fields[difficulty]}"), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True)) as bar:
-        task = bar.add_task("pow", total=float(difficulty), rate="0 H/s", difficulty=f"{difficulty:,}")
+        task = bar.add_task("pow", total=None, rate="0 H/s", difficulty="")
 
-        def show(p: pw.PowProgress) -> None:
-            bar.update(task, completed=min(float(p.hashes), float(difficulty) * 0.99),
-                       rate=f"{p.hash_rate:,.0f} H/s")
-        return pw.solve(block, block_hash, hotkey_pk, difficulty, processes=processes, progress=show, stale=stale)
+        def show(p: Any) -> None:
+            bar.update(task, total=float(p.difficulty), completed=min(float(p.hashes), float(p.difficulty) * 0.99),
+                       rate=f"{p.hash_rate:,.0f} H/s", difficulty=f"{p.difficulty:,}")
+
+        yield show
+
+
+def _register_new() -> None:
+    """`subnets new` (scaffolding, no chain) lives in its own module; registered here to share the group."""
+    from taocli.commands.subnets_new import new
+
+    app.command("new")(new)
+
+
+_register_new()

@@ -37,7 +37,7 @@ def _value(text: str) -> int | bool:
 
 @app.command("get")
 def _global_names() -> list[str]:
-    from chain.calls import GLOBAL_SETTERS
+    from chain.rooms.admin import GLOBAL_SETTERS
 
     return sorted(GLOBAL_SETTERS)
 
@@ -59,7 +59,7 @@ def get(param: Param, netuid: Netuid = None, network: Network = None, json_out: 
     """Read one hyperparameter of a subnet, or a network-wide value (no --netuid)."""
     if _need_netuid(netuid, param) < 0:
         with open_chain(None, None, None, network, json_out, yes) as cs:
-            found = cs.client.global_value(param)
+            found = cs.client.admin.global_value(param)
         if cs.out.json_mode:
             cs.out.result({"network": cs.network, "netuid": None, "param": param, "value": found})
         else:
@@ -68,7 +68,7 @@ def get(param: Param, netuid: Netuid = None, network: Network = None, json_out: 
     assert netuid is not None
     with open_chain(None, None, None, network, json_out, yes) as cs:
         data = hyperparameters_of(cs, netuid)
-        data.update(cs.client.settable_extras(netuid))
+        data.update(cs.client.admin.settable_extras(netuid))
     if param not in data:
         raise UsageProblem(f"--param {param!r} is unknown; choose one of {', '.join(data)}")
     if cs.out.json_mode:
@@ -87,8 +87,8 @@ def set_(param: Param, value: Value, netuid: Netuid = None, name: WalletName = N
     if _need_netuid(netuid, param) < 0:
         with open_chain(name, None, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
             coldkey = cs.coldkey_address()
-            prepared = cs.client.prepare_sudo_set_global(coldkey, param, new)
-            old = cs.client.global_value(param)
+            prepared = cs.client.admin.prepare_sudo_set_global(coldkey, param, new)
+            old = cs.client.admin.global_value(param)
             cs.send(prepared, f"Set network-wide {param}", [("signer", coldkey), ("value", f"{old} → {int(new)}")],
                     cs.unlock_coldkey, {"netuid": None, "param": param, "old": old, "value": int(new)},
                     done=f"{param} set to {int(new)}")
@@ -96,8 +96,8 @@ def set_(param: Param, value: Value, netuid: Netuid = None, name: WalletName = N
     assert netuid is not None
     with open_chain(name, None, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
         coldkey = cs.coldkey_address()
-        prepared = cs.client.prepare_sudo_set(coldkey, netuid, param, new)
-        current = cs.client.hyperparameters(netuid)
+        prepared = cs.client.admin.prepare_sudo_set(coldkey, netuid, param, new)
+        current = cs.client.subnets.hyperparameters(netuid)
         old = current.to_json().get(param, "?") if current is not None else "?"
         if isinstance(old, bool):
             new = bool(new)

@@ -34,10 +34,10 @@ def transfer(
         coldkey = cs.coldkey_address()
         client = cs.client
         if all_:
-            prepared, value = client.prepare_transfer_all(coldkey, dest)
+            prepared, value = client.balances.prepare_transfer_all(coldkey, dest)
         else:
             value = parse_amount(amount or "")
-            prepared = client.prepare_transfer(coldkey, dest, value, keep_alive=not allow_death)
+            prepared = client.balances.prepare_transfer(coldkey, dest, value, keep_alive=not allow_death)
         cs.send(prepared, f"Transfer {value} to {dest}",
                 [("from", f"{cs.wallet_session.name} {coldkey}"), ("to", dest), ("amount", str(value))],
                 cs.unlock_coldkey, {"from": coldkey, "to": dest, "amount": value.to_json()},

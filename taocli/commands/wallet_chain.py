@@ -20,8 +20,8 @@ FaucetAmount = Annotated[str, typer.Option("--amount", "-a", help="TAO to receiv
 def _balances(client: Any, address: str) -> dict[str, Any]:
     from chain.balance import Balance
 
-    free = client.balance(address)
-    staked = sum(s.stake for s in client.stake_for_coldkey(address))
+    free = client.balances.balance(address)
+    staked = sum(s.stake for s in client.staking.stake_for_coldkey(address))
     return {"coldkey": address, "free": free.to_json(), "staked": Balance(staked).to_json(),
             "total": Balance(free.rao + staked).to_json()}
 
@@ -31,6 +31,7 @@ def balance(
     network: Network = None, json_out: Json = False, yes: Yes = False, debug: Debug = False,
 ) -> None:
     """Show the coldkey's free, staked and total TAO."""
+    from wallet.errors import WalletError
     from wallet.wallet import Wallet, list_wallets
 
     rows: list[dict[str, Any]] = []
@@ -40,7 +41,7 @@ def balance(
             w = Wallet(wallet_name, "default", str(cs.wallet_session.path))
             try:
                 address = w.coldkeypub.ss58_address
-            except Exception as exc:
+            except WalletError as exc:  # a wallet we cannot read; anything else is a bug and must show
                 if not all_wallets:
                     raise
                 cs.out.warn(f"skipping wallet {wallet_name!r}: {exc}")
@@ -59,26 +60,22 @@ def overview(
     yes: Yes = False, debug: Debug = False,
 ) -> None:
     """Show the wallet's balance and every hotkey's registrations, stake and rewards."""
+    from wallet.errors import WalletError
+
     neurons: list[dict[str, Any]] = []
     with open_chain(name, None, wallet_path, network, json_out, yes) as cs:
         w = cs.wallet_session.wallet
         coldkey = w.coldkeypub.ss58_address
         client = cs.client
         head = _balances(client, coldkey)
-        netuids = client.netuids()
+        netuids = client.subnets.netuids()
         for hk_name in w.hotkey_names():
             try:
                 hk = w.hotkeypub(hk_name).ss58_address
-            except Exception as exc:
+            except WalletError as exc:  # an encrypted hotkey without its pub file, a corrupt file: say which
                 cs.out.warn(f"skipping hotkey {hk_name!r}: {exc}")
                 continue
-            for netuid in netuids:
-                uid = client.uid_of(netuid, hk)
-                if uid is None:
-                    continue
-                n = client.neuron_lite(netuid, uid)
-                if n is None:
-                    continue
+            for netuid, uid, n in client.registration.registrations(hk, netuids):
                 neurons.append({"hotkey_name": hk_name, "hotkey": hk, "netuid": netuid, "uid": uid,
                                 "stake": n.total_stake, "rank": n.rank, "trust": n.trust,
                                 "incentive": n.incentive, "dividends": n.dividends, "emission": n.emission,
@@ -116,7 +113,7 @@ def faucet(
             raise CliError(f"the faucet works only on a local chain; {cs.client.network.name} "
                            f"({cs.client.network.url}) is not one")
         alice = Keypair.from_uri("//Alice")
-        prepared = cs.client.prepare_transfer(alice.ss58_address, coldkey, value)
+        prepared = cs.client.balances.prepare_transfer(alice.ss58_address, coldkey, value)
         cs.send(prepared, f"Faucet: {value} from //Alice to wallet '{cs.wallet_session.name}'",
                 [("from", f"//Alice {alice.ss58_address}"), ("to", coldkey), ("amount", str(value))],
                 lambda: alice, {"to": coldkey, "amount": value.to_json()}, done=f"Received {value}")

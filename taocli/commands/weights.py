@@ -37,7 +37,7 @@ def send_weights(cs: ChainSession, netuid: int, uids: list[int], values: list[fl
                  version_key: int | None) -> None:
     """Shared with `root weights`: normalise, check, confirm, sign with the hotkey."""
     hot = cs.hotkey_address()
-    prepared = cs.client.prepare_set_weights(hot, netuid, uids, values, version_key)
+    prepared = cs.client.weights.prepare_set_weights(hot, netuid, uids, values, version_key)
     u16 = prepared.params["weights"]
     total = sum(u16)
     shown = ", ".join(f"{d}:{w / total:.4f}" for d, w in zip(prepared.params["dests"], u16, strict=True))
@@ -67,14 +67,14 @@ def get(netuid: Netuid, uid: Uid = None, network: Network = None, json_out: Json
     """Show the weights every uid (or --uid) of a subnet has set, as stored (u16) and normalised."""
     with open_chain(None, None, None, network, json_out, yes) as cs:
         if uid is not None:
-            one = cs.client.neuron(netuid, uid)
+            one = cs.client.subnets.neuron(netuid, uid)
             if one is None:
                 raise CliError(f"uid {uid} does not exist on subnet {netuid}")
             neurons = [one]
         else:
-            if not cs.client.subnet_exists(netuid):
+            if not cs.client.subnets.subnet_exists(netuid):
                 raise missing_subnet(netuid)
-            neurons = cs.client.neurons(netuid)
+            neurons = cs.client.subnets.neurons(netuid)
     rows = [{"uid": n.uid, "hotkey": n.hotkey, "weights": [[d, w] for d, w in n.weights]} for n in neurons]
 
     def norm(pairs: list[tuple[int, int]]) -> str:

@@ -31,7 +31,7 @@ TEMPO = 10
 FUNDS = {"owner": "200", "validator": "300", "miner": "20", "nominator": "100"}
 VALIDATOR_STAKE = "200"
 NOMINATION = "50"
-MINER_WEIGHTS = (0.6, 0.4)
+MINER_WEIGHTS = (0.5, 0.3, 0.2)
 
 
 @dataclass
@@ -106,43 +106,54 @@ class Journey:
         for name, amount in FUNDS.items():
             value = Balance.from_tao(amount)
             coldkey = self.wallets.coldkeys[name]
-            receipt = self.send(self.client.prepare_transfer(alice.ss58_address, coldkey, value), alice)
+            receipt = self.send(self.client.balances.prepare_transfer(alice.ss58_address, coldkey, value), alice)
             self.say.step(f"faucet → {name}", f"{value} from //Alice to {short(coldkey)}, balance now "
-                          f"{self.client.balance(coldkey)}", receipt, amount=value.to_json())
+                          f"{self.client.balances.balance(coldkey)}", receipt, amount=value.to_json())
 
     def create_subnet(self) -> None:
+        from wallet.keypair import Keypair
+
         self.say.section("Create a subnet and tune it as its owner (`taocli subnets create`, `taocli sudo set`)")
         owner = self.coldkey(OWNER)
         self.say.step("owner's coldkey unlocked", f"password read from the 0600 file "
                       f"{self.wallets.password_file.name} (--password-file)")
-        lock = self.client.lock_cost()
-        receipt = self.send(self.client.prepare_register_network(owner.ss58_address), owner)
-        added = receipt.find("SubtensorModule", "NetworkAdded")
-        if added is None:
+        lock = self.client.subnets.lock_cost()
+        receipt = self.send(self.client.subnets.prepare_register_network(owner.ss58_address), owner)
+        netuid = self.client.subnets.created_netuid(receipt)
+        if netuid is None:
             raise CliError(f"register_network was included in block #{receipt.block_number} but added no subnet")
-        netuid = int(added.attributes[0] if isinstance(added.attributes, (list, tuple)) else
-                     next(iter(added.attributes.values())))
         self.outcome.netuid = netuid
-        info = self.client.subnet(netuid)
+        info = self.client.subnets.subnet(netuid)
         self.say.step("subnet created", f"netuid {netuid}, {lock} locked, tempo {info.tempo if info else '?'} "
                       f"blocks, set by the genesis file", receipt, netuid=netuid, locked=lock.to_json())
-        old = self.client.hyperparameters(netuid).weights_rate_limit
-        prepared = self.client.prepare_sudo_set(owner.ss58_address, netuid, "weights_rate_limit", 0)
+        old = self.client.subnets.hyperparameters(netuid).weights_rate_limit
+        prepared = self.client.admin.prepare_sudo_set(owner.ss58_address, netuid, "weights_rate_limit", 0)
         receipt = self.send(prepared, owner)
         self.say.step("weights rate limit", f"{old} → 0 blocks (owner call {prepared.describe()}, no sudo "
                       f"needed), so new neurons may set weights at once", receipt)
-        self.outcome.owner_before = self.client.balance(owner.ss58_address)
+        old = self.client.subnets.hyperparameters(netuid).max_weights_limit
+        prepared = self.client.admin.prepare_sudo_set(owner.ss58_address, netuid, "max_weights_limit", 65535)
+        receipt = self.send(prepared, owner)
+        self.say.step("max weight limit", f"{old} → 65535 (owner call): the default caps one miner's share at "
+                      f"{old / 65535:.1%}, below 1/n for a few neurons, which makes a validator's weights uniform",
+                      receipt)
+        alice = Keypair.from_uri("//Alice")
+        prepared = self.client.admin.prepare_sudo_set(alice.ss58_address, netuid, "target_regs_per_interval", 4)
+        receipt = self.send(prepared, alice)
+        self.say.step("registrations per interval", "target 1 → 4 (sudo call by //Alice, the dev chain's sudo "
+                      "key): a new subnet admits 3 registrations per interval, the demo makes 4", receipt)
+        self.outcome.owner_before = self.client.balances.balance(owner.ss58_address)
 
     def register(self) -> None:
         netuid = self.outcome.netuid
-        self.say.section(f"Register a validator and two miners on subnet {netuid} by burning TAO "
+        self.say.section(f"Register a validator and three miners on subnet {netuid} by burning TAO "
                          "(`taocli subnets register`)")
         for role in (VALIDATOR, *MINERS):
-            info = self.client.subnet(netuid)
+            info = self.client.subnets.subnet(netuid)
             burn = Balance(info.burn if info else 0)
-            prepared = self.client.prepare_burned_register(self.cold(role), netuid, self.hot(role))
+            prepared = self.client.registration.prepare_burned_register(self.cold(role), netuid, self.hot(role))
             receipt = self.send(prepared, self.coldkey(role))
-            uid = self.client.uid_of(netuid, self.hot(role))
+            uid = self.client.registration.uid_of(netuid, self.hot(role))
             self.outcome.roles[int(uid)] = "validator" if role == VALIDATOR else f"miner {role[1]}"
             self.say.step(f"{role[0]}/{role[1]} registered", f"uid {uid}, hotkey {short(self.hot(role))}, "
                           f"burned {burn}", receipt, uid=uid, burned=burn.to_json())
@@ -153,33 +164,33 @@ class Journey:
         hot = self.hot(VALIDATOR)
         validator = self.coldkey(VALIDATOR)
         amount = Balance.from_tao(VALIDATOR_STAKE)
-        receipt = self.send(self.client.prepare_add_stake(validator.ss58_address, hot, amount), validator)
+        receipt = self.send(self.client.staking.prepare_add_stake(validator.ss58_address, hot, amount), validator)
         self.say.step("validator stakes to its own hotkey", f"{amount}, hotkey stake now "
-                      f"{self.client.total_hotkey_stake(hot)}", receipt, amount=amount.to_json())
-        receipt = self.send(self.client.prepare_become_delegate(validator.ss58_address, hot), validator)
-        info = self.client.delegate(hot)
+                      f"{self.client.staking.total_hotkey_stake(hot)}", receipt, amount=amount.to_json())
+        receipt = self.send(self.client.delegation.prepare_become_delegate(validator.ss58_address, hot), validator)
+        info = self.client.delegation.delegate(hot)
         take = f"take {info.take_ratio:.0%}" if info is not None else "take ?"
         self.say.step("validator becomes a delegate", f"{take}: nominators may stake to {short(hot)}", receipt)
         nominator = self.coldkey(NOMINATOR)
         amount = Balance.from_tao(NOMINATION)
-        receipt = self.send(self.client.prepare_add_stake(nominator.ss58_address, hot, amount), nominator)
-        self.outcome.nominator_before = self.client.stake(hot, nominator.ss58_address)
+        receipt = self.send(self.client.staking.prepare_add_stake(nominator.ss58_address, hot, amount), nominator)
+        self.outcome.nominator_before = self.client.staking.stake(hot, nominator.ss58_address)
         self.say.step("nominator delegates to the validator", f"{amount}, its stake on {short(hot)} is "
                       f"{self.outcome.nominator_before}", receipt, amount=amount.to_json())
 
     def get_permit(self) -> None:
         netuid = self.outcome.netuid
-        uid = self.client.uid_of(netuid, self.hot(VALIDATOR))
+        uid = self.client.registration.uid_of(netuid, self.hot(VALIDATOR))
         self.say.section("A validator permit: each epoch grants one to the largest stakes (64 slots per subnet)")
-        neuron = self.client.neuron_lite(netuid, uid)
-        info = self.client.subnet(netuid)
+        neuron = self.client.subnets.neuron_lite(netuid, uid)
+        info = self.client.subnets.subnet(netuid)
         if neuron is not None and neuron.validator_permit and info is not None:
             last_epoch = self.client.block_number() - info.blocks_since_last_step
             self.say.step("validator permit", f"uid {uid} holds one since the epoch in block #{last_epoch} (fewer "
                           f"uids than slots: every uid got one)", epoch_block=last_epoch)
             return
         start, epoch, end = self.run_to_epoch()
-        neuron = self.client.neuron_lite(netuid, uid)
+        neuron = self.client.subnets.neuron_lite(netuid, uid)
         if neuron is None or not neuron.validator_permit:
             raise CliError(f"the epoch at block #{epoch} gave uid {uid} no validator permit")
         self.say.step(f"sealed {end - start} blocks (#{start + 1}→#{end})", f"epoch ran in block #{epoch}, "
@@ -188,8 +199,8 @@ class Journey:
     def set_weights(self) -> None:
         netuid = self.outcome.netuid
         self.say.section("The validator weights the miners (`taocli weights set`, signed by the hotkey)")
-        uids = [self.client.uid_of(netuid, self.hot(role)) for role in MINERS]
-        prepared = self.client.prepare_set_weights(self.hot(VALIDATOR), netuid, uids, list(MINER_WEIGHTS))
+        uids = [self.client.registration.uid_of(netuid, self.hot(role)) for role in MINERS]
+        prepared = self.client.weights.prepare_set_weights(self.hot(VALIDATOR), netuid, uids, list(MINER_WEIGHTS))
         receipt = self.send(prepared, self._wallet(VALIDATOR).hotkey_keypair())
         values = prepared.params["weights"]
         shares = ", ".join(f"uid {d} {w / sum(values):.0%}" for d, w in zip(prepared.params["dests"], values,
@@ -202,10 +213,10 @@ class Journey:
         self.say.section("Run blocks past the next epoch: Yuma consensus scores and pays")
         start, epoch, end = self.run_to_epoch()
         self.outcome.epoch_block = epoch
-        self.outcome.subnet = self.client.subnet(netuid)
-        self.outcome.neurons = self.client.neurons_lite(netuid)
-        self.outcome.nominator_after = self.client.stake(self.hot(VALIDATOR), self.cold(NOMINATOR))
-        self.outcome.owner_after = self.client.balance(self.cold(OWNER))
+        self.outcome.subnet = self.client.subnets.subnet(netuid)
+        self.outcome.neurons = self.client.subnets.neurons_lite(netuid)
+        self.outcome.nominator_after = self.client.staking.stake(self.hot(VALIDATOR), self.cold(NOMINATOR))
+        self.outcome.owner_after = self.client.balances.balance(self.cold(OWNER))
         paid = sum(n.emission for n in self.outcome.neurons)
         self.say.step(f"sealed {end - start} blocks (#{start + 1}→#{end})", f"epoch ran in block #{epoch}, paid "
                       f"{Balance(paid)} as stake in block #{epoch + 1}", block=end, epoch_block=epoch,
@@ -218,7 +229,7 @@ class Journey:
         limit = 2 * (TEMPO + 1) + 2
         for _ in range(limit):
             self.node.seal()
-            info = self.client.subnet(netuid)
+            info = self.client.subnets.subnet(netuid)
             if info is not None and info.blocks_since_last_step == 0:
                 epoch = self.client.block_number()
                 self.node.seal()  # the epoch loads its payout; the next block pays it as stake

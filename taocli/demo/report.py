@@ -30,14 +30,17 @@ def _row(neuron: NeuronInfoLite, role: str) -> list[str]:
             _tao(neuron.emission), "yes" if neuron.validator_permit else ""]
 
 
-def metagraph_lines(outcome: Outcome) -> list[str]:
-    """The subnet's neurons, one line each, columns aligned (numbers to the right)."""
-    rows = [list(COLUMNS)] + [_row(n, outcome.roles.get(n.uid, "")) for n in outcome.neurons]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
-    text_columns = {1, 2}
+def aligned(rows: list[list[str]], text_columns: set[int]) -> list[str]:
+    """Rows as fixed-width lines: text columns to the left, numbers to the right."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return ["  " + "  ".join(cell.ljust(w) if i in text_columns else cell.rjust(w)
                              for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip()
             for row in rows]
+
+
+def metagraph_lines(outcome: Outcome) -> list[str]:
+    """The subnet's neurons, one line each, columns aligned (numbers to the right)."""
+    return aligned([list(COLUMNS)] + [_row(n, outcome.roles.get(n.uid, "")) for n in outcome.neurons], {1, 2})
 
 
 def _by_role(outcome: Outcome, prefix: str) -> list[NeuronInfoLite]:
@@ -107,3 +110,4 @@ def summary(narrator: Narrator, outcome: Outcome, node: dict[str, Any], wallets:
         },
         "steps": narrator.steps,
     }
+

@@ -57,23 +57,29 @@ def build_subnet(node: NodeProcess, wallet_path: Path, keys: dict[str, tuple[Key
     """Create a subnet (owner), set its weights rate limit, register `registered` in order, add `stake` (TAO)."""
     with Subtensor(node.url) as client:
         owner = keys["owner"][0]
-        receipt = client.execute(client.prepare_register_network(owner.ss58_address), owner)
+        receipt = client.execute(client.subnets.prepare_register_network(owner.ss58_address), owner)
         added = receipt.find("SubtensorModule", "NetworkAdded")
         attrs = added.attributes
         netuid = int(attrs[0] if isinstance(attrs, (list, tuple)) else next(iter(attrs.values())))
-        client.execute(client.prepare_sudo_set(owner.ss58_address, netuid, "weights_rate_limit", rate_limit), owner)
+        client.execute(client.admin.prepare_sudo_set(owner.ss58_address, netuid, "weights_rate_limit", rate_limit),
+                       owner)
+        # The default cap (MaxWeightsLimit 1000/65535 ≈ 1.5 %) is below 1/n for a few neurons, which turns every
+        # weight vector into uniform weights (the SDK's rule as ours): lift it so scores decide incentive.
+        client.execute(client.admin.prepare_sudo_set(owner.ss58_address, netuid, "max_weights_limit", 65535), owner)
         alice = Keypair.from_uri("//Alice")  # the dev chain's sudo key: room for every registration at once
-        client.execute(client.prepare_sudo_set(alice.ss58_address, netuid, "target_regs_per_interval", 32), alice)
+        client.execute(client.admin.prepare_sudo_set(alice.ss58_address, netuid, "target_regs_per_interval", 32),
+                       alice)
         subnet = LocalSubnet(node, netuid, wallet_path)
         for name in registered:
             cold, hot = keys[name]
-            client.execute(client.prepare_burned_register(cold.ss58_address, netuid, hot.ss58_address), cold)
+            client.execute(client.registration.prepare_burned_register(cold.ss58_address, netuid, hot.ss58_address),
+                           cold)
             subnet.hotkeys[name] = hot.ss58_address
-            subnet.uids[name] = int(client.uid_of(netuid, hot.ss58_address))
+            subnet.uids[name] = int(client.registration.uid_of(netuid, hot.ss58_address))
         for name, tao in (stake or {}).items():
             cold, hot = keys[name]
-            client.execute(client.prepare_add_stake(cold.ss58_address, hot.ss58_address, Balance.from_tao(str(tao))),
-                           cold)
+            amount = Balance.from_tao(str(tao))
+            client.execute(client.staking.prepare_add_stake(cold.ss58_address, hot.ss58_address, amount), cold)
     return subnet
 
 
@@ -82,7 +88,7 @@ def seal_until_epoch(subnet: LocalSubnet, limit: int = 60) -> int:
     with Subtensor(subnet.node.url) as client:
         for _ in range(limit):
             subnet.node.result("dev_newBlock", [{"count": 1}])
-            info = client.subnet(subnet.netuid)
+            info = client.subnets.subnet(subnet.netuid)
             if info is not None and info.blocks_since_last_step == 0:
                 subnet.node.result("dev_newBlock", [{"count": 1}])
                 return client.block_number()

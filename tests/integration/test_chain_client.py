@@ -51,7 +51,8 @@ def test_metadata_cache_is_written_once_and_reused(instant_node: NodeProcess, tm
         assert warm.timings.metadata_cached
         assert warm.compose("Balances", "transfer_keep_alive", params).data.to_hex() == cold_call
         # the cached metadata still decodes events: a real transfer's receipt names them
-        receipt = warm.execute(warm.prepare_transfer(ALICE.ss58_address, BOB.ss58_address, Balance(10**9)), ALICE)
+        prepared = warm.balances.prepare_transfer(ALICE.ss58_address, BOB.ss58_address, Balance(10**9))
+        receipt = warm.execute(prepared, ALICE)
         assert receipt.find("Balances", "Transfer") is not None
     print(f"\nsubstrate connect: cold {cold_s * 1000:.0f} ms, from disk cache {warm_s * 1000:.0f} ms")
     files[0].write_bytes(files[0].read_bytes()[:-1] + b"x")  # a corrupt cache is a miss, rewritten
@@ -106,20 +107,20 @@ class OlderNode(RpcConnection):
 def test_storage_fallbacks_equal_the_info_rpcs(instant_node: NodeProcess, client: Subtensor) -> None:  # noqa: F811
     owner = Keypair.from_uri("//FallbackOwner")
     fund(client, owner.ss58_address, 1_000)
-    receipt = client.execute(client.prepare_register_network(owner.ss58_address), owner)
+    receipt = client.execute(client.subnets.prepare_register_network(owner.ss58_address), owner)
     netuid = receipt.find("SubtensorModule", "NetworkAdded").attributes[0]
-    client.execute(client.prepare_burned_register(owner.ss58_address, netuid, BOB.ss58_address), owner)
-    client.execute(client.prepare_add_stake(owner.ss58_address, BOB.ss58_address, Balance.from_tao(7)), owner)
+    client.execute(client.registration.prepare_burned_register(owner.ss58_address, netuid, BOB.ss58_address), owner)
+    client.execute(client.staking.prepare_add_stake(owner.ss58_address, BOB.ss58_address, Balance.from_tao(7)), owner)
     old = Subtensor(instant_node.url, metadata_cache=False)
     old.rpc = OlderNode(instant_node.url)
     try:
         for n in (0, netuid):
-            assert old.hyperparameters(n) == client.hyperparameters(n)
-        assert old.hyperparameters(200) is None
-        assert old.lock_cost() == client.lock_cost()
-        assert old.stake_for_coldkey(owner.ss58_address) == client.stake_for_coldkey(owner.ss58_address)
-        assert [s.stake for s in old.stake_for_coldkey(owner.ss58_address)] == [7 * 10**9]
-        assert netuid in old.netuids()
+            assert old.subnets.hyperparameters(n) == client.subnets.hyperparameters(n)
+        assert old.subnets.hyperparameters(200) is None
+        assert old.subnets.lock_cost() == client.subnets.lock_cost()
+        assert old.staking.stake_for_coldkey(owner.ss58_address) == client.staking.stake_for_coldkey(owner.ss58_address)
+        assert [s.stake for s in old.staking.stake_for_coldkey(owner.ss58_address)] == [7 * 10**9]
+        assert netuid in old.subnets.netuids()
     finally:
         old.close()
 
@@ -133,7 +134,7 @@ def test_failed_call_names_pallet_and_error(client: Subtensor) -> None:
 
 
 def test_fee_is_estimated_from_the_address_alone_and_the_signer_is_checked(client: Subtensor) -> None:
-    prepared = client.prepare_transfer(ALICE.ss58_address, BOB.ss58_address, Balance(10**9))
+    prepared = client.balances.prepare_transfer(ALICE.ss58_address, BOB.ss58_address, Balance(10**9))
     assert prepared.fee.rao > 0
     with pytest.raises(ChainError, match=r"was planned for .* but the key given is"):
         client.execute(prepared, BOB)
@@ -144,18 +145,18 @@ def test_fee_is_estimated_from_the_address_alone_and_the_signer_is_checked(clien
 def test_unreachable_endpoint_is_one_clear_error() -> None:
     url = f"ws://127.0.0.1:{free_port()}"
     with Subtensor(url) as dead, pytest.raises(NodeUnreachable, match=rf"cannot reach the chain at {url} .*localnet"):
-        dead.balance(ALICE.ss58_address)
+        dead.balances.balance(ALICE.ss58_address)
     with Subtensor("ws://192.0.2.1:9944", timeout=0.5) as far, pytest.raises(NodeUnreachable, match="check the URL"):
         far.block_number()
 
 
 def test_reads_agree_with_each_other(client: Subtensor) -> None:
     assert client.genesis_hash().startswith("0x") and client.block_number() >= 0
-    subnets = {s.netuid: s for s in client.subnets()}
-    assert set(subnets) == set(client.netuids())
-    assert 0 in subnets and client.subnet(0) == subnets[0]
-    assert client.balance(ALICE.ss58_address).rao > 0
-    assert client.balance(Keypair.from_uri("//Nobody").ss58_address) == Balance(0)
+    subnets = {s.netuid: s for s in client.subnets.subnets()}
+    assert set(subnets) == set(client.subnets.netuids())
+    assert 0 in subnets and client.subnets.subnet(0) == subnets[0]
+    assert client.balances.balance(ALICE.ss58_address).rao > 0
+    assert client.balances.balance(Keypair.from_uri("//Nobody").ss58_address) == Balance(0)
 
 
 def set_tx_rate_limit(client: Subtensor, blocks: int) -> None:
@@ -168,53 +169,53 @@ def test_staking_rate_limit_is_explained_before_sending(client: Subtensor) -> No
     fund(client, staker.ss58_address, 1_000)
     owner = Keypair.from_uri("//RateOwner")
     fund(client, owner.ss58_address, 1_000)
-    netuid = client.execute(client.prepare_register_network(owner.ss58_address), owner) \
+    netuid = client.execute(client.subnets.prepare_register_network(owner.ss58_address), owner) \
         .find("SubtensorModule", "NetworkAdded").attributes[0]
     hot = Keypair.from_uri("//RateHot").ss58_address
-    client.execute(client.prepare_burned_register(staker.ss58_address, netuid, hot), staker)
+    client.execute(client.registration.prepare_burned_register(staker.ss58_address, netuid, hot), staker)
     set_tx_rate_limit(client, 5)
     try:
-        client.execute(client.prepare_add_stake(staker.ss58_address, hot, Balance.from_tao(1)), staker)
+        client.execute(client.staking.prepare_add_stake(staker.ss58_address, hot, Balance.from_tao(1)), staker)
         landed = client.block_number()
         with pytest.raises(ChainError, match=rf"at block {landed}; this chain allows one such action every 5 "
                                              rf"blocks: retry at block {landed + 6}"):
-            client.prepare_remove_stake(staker.ss58_address, hot, Balance.from_tao(1))
+            client.staking.prepare_remove_stake(staker.ss58_address, hot, Balance.from_tao(1))
     finally:
         set_tx_rate_limit(client, 0)
-    client.execute(client.prepare_remove_stake(staker.ss58_address, hot, Balance.from_tao(1)), staker)
-    assert client.stake(hot, staker.ss58_address).rao == 0
+    client.execute(client.staking.prepare_remove_stake(staker.ss58_address, hot, Balance.from_tao(1)), staker)
+    assert client.staking.stake(hot, staker.ss58_address).rao == 0
 
 
 def test_one_call_per_extrinsic_for_library_users(client: Subtensor) -> None:
     cold = Keypair.from_uri("//LibCold")
     hot = Keypair.from_uri("//LibHot")
     miner = Keypair.from_uri("//LibMiner")
-    assert client.transfer(ALICE, cold.ss58_address, Balance.from_tao(2_000)).find("Balances", "Transfer")
-    netuid = client.register_network(cold).find("SubtensorModule", "NetworkAdded").attributes[0]
-    client.burned_register(cold, netuid, hot.ss58_address)
+    assert client.balances.transfer(ALICE, cold.ss58_address, Balance.from_tao(2_000)).find("Balances", "Transfer")
+    netuid = client.subnets.register_network(cold).find("SubtensorModule", "NetworkAdded").attributes[0]
+    client.registration.burned_register(cold, netuid, hot.ss58_address)
     for name, value in (("weights_rate_limit", 0), ("pow_registration_allowed", True), ("difficulty", 5_000)):
-        client.sudo_set_hyperparameter(cold, netuid, name, value)  # the owner may set these
+        client.admin.sudo_set_hyperparameter(cold, netuid, name, value)  # the owner may set these
     with pytest.raises(ChainError, match=r"^tempo can be set only by the sudo key, not by the subnet owner; "
                                          r"the owner may set activity_cutoff, .*weights_version$"):
-        client.prepare_sudo_set(cold.ss58_address, netuid, "tempo", 5)  # not a bare BadOrigin after signing
+        client.admin.prepare_sudo_set(cold.ss58_address, netuid, "tempo", 5)  # not a bare BadOrigin after signing
     seen: list[Any] = []
-    client.register(miner, cold.ss58_address, netuid, processes=1, progress=seen.append)
-    assert client.uid_of(netuid, miner.ss58_address) == 1
-    client.add_stake(cold, hot.ss58_address, Balance.from_tao(5))
-    client.remove_stake(cold, hot.ss58_address, Balance.from_tao(1))
-    assert client.stake(hot.ss58_address, cold.ss58_address) == Balance.from_tao(4)
-    client.become_delegate(cold, hot.ss58_address)
-    assert client.delegate(hot.ss58_address).owner == cold.ss58_address
-    client.serve_axon(hot, netuid, "198.51.100.4", 9000)
-    assert client.neuron_lite(netuid, 0).axon_info.port == 9000
+    client.registration.register(miner, cold.ss58_address, netuid, processes=1, progress=seen.append)
+    assert client.registration.uid_of(netuid, miner.ss58_address) == 1
+    client.staking.add_stake(cold, hot.ss58_address, Balance.from_tao(5))
+    client.staking.remove_stake(cold, hot.ss58_address, Balance.from_tao(1))
+    assert client.staking.stake(hot.ss58_address, cold.ss58_address) == Balance.from_tao(4)
+    client.delegation.become_delegate(cold, hot.ss58_address)
+    assert client.delegation.delegate(hot.ss58_address).owner == cold.ss58_address
+    client.serving.serve_axon(hot, netuid, "198.51.100.4", 9000)
+    assert client.subnets.neuron_lite(netuid, 0).axon_info.port == 9000
     with pytest.raises(ChainError, match=r"uid 0\) has no validator permit on subnet \d+: permits go to the top"):
-        client.set_weights(hot, netuid, [0, 1], [1, 1])
-    client.set_weights(hot, netuid, [0], [1])  # a self weight needs no permit
-    assert client.neuron(netuid, 0).weights == [(0, 65535)]
-    client.root_register(cold, hot.ss58_address)
-    client.sudo_set_hyperparameter(ALICE, 0, "weights_rate_limit", 0)
-    client.set_root_weights(hot, [netuid], [1])
-    assert client.neuron(0, client.uid_of(0, hot.ss58_address)).weights == [(netuid, 65535)]
+        client.weights.set_weights(hot, netuid, [0, 1], [1, 1])
+    client.weights.set_weights(hot, netuid, [0], [1])  # a self weight needs no permit
+    assert client.subnets.neuron(netuid, 0).weights == [(0, 65535)]
+    client.registration.root_register(cold, hot.ss58_address)
+    client.admin.sudo_set_hyperparameter(ALICE, 0, "weights_rate_limit", 0)
+    client.weights.set_root_weights(hot, [netuid], [1])
+    assert client.subnets.neuron(0, client.registration.uid_of(0, hot.ss58_address)).weights == [(netuid, 65535)]
 
 
 def test_node_dying_while_waiting_for_inclusion_is_one_clear_error(tmp_path: Path) -> None:
@@ -223,7 +224,7 @@ def test_node_dying_while_waiting_for_inclusion_is_one_clear_error(tmp_path: Pat
     node = NodeProcess(tmp_path / "slow", "--block-time", "5").start()
     try:
         with Subtensor(node.url, metadata_cache=False) as c:
-            prepared = c.prepare_transfer(ALICE.ss58_address, BOB.ss58_address, Balance(10**9))
+            prepared = c.balances.prepare_transfer(ALICE.ss58_address, BOB.ss58_address, Balance(10**9))
             threading.Timer(0.7, node.kill9).start()  # the block that would include it is 5 s away
             with pytest.raises(NodeUnreachable, match="connection lost after submitting: the transaction may still"):
                 c.execute(prepared, ALICE)
@@ -237,7 +238,7 @@ def test_waiting_for_a_slow_block_outlasts_the_read_timeout(tmp_path: Path) -> N
     node = NodeProcess(tmp_path / "slow", "--block-time", "3").start()
     try:
         with Subtensor(node.url, timeout=1.0, metadata_cache=False) as c:
-            prepared = c.prepare_transfer(ALICE.ss58_address, BOB.ss58_address, Balance(10**9))
+            prepared = c.balances.prepare_transfer(ALICE.ss58_address, BOB.ss58_address, Balance(10**9))
             receipt = c.execute(prepared, ALICE)
             assert receipt.block_number is not None and receipt.find("Balances", "Transfer")
             assert c.substrate.websocket.gettimeout() == 1.0  # reads keep their own timeout afterwards
@@ -251,7 +252,7 @@ def test_node_stopped_between_the_plan_and_the_signature_is_one_clear_error(tmp_
     node = NodeProcess(tmp_path / "gone").start()
     try:
         with Subtensor(node.url, metadata_cache=False) as c:
-            prepared = c.prepare_transfer(ALICE.ss58_address, BOB.ss58_address, Balance(10**9))
+            prepared = c.balances.prepare_transfer(ALICE.ss58_address, BOB.ss58_address, Balance(10**9))
             node.stop()
             with pytest.raises(NodeUnreachable, match=r"connection lost before sending: nothing was submitted\)"
                                                       r": start the local chain"):
@@ -268,13 +269,13 @@ def test_node_stopped_between_the_plan_and_the_signature_is_one_clear_error(tmp_
 def test_metagraph_at_a_past_block(client: Subtensor) -> None:
     cold = Keypair.from_uri("//HistoryCold")
     fund(client, cold.ss58_address, 1_000)
-    netuid = client.register_network(cold).find("SubtensorModule", "NetworkAdded").attributes[0]
+    netuid = client.subnets.register_network(cold).find("SubtensorModule", "NetworkAdded").attributes[0]
     before = client.block_hash()
-    client.burned_register(cold, netuid, Keypair.from_uri("//HistoryHot").ss58_address)
-    assert client.neurons_lite(netuid, at=before) == []
-    assert client.subnet(netuid, at=before).subnetwork_n == 0
-    assert len(client.neurons_lite(netuid)) == 1 and client.subnet(netuid).subnetwork_n == 1
-    assert [s.netuid for s in client.subnets(at=before)] == [s.netuid for s in client.subnets()]
+    client.registration.burned_register(cold, netuid, Keypair.from_uri("//HistoryHot").ss58_address)
+    assert client.subnets.neurons_lite(netuid, at=before) == []
+    assert client.subnets.subnet(netuid, at=before).subnetwork_n == 0
+    assert len(client.subnets.neurons_lite(netuid)) == 1 and client.subnets.subnet(netuid).subnetwork_n == 1
+    assert [s.netuid for s in client.subnets.subnets(at=before)] == [s.netuid for s in client.subnets.subnets()]
 
 
 def test_commands_of_one_coldkey_run_at_once_all_land(instant_node: NodeProcess) -> None:  # noqa: F811
@@ -288,7 +289,7 @@ def test_commands_of_one_coldkey_run_at_once_all_land(instant_node: NodeProcess)
     clients = [Subtensor(instant_node.url, metadata_cache=False) for _ in dests]
     try:
         fund(clients[0], sender.ss58_address, 100)
-        prepared = [c.prepare_transfer(sender.ss58_address, d, Balance.from_tao(1))
+        prepared = [c.balances.prepare_transfer(sender.ss58_address, d, Balance.from_tao(1))
                     for c, d in zip(clients, dests, strict=True)]
         start = threading.Barrier(len(clients))
         errors: list[BaseException] = []
@@ -306,7 +307,7 @@ def test_commands_of_one_coldkey_run_at_once_all_land(instant_node: NodeProcess)
         for t in threads:
             t.join(60)
         assert errors == []
-        assert [clients[0].balance(d) for d in dests] == [Balance.from_tao(1)] * len(dests)
+        assert [clients[0].balances.balance(d) for d in dests] == [Balance.from_tao(1)] * len(dests)
     finally:
         for c in clients:
             c.close()

@@ -83,10 +83,10 @@ def owner(cli: ChainCli, client: Subtensor) -> ChainWallet:
 @pytest.fixture
 def netuid(client: Subtensor, owner: ChainWallet) -> int:
     """The owner's subnet: the one the CLI test created, or a new one when this test runs alone."""
-    owned = [n for n in client.netuids() if n and client.subnet(n).owner == owner.cold]
+    owned = [n for n in client.subnets.netuids() if n and client.subnets.subnet(n).owner == owner.cold]
     if owned:
         return owned[0]
-    receipt = client.execute(client.prepare_register_network(owner.cold), owner.coldkey)
+    receipt = client.execute(client.subnets.prepare_register_network(owner.cold), owner.coldkey)
     return int(receipt.find("SubtensorModule", "NetworkAdded").attributes[0])
 
 
@@ -124,33 +124,33 @@ def test_cli_commands_work_and_read_the_genesis_values(cli: ChainCli, client: Su
 
     sent = cli.ok("wallet", "transfer", "--dest", payee.cold, "--amount", "2", wallet="owner")
     fee = sent["receipt"]["fee"]["rao"]
-    assert fee > 0 and client.balance(payee.cold) == Balance.from_tao(2)
-    assert client.balance(owner.cold).rao == 1_000 * 10**9 - 2 * 10**9 - fee
+    assert fee > 0 and client.balances.balance(payee.cold) == Balance.from_tao(2)
+    assert client.balances.balance(owner.cold).rao == 1_000 * 10**9 - 2 * 10**9 - fee
     assert {("Balances", "Transfer"), ("Balances", "Withdraw"), ("System", "ExtrinsicSuccess")} <= event_names(
         stock, sent["receipt"]["block_hash"])
 
-    lock = client.lock_cost()
-    before = set(client.netuids())
+    lock = client.subnets.lock_cost()
+    before = set(client.subnets.netuids())
     created = cli.ok("subnets", "create", wallet="owner")
-    (netuid,) = set(client.netuids()) - before
+    (netuid,) = set(client.subnets.netuids()) - before
     assert created["netuid"] == netuid and created["locked"]["rao"] == lock.rao
-    assert client.subnet(netuid).owner == owner.cold
+    assert client.subnets.subnet(netuid).owner == owner.cold
 
     hp = cli.ok("subnets", "hyperparameters", "--netuid", str(netuid))["hyperparameters"]
-    assert hp["tempo"] == TEMPO == client.hyperparameters(netuid).tempo
+    assert hp["tempo"] == TEMPO == client.subnets.hyperparameters(netuid).tempo
     shown = cli.ok("subnets", "show", "--netuid", str(netuid))
     assert shown["subnet"]["burn"] == BURN and shown["subnet"]["tempo"] == TEMPO and shown["neurons"] == []
 
-    free = client.balance(owner.cold).rao
+    free = client.balances.balance(owner.cold).rao
     reg = cli.ok("subnets", "register", "--netuid", str(netuid), wallet="owner")
-    assert reg["uid"] == client.uid_of(netuid, owner.hot) == 0
+    assert reg["uid"] == client.registration.uid_of(netuid, owner.hot) == 0
     # the genesis burn left the coldkey; the owner's cut of this one block's emission may have come back
-    assert 0 <= client.balance(owner.cold).rao - (free - BURN) <= 180_000_000
+    assert 0 <= client.balances.balance(owner.cold).rao - (free - BURN) <= 180_000_000
     assert ("SubtensorModule", "NeuronRegistered") in event_names(stock, client.block_hash())
 
     added = cli.ok("stake", "add", "--amount", "10", wallet="owner")
     assert added["amount"]["rao"] == 10 * 10**9
-    assert client.stake(owner.hot, owner.cold) == Balance.from_tao(10)
+    assert client.staking.stake(owner.hot, owner.cold) == Balance.from_tao(10)
     shown = cli.ok("subnets", "show", "--netuid", str(netuid))
     assert [n["hotkey"] for n in shown["neurons"]] == [owner.hot]
     assert shown["neurons"][0]["coldkey"] == owner.cold
@@ -173,14 +173,14 @@ def test_storage_fallback_reads_the_genesis_values_too(other_node: NodeProcess, 
     with Subtensor(other_node.url, metadata_cache=False) as old:
         old.rpc.close()
         old.rpc = NoHyperparamsRpc(other_node.url)
-        fallback = old.hyperparameters(netuid)
-    assert fallback is not None and fallback.tempo == TEMPO == client.hyperparameters(netuid).tempo
+        fallback = old.subnets.hyperparameters(netuid)
+    assert fallback is not None and fallback.tempo == TEMPO == client.subnets.hyperparameters(netuid).tempo
 
 
 def test_sudo_through_the_moved_sudo_and_admin_utils(client: Subtensor, netuid: int) -> None:
-    receipt = client.execute(client.prepare_sudo_set(ALICE.ss58_address, netuid, "weights_rate_limit", 3), ALICE)
+    receipt = client.execute(client.admin.prepare_sudo_set(ALICE.ss58_address, netuid, "weights_rate_limit", 3), ALICE)
     assert receipt.find("Sudo", "Sudid") is not None
-    assert client.hyperparameters(netuid).weights_rate_limit == 3
+    assert client.subnets.hyperparameters(netuid).weights_rate_limit == 3
 
 
 def failure(client: Subtensor, pallet: str, function: str, params: dict[str, Any], key: Keypair) -> ExtrinsicFailed:
@@ -192,7 +192,7 @@ def failure(client: Subtensor, pallet: str, function: str, params: dict[str, Any
 
 def test_module_errors_are_named_from_the_moved_indices(client: Subtensor, cli: ChainCli,
                                                         owner: ChainWallet) -> None:
-    free = client.balance(owner.cold)  # grows by the owner's cut every block: ask for far more
+    free = client.balances.balance(owner.cold)  # grows by the owner's cut every block: ask for far more
     err = failure(client, "SubtensorModule", "add_stake",
                   {"hotkey": owner.hot, "amount_staked": free.rao + 10**12}, owner.coldkey)
     assert (err.pallet, err.name) == ("SubtensorModule", "NotEnoughBalanceToStake")
@@ -202,9 +202,9 @@ def test_module_errors_are_named_from_the_moved_indices(client: Subtensor, cli: 
     assert f"({ED} RAO)" in str(err)
     line = cli.fails("wallet", "transfer", "--dest", newcomer, "--amount", "0.0000006", wallet="owner")
     assert "Balances.ExistentialDeposit" in line and f"({ED} RAO)" in line
-    assert client.balance(newcomer).rao == 0
-    assert client.existential_deposit().rao == ED and client.max_stakeable(owner.cold).rao == \
-        client.balance(owner.cold).rao - ED
+    assert client.balances.balance(newcomer).rao == 0
+    assert client.existential_deposit().rao == ED and client.staking.max_stakeable(owner.cold).rao == \
+        client.balances.balance(owner.cold).rao - ED
 
 
 @pytest.mark.parametrize("table, fragment", [

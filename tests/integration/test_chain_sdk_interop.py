@@ -37,10 +37,10 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeProcess]:
 def _subnet_for_the_sdk(url: str) -> int:
     """A subnet Alice owns, with no weights rate limit, so a fresh uid may set weights at once."""
     with Subtensor(url, metadata_cache=False) as client:
-        before = set(client.netuids())
-        client.register_network(ALICE)
-        (netuid,) = set(client.netuids()) - before
-        client.execute(client.prepare_sudo_set(ALICE.ss58_address, netuid, "weights_rate_limit", 0), ALICE)
+        before = set(client.subnets.netuids())
+        client.subnets.register_network(ALICE)
+        (netuid,) = set(client.subnets.netuids()) - before
+        client.execute(client.admin.prepare_sudo_set(ALICE.ss58_address, netuid, "weights_rate_limit", 0), ALICE)
         return netuid
 
 
@@ -61,17 +61,18 @@ def test_bittensor_693_sdk_journey_on_localnet(node: NodeProcess, tmp_path: Path
     with Subtensor(node.url, metadata_cache=False) as client:
         assert steps["transfer"]["ok"] is True and 0 < steps["transfer"]["fee"] < 1000
         assert steps["register"]["ok"] is True
-        uid = client.uid_of(netuid, hot)
+        uid = client.registration.uid_of(netuid, hot)
         assert uid is not None and steps["register"]["uid"] == uid
         # 100 TAO arrived, the burn left for registration, 10 TAO went into stake
         assert steps["transfer"]["balance"] == 100 * TAO
-        staked = client.stake(hot, cold).rao
+        staked = client.staking.stake(hot, cold).rao
         # the 6.9.3 SDK keeps back its own 1000-RAO fee allowance from the amount asked
         assert steps["stake"]["ok"] is True and steps["stake"]["stake"] == staked
         assert 10 * TAO - 1000 <= staked <= 10 * TAO
         assert steps["set_weights"]["ok"] is True, steps["set_weights"]
-        neuron = client.neuron(netuid, uid)
+        neuron = client.subnets.neuron(netuid, uid)
         assert neuron is not None and neuron.weights == [(uid, 65535)]
         graph = steps["metagraph"]
-        assert graph["uid"] == uid and graph["coldkey"] == cold and graph["n"] == client.subnet(netuid).subnetwork_n
+        assert graph["uid"] == uid and graph["coldkey"] == cold
+        assert graph["n"] == client.subnets.subnet(netuid).subnetwork_n
         assert graph["stake"] == pytest.approx(staked / TAO)

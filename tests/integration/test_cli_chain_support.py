@@ -47,7 +47,7 @@ def make_wallet(root: Path, name: str, coldkey: Keypair | None = None) -> ChainW
 
 
 def fund(client: Subtensor, address: str, tao: int) -> None:
-    client.execute(client.prepare_transfer(ALICE.ss58_address, address, Balance.from_tao(tao)), ALICE)
+    client.execute(client.balances.prepare_transfer(ALICE.ss58_address, address, Balance.from_tao(tao)), ALICE)
 
 
 class ChainCli:

@@ -65,7 +65,7 @@ def test_a_node_claiming_another_chains_identity_cannot_poison_its_metadata(
         assert fooled.substrate is not None  # connecting writes a cache entry
     assert list((tmp_path / "cache").iterdir())
     with Subtensor(honest.url) as client:
-        prepared = client.prepare_transfer(ALICE.ss58_address, BOB.ss58_address, Balance.from_tao(1))
+        prepared = client.balances.prepare_transfer(ALICE.ss58_address, BOB.ss58_address, Balance.from_tao(1))
         receipt = client.execute(prepared, ALICE)
         assert receipt.find("Balances", "Transfer") is not None
     # and the other chain's own entry still serves the other chain

@@ -100,13 +100,13 @@ def test_validator_and_three_miners_earn_by_their_answers(tmp_path: Path) -> Non
         client = Subtensor(node.url)
 
         def weights_block() -> int:
-            row = client.neuron_lite(subnet.netuid, uid["vali"])
+            row = client.subnets.neuron_lite(subnet.netuid, uid["vali"])
             return row.last_update if row is not None and row.last_update and _has_weights(client, subnet, uid) else 0
 
         first = _wait("the validator's first weights", weights_block, 45)
 
         def paid() -> list[Any] | None:
-            neurons = {n.uid: n for n in client.neurons_lite(subnet.netuid)}
+            neurons = {n.uid: n for n in client.subnets.neurons_lite(subnet.netuid)}
             block = client.block_number()
             done = block >= first + 2 * (TEMPO + 1) + 1
             good = all(neurons[uid[m]].incentive > 0 for m in ("good1", "good2"))
@@ -139,7 +139,8 @@ def test_validator_and_three_miners_earn_by_their_answers(tmp_path: Path) -> Non
         assert all(pid_alive(pid) for i, pid in enumerate(pids) if i != 2)
 
         # -- the weights on chain are what the validator set from its scores -------------------------
-        cli.stop("validator", "vali")
+        stopped = cli.run("validator", "stop", "--netuid", str(subnet.netuid), "-w", "vali", "--json")
+        assert json.loads(stopped.stdout)["stopped"] == [{"netuid": subnet.netuid, "pid": pids[0], "clean": True}]
         assert not pid_alive(pids[0])
         final = cli.status("validator", "vali")
         assert final["state"] == "stopped"
@@ -148,7 +149,7 @@ def test_validator_and_three_miners_earn_by_their_answers(tmp_path: Path) -> Non
         assert state is not None and state.step == final["step"]
         assert state.scores[uid["bad"]] == 0 and state.scores[uid["good1"]] > 0
         assert uid["bad"] not in sent and uid["good1"] in sent
-        row = dict(client.neuron(subnet.netuid, uid["vali"]).weights)
+        row = dict(client.subnets.neuron(subnet.netuid, uid["vali"]).weights)
         sent_u16 = {int(k): v for k, v in final["last_weights"]["u16"].items()}
         assert row == sent_u16  # what it says it set is what the chain holds
         min_allowed, max_u16 = final["last_weights"]["rules"]
@@ -168,5 +169,5 @@ def test_validator_and_three_miners_earn_by_their_answers(tmp_path: Path) -> Non
 
 
 def _has_weights(client: Subtensor, subnet: Any, uid: dict[str, int]) -> bool:
-    row = client.neuron(subnet.netuid, uid["vali"])
+    row = client.subnets.neuron(subnet.netuid, uid["vali"])
     return row is not None and bool(row.weights)
