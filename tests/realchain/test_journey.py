@@ -173,3 +173,30 @@ def test_lock_cost_from_storage_defaults_matches_what_create_locks(real_record: 
     inputs were never written (metadata defaults), and the journey checked create locked exactly that."""
     assert real_record.events["subnets create"][-1] == "System.ExtrinsicSuccess"
     assert "SubtensorModule.NetworkAdded" in real_record.events["subnets create"]
+
+
+def test_fee_estimates_agree_call_by_call(real_chain: Chopsticks, local_chain: NodeProcess) -> None:
+    """payment_queryInfo's partial fee for the same calls: equal on both chains (the Pays::No subtensor
+    calls estimate 0; a transfer and Sudo.sudo pay the length and weight fee)."""
+    from chain.client import Subtensor
+
+    bob = Keypair.from_uri("//Bob").ss58_address
+    calls = {
+        "transfer": ("Balances", "transfer_keep_alive", {"dest": bob, "value": 10**9}),
+        "add_stake": ("SubtensorModule", "add_stake", {"hotkey": bob, "amount_staked": 10**9}),
+        "become_delegate": ("SubtensorModule", "become_delegate", {"hotkey": bob}),
+        "register_network": ("SubtensorModule", "register_network", {}),
+        "set_weights": ("SubtensorModule", "set_weights", {"netuid": 1, "dests": [0], "weights": [1],
+                                                             "version_key": 0}),
+    }
+    fees: dict[str, dict[str, int]] = {}
+    for name, url in (("spec-143", real_chain.url), ("localnet", local_chain.url)):
+        with Subtensor(url, metadata_cache=False) as client:
+            for call, (pallet, function, params) in calls.items():
+                composed = client.compose(pallet, function, params)
+                fees.setdefault(call, {})[name] = client.estimate_fee(composed, ALICE.ss58_address).rao
+            inner = client.compose("AdminUtils", "sudo_set_tx_rate_limit", {"tx_rate_limit": 0})
+            sudo = client.compose("Sudo", "sudo", {"call": inner})
+            fees.setdefault("sudo", {})[name] = client.estimate_fee(sudo, ALICE.ss58_address).rao
+    assert all(len(set(by_chain.values())) == 1 for by_chain in fees.values()), fees
+    assert fees["transfer"]["spec-143"] > 0 and fees["add_stake"]["spec-143"] == 0
