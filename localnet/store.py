@@ -18,7 +18,7 @@ second overwrote `node.pid`. The store holds an exclusive `flock` on `node.lock`
 for as long as it is open; a second store on the same dir is refused naming that pid.
 
 Why a state digest: a flipped bit in a stored value used to be served silently. The meta table keeps an
-order-independent digest of the head state (the sum of blake2(key, value) over every entry, mod 2^256),
+order-independent digest of the head state (the sum of xxh3-128(key, value) over every entry, mod 2^128),
 updated in each block's transaction; start-up recomputes it from the rows and refuses a mismatch, naming
 the file and the remedy. A zero-length database is refused too, instead of silently becoming a new chain.
 
@@ -51,7 +51,8 @@ DEFAULT_KEEP_BLOCKS = 256
 PRUNE_EVERY = 64
 KEEP_HEADERS = 4096  # frame_system's BlockHashCount: the oldest block a mortal transaction can name
 DB_FILE = "chain.sqlite"
-_MOD = 1 << 256
+_MOD = 1 << 128
+DIGEST_KEY = "head_digest"  # meta key of the head-state digest (16 bytes, little-endian)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB);
@@ -161,9 +162,9 @@ class Store:
                 digest += entry_digest(k, v)
         self._sorted = sorted(self._head)
         self._digest = digest % _MOD
-        stored = self._meta("state_digest")
+        stored = self._meta(DIGEST_KEY)
         if stored is None:  # a database from before the digest: trust it once, check it from now on
-            self.set_meta("state_digest", self._digest.to_bytes(32, "little"))
+            self.set_meta(DIGEST_KEY, self._digest.to_bytes(16, "little"))
         elif int.from_bytes(stored, "little") != self._digest:
             raise StoreError(f"the chain database {self.path / DB_FILE} fails its start-up check: the stored state "
                              f"at block #{self._best.number if self._best else 0} does not match its digest (a "
@@ -288,8 +289,7 @@ class Store:
                 "INSERT OR REPLACE INTO state (key, block, value) VALUES (?, ?, ?)",
                 [(k, block.number, v) for k, v in changes.items()],
             )
-            cur.execute("INSERT OR REPLACE INTO meta (k, v) VALUES ('state_digest', ?)",
-                        (digest.to_bytes(32, "little"),))
+            cur.execute("INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)", (DIGEST_KEY, digest.to_bytes(16, "little")))
             cur.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(sqlite3.Error):

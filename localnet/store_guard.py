@@ -7,7 +7,6 @@ Why apart from store.py: the store is about blocks and versioned state; these ar
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 from pathlib import Path
 
@@ -32,11 +31,14 @@ class StorageFailure(StoreError):
 
 
 def entry_digest(key: bytes, value: bytes) -> int:
-    h = hashlib.blake2b(digest_size=32)
-    h.update(len(key).to_bytes(4, "little"))
-    h.update(key)
-    h.update(value)
-    return int.from_bytes(h.digest(), "little")
+    """One head entry's term of the state digest: xxh3-128 of (len(key), key, value).
+
+    Why xxh3 and not blake2: the digest detects corruption (a flipped bit, a truncated value), not an
+    adversary who can write the file anyway, and it is computed for every changed entry of every block;
+    xxh3 is ~3x cheaper per call here."""
+    import xxhash
+
+    return xxhash.xxh3_128_intdigest(len(key).to_bytes(4, "little") + key + value)
 
 
 def reset_advice(data_dir: Path) -> str:

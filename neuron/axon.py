@@ -157,8 +157,9 @@ class Axon:
     def stats(self) -> dict[str, Any]:
         """Counters for ``status`` commands: requests answered, by status, and what is in progress."""
         uptime = time.monotonic() - self.started_at if self.started_at else 0.0
-        total = sum(self.served.values())
-        return {"requests": total, "by_status": dict(sorted(self.served.items())),
+        served = dict(self.served)  # one atomic copy: the server thread may add a status meanwhile
+        total = sum(served.values())
+        return {"requests": total, "by_status": dict(sorted(served.items())),
                 "in_flight": self.gate.active, "waiting": self.gate.waiting,
                 "uptime_seconds": round(uptime, 3), "rate_per_second": round(total / uptime, 3) if uptime else 0.0,
                 "nonces_tracked": len(self.replay)}

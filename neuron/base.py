@@ -75,11 +75,6 @@ class NeuronConfig:
                 f"--hotkey {self.hotkey_name}{net}")
 
 
-def default_state_dir(role: str, wallet_name: str, hotkey_name: str, netuid: int) -> Path:
-    """`~/.taocli/neurons/<wallet>/<hotkey>/netuid<N>/<role>/`: state, status, pid and log of one neuron."""
-    return Path.home() / ".taocli" / "neurons" / wallet_name / hotkey_name / f"netuid{netuid}" / role
-
-
 class Neuron:
     """The shared skeleton; subclasses implement `setup()` and `tick()`."""
 

@@ -17,6 +17,16 @@ PID_FILE = "neuron.pid"
 LOG_FILE = "neuron.log"
 
 
+def neurons_root() -> Path:
+    """`~/.taocli/neurons`: one directory per neuron below it (see default_state_dir)."""
+    return Path.home() / ".taocli" / "neurons"
+
+
+def default_state_dir(role: str, wallet_name: str, hotkey_name: str, netuid: int) -> Path:
+    """`~/.taocli/neurons/<wallet>/<hotkey>/netuid<N>/<role>/`: state, status, pid and log of one neuron."""
+    return neurons_root() / wallet_name / hotkey_name / f"netuid{netuid}" / role
+
+
 def write_json(path: Path, data: dict[str, Any]) -> None:
     """Replace `path` with `data` atomically (readers never see half a file)."""
     path.parent.mkdir(parents=True, exist_ok=True)

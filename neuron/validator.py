@@ -46,6 +46,15 @@ class Validator(Neuron):
             publish_axon(self)
         self.weights_due = True
 
+    def shutdown(self) -> None:
+        """Save the state one last time and close the dendrite's connections, then the axon and the chain."""
+        if getattr(self, "state", None) is not None and self.state.hotkeys:
+            self.state.save(self.config.state_dir / STATE_FILE)
+        dendrite = getattr(self, "dendrite", None)
+        if dendrite is not None:
+            dendrite.close()
+        super().shutdown()
+
     # -- the loop ------------------------------------------------------------------------------
 
     def tick(self) -> None:

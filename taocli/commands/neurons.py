@@ -45,7 +45,7 @@ class Target:
 
 
 def target(role: str, session: Session, netuid: int) -> Target:
-    from neuron.base import default_state_dir
+    from neuron.status import default_state_dir
 
     return Target(role, session.name, session.hotkey, netuid,
                   default_state_dir(role, session.name, session.hotkey, netuid))
@@ -55,7 +55,9 @@ def find_targets(role: str, session: Session, netuid: int | None) -> list[Target
     """The neuron of --netuid, or every netuid this wallet/hotkey has run this role on."""
     if netuid is not None:
         return [target(role, session, netuid)]
-    root = Path.home() / ".taocli" / "neurons" / session.name / session.hotkey
+    from neuron.status import neurons_root
+
+    root = neurons_root() / session.name / session.hotkey
     found = []
     for path in sorted(root.glob(f"netuid*/{role}")):
         try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from taocli.demo import report
+from taocli.demo import network_report, report
 from taocli.demo.fleet import Fleet, plan, start_all, stop_all
 from taocli.demo.journey import TEMPO, Journey, Outcome
 from taocli.demo.narrate import Narrator
@@ -46,7 +46,7 @@ def run_demo(root: Path, json_mode: bool, template: str = "text_prompting", keep
                              "Yuma consensus pays by quality")
             network = run_network(narrator, client, node, fleet,
                                   (wallets.hotkeys[VALIDATOR], wallets.coldkeys[NOMINATOR[0]]))
-            report.show_network(narrator, network, fleet)
+            network_report.show_network(narrator, network, fleet)
         finally:
             if fleet is not None and not (keep and network is not None):  # an error stops them even under --keep
                 stop_all(narrator, fleet)
@@ -60,11 +60,11 @@ def run_demo(root: Path, json_mode: bool, template: str = "text_prompting", keep
         raise CliError("a neuron did not stop: " + "; ".join(fleet.stop_commands()))
     report.check(outcome)
     if network is not None:
-        report.check_network(network)
+        network_report.check_network(network)
     if json_mode:
         document = report.summary(narrator, outcome, node.to_json(), wallets.to_json())
         if network is not None and fleet is not None:
-            document["network"] = report.network_summary(network, fleet, keep)
+            document["network"] = network_report.network_summary(network, fleet, keep)
         emit_json(document)
     narrator.say(f"\nDone in {narrator.elapsed():.1f} s. Replay any step by hand against `taocli localnet "
                  "start`; every command takes --json and --yes.")

@@ -81,33 +81,41 @@ class LoadResult:
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else float("nan")
 
 
-async def _connection(host: str, port: int, requests: list[bytes], result: LoadResult, stop_at: float) -> None:
+async def _connection(host: str, port: int, requests: list[bytes], result: LoadResult, stop_at: float,
+                      pipeline: int) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     try:
-        for request in requests:
+        for first in range(0, len(requests), pipeline):
             if time.perf_counter() > stop_at:
                 break
+            batch = requests[first:first + pipeline]
             started = time.perf_counter()
-            writer.write(request)
-            head = await reader.readuntil(b"\r\n\r\n")
-            status = int(head[9:12])
-            length = 0
-            for line in head.split(b"\r\n"):
-                if line[:15].lower() == b"content-length:":
-                    length = int(line[15:])
-            await reader.readexactly(length)
-            result.latencies.append(time.perf_counter() - started)
-            result.statuses[status] += 1
-            if b"connection: close" in head.lower():
-                break
+            writer.write(b"".join(batch))
+            for _ in batch:
+                head = await reader.readuntil(b"\r\n\r\n")
+                status = int(head[9:12])
+                length = 0
+                for line in head.split(b"\r\n"):
+                    if line[:15].lower() == b"content-length:":
+                        length = int(line[15:])
+                await reader.readexactly(length)
+                result.latencies.append(time.perf_counter() - started)
+                result.statuses[status] += 1
+                if b"connection: close" in head.lower():
+                    return
     finally:
         writer.close()
 
 
-async def blast(host: str, port: int, per_connection: list[list[bytes]], seconds: float = 1e9) -> LoadResult:
-    """Send each list over its own connection, all connections at once; stops early after ``seconds``."""
+async def blast(host: str, port: int, per_connection: list[list[bytes]], seconds: float = 1e9,
+                pipeline: int = 1) -> LoadResult:
+    """Send each list over its own connection, all connections at once; stops early after ``seconds``.
+
+    ``pipeline`` > 1 writes that many requests at once before reading their answers (HTTP/1.1 pipelining:
+    throughput for volume tests; latencies then include the wait behind earlier requests)."""
     result = LoadResult()
     started = time.perf_counter()
-    await asyncio.gather(*(_connection(host, port, reqs, result, started + seconds) for reqs in per_connection))
+    await asyncio.gather(*(_connection(host, port, reqs, result, started + seconds, pipeline)
+                           for reqs in per_connection))
     result.elapsed = time.perf_counter() - started
     return result

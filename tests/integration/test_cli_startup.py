@@ -53,6 +53,13 @@ def test_neuron_command_help_imports_no_numeric_or_network_stack(tmp_path: Path,
     assert not [m for m in loaded if m.split(".")[0] in ("torch", "httpx", "msgspec", "httptools", "subnet_templates")]
 
 
+def test_neuron_status_reads_its_file_without_numpy_or_the_chain(tmp_path: Path) -> None:
+    loaded = modules_after("from taocli.main import run\ntry:\n    run(['miner', 'status', '-w', 'nobody'])\n"
+                           "except SystemExit:\n    pass", tmp_path)
+    assert heavy(loaded, allowed=("neuron",)) == []
+    assert sorted(m for m in loaded if m.split(".")[0] == "neuron") == ["neuron", "neuron.status"]
+
+
 def test_wallet_list_reads_public_files_without_crypto_stacks(tmp_path: Path) -> None:
     made = run_cli(["wallet", "create", "-p", str(tmp_path / "w"), "-w", "a", "--no-password", "-y"], tmp_path)
     assert made.code == 0, made.stderr

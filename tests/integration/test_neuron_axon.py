@@ -156,24 +156,38 @@ def test_handler_exception_is_500_without_details(dendrite) -> None:  # noqa: F8
 
 
 def test_priority_queue_serves_the_highest_stake_first(dendrite) -> None:  # noqa: F811
+    """One slot, held until low- and high-stake requests are all queued: the high ones are served first."""
     order: list[str] = []
     stakes = {CALLER_KEY.ss58_address: 1.0, OTHER_KEY.ss58_address: 100.0}
+    release = threading.Event()
 
     async def work(syn: Sleep) -> Sleep:
         order.append(syn.tag)
-        await asyncio.sleep(syn.seconds)
+        while syn.tag == "first" and not release.is_set():
+            await asyncio.sleep(0.01)
         return syn
 
     axon = Axon(AXON_KEY, host="127.0.0.1", port=0, max_concurrency=1, stake_of=stakes.__getitem__)
     axon.attach(work).start()
+
+    async def queued(count: int) -> None:
+        for _ in range(1000):
+            if axon.stats()["waiting"] == count:
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"expected {count} waiting, have {axon.stats()['waiting']}")
+
     try:
         async def main() -> None:
             low, high = Dendrite(CALLER_KEY), Dendrite(OTHER_KEY)
-            first = asyncio.ensure_future(low.forward(axon.info(), Sleep(seconds=0.5, tag="first")))
-            await asyncio.sleep(0.2)  # the slot is taken; everything below waits
+            first = asyncio.ensure_future(low.forward(axon.info(), Sleep(tag="first")))
+            while not order:
+                await asyncio.sleep(0.01)
             lows = [asyncio.ensure_future(low.forward(axon.info(), Sleep(tag=f"low{i}"))) for i in range(3)]
-            await asyncio.sleep(0.1)
+            await queued(3)  # the lows arrived first...
             highs = [asyncio.ensure_future(high.forward(axon.info(), Sleep(tag=f"high{i}"))) for i in range(3)]
+            await queued(6)
+            release.set()  # ...and wait behind the highs once the slot frees
             answers = await asyncio.gather(first, *lows, *highs)
             assert all(a.status_code == 200 for a in answers)
             await low.aclose()
@@ -183,7 +197,7 @@ def test_priority_queue_serves_the_highest_stake_first(dendrite) -> None:  # noq
     finally:
         axon.stop()
     assert order[0] == "first"
-    assert sorted(order[1:4]) == ["high0", "high1", "high2"], order
+    assert sorted(order[1:4]) == ["high0", "high1", "high2"], order  # equal stakes: in arrival order
     assert sorted(order[4:]) == ["low0", "low1", "low2"], order
 
 

@@ -213,9 +213,9 @@ def test_memory_is_flat_over_100k_requests() -> None:
                     return int(line.split()[1])
             raise AssertionError("no VmRSS")
 
-        warm = asyncio.run(blast("127.0.0.1", port, batch(per // 5)))
+        warm = asyncio.run(blast("127.0.0.1", port, batch(per // 5), pipeline=8))
         after_warm = rss_kb()
-        rest = asyncio.run(blast("127.0.0.1", port, batch(per - per // 5)))
+        rest = asyncio.run(blast("127.0.0.1", port, batch(per - per // 5), pipeline=8))
         after_all = rss_kb()
     finally:
         proc.stdin.close()

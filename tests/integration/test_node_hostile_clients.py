@@ -63,7 +63,7 @@ def test_an_amplifying_batch_is_capped_and_others_keep_being_served(tmp_path: Pa
         assert len(reply) == 1024 and served and too_big
         assert len(reply_text) <= 16 * 1024 * 1024
         assert rss_peak - rss_before < 300
-        assert max(latencies) < 1.5
+        assert max(latencies) < 2.5  # before: 6.5 s
         assert node.result("system_health") is not None
     finally:
         node.stop()

@@ -34,6 +34,7 @@ CHOPSTICKS_VERSION = "1.5.1"
 RUNTIMES = ROOT.parent / "shared" / "fixtures" / "subtensor-runtimes"
 GENESIS = RUNTIMES / "raw_spec_testfinney.json"
 WASM_HEX = RUNTIMES / "code_substitute_2585476.txt"  # spec 143, compressed WASM as hex
+RAONET = RUNTIMES / "raonet.json"  # spec 218 (Feb 2025, dTAO): its genesis carries its own code
 SPEC_VERSION = 143
 
 
@@ -91,10 +92,12 @@ def spec143_wasm() -> Path:
 
 
 class Chopsticks:
-    """One chopsticks process serving the spec-143 runtime on a free port (blocks built on submit)."""
+    """One chopsticks process serving the spec-143 runtime (or, with `raonet`, spec 218) on a free port
+    (blocks built on submit)."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, *, raonet: bool = False) -> None:
         self.workdir = workdir
+        self.raonet = raonet
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
         self.startup_seconds = 0.0
@@ -104,13 +107,18 @@ class Chopsticks:
         return f"ws://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 90.0) -> Chopsticks:
-        exe, wasm = chopsticks_bin(), spec143_wasm()
+        exe = chopsticks_bin()
+        if self.raonet:
+            if not RAONET.exists():
+                raise ChopsticksUnavailable(f"the runtime fixture {RAONET} is missing")
+            runtime = ["--genesis", str(RAONET)]
+        else:
+            runtime = ["--genesis", str(GENESIS), "--wasm-override", str(spec143_wasm()), "--allow-unresolved-imports"]
         self.workdir.mkdir(parents=True, exist_ok=True)
         log = (self.workdir / "chopsticks.log").open("ab")
         t0 = time.perf_counter()
         self.proc = subprocess.Popen(
-            [str(exe), "--genesis", str(GENESIS), "--wasm-override", str(wasm), "--allow-unresolved-imports",
-             "--build-block-mode", "Instant", "--port", str(self.port), "--host", "127.0.0.1"],
+            [str(exe), *runtime, "--build-block-mode", "Instant", "--port", str(self.port), "--host", "127.0.0.1"],
             cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True)
         log.close()
@@ -162,10 +170,10 @@ class Chopsticks:
             self.proc.wait(5)
 
 
-def start_real_chain(workdir: Path) -> Chopsticks:
+def start_real_chain(workdir: Path, *, raonet: bool = False) -> Chopsticks:
     """A started chopsticks, or a skip (a fail under CI) naming what is missing."""
     try:
-        return Chopsticks(workdir).start()
+        return Chopsticks(workdir, raonet=raonet).start()
     except ChopsticksUnavailable as exc:
         _unavailable(str(exc))
         raise  # unreachable: skip/fail raise
