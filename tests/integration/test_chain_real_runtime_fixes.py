@@ -59,7 +59,7 @@ class RuntimeWithoutInfoApis(RpcConnection):
 def test_fee_reply_is_the_real_runtimes_u64_balance(instant_node: NodeProcess, client: Subtensor) -> None:  # noqa: F811
     """TransactionPaymentApi_query_info ends with an 8-byte partial fee (the node used to send 16), and the
     client decodes it by the chain's own Balance type (it used to assume u128)."""
-    prepared = client.prepare_transfer(ALICE.ss58_address, ALICE.ss58_address, Balance.from_tao(1))
+    prepared = client.balances.prepare_transfer(ALICE.ss58_address, ALICE.ss58_address, Balance.from_tao(1))
     xt = client.substrate.create_signed_extrinsic(call=prepared.call, keypair=_substrate_alice(),
                                                   signature="0x" + "00" * 64)
     raw = bytes(xt.data.data)
@@ -84,9 +84,10 @@ def test_a_runtime_api_refused_with_any_error_falls_back_to_storage(instant_node
     spec143 = Subtensor(instant_node.url, metadata_cache=False)
     spec143.rpc = RuntimeWithoutInfoApis(instant_node.url)
     try:
-        assert spec143.lock_cost() == client.lock_cost()  # computed from storage (metadata defaults where unset)
-        assert spec143.stake_for_coldkey(staker) == client.stake_for_coldkey(staker)
-        assert spec143.hyperparameters(0) == client.hyperparameters(0)
+        # computed from storage (metadata defaults where unset)
+        assert spec143.subnets.lock_cost() == client.subnets.lock_cost()
+        assert spec143.staking.stake_for_coldkey(staker) == client.staking.stake_for_coldkey(staker)
+        assert spec143.subnets.hyperparameters(0) == client.subnets.hyperparameters(0)
     finally:
         spec143.close()
 
@@ -98,18 +99,18 @@ def test_staking_the_whole_free_balance_is_refused_before_signing(instant_node: 
     cli = ChainCli(instant_node, tmp_path)
     staker = make_wallet(cli.wallets, "staker")
     fund(client, staker.cold, 2_000)
-    client.execute(client.prepare_register_network(staker.cold), staker.coldkey)
-    netuid = max(client.netuids())
-    client.execute(client.prepare_burned_register(staker.cold, netuid, staker.hot), staker.coldkey)
-    free = client.balance(staker.cold)
+    client.execute(client.subnets.prepare_register_network(staker.cold), staker.coldkey)
+    netuid = max(client.subnets.netuids())
+    client.execute(client.registration.prepare_burned_register(staker.cold, netuid, staker.hot), staker.coldkey)
+    free = client.balances.balance(staker.cold)
     res = cli.run("stake", "add", "--amount", f"{free.rao / 10**9:.9f}", wallet="staker")
     assert res.code == 1 and res.json()["error"]["kind"] == "PreconditionFailed", res.stdout
     assert "existential deposit" in res.json()["error"]["message"]
-    assert client.balance(staker.cold) == free  # nothing was sent
+    assert client.balances.balance(staker.cold) == free  # nothing was sent
     most = Balance(free.rao - client.existential_deposit().rao)
     done = cli.ok("stake", "add", "--amount", f"{most.rao / 10**9:.9f}", wallet="staker")
     assert done["receipt"]["events"][-1] == "System.ExtrinsicSuccess"
-    assert client.stake(staker.hot, staker.cold) == most
+    assert client.staking.stake(staker.hot, staker.cold) == most
 
 
 def test_sudo_sets_and_reads_network_wide_values(instant_node: NodeProcess, client: Subtensor,  # noqa: F811

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from chain.client import Subtensor
-from chain.reads import HYPERPARAM_STORAGE
+from chain.hyperparams import STORAGE as HYPERPARAM_STORAGE
 from tests.realchain.chopsticks import Chopsticks, start_real_chain
 from tests.realchain.journey import stock_client
 
@@ -33,12 +33,12 @@ def test_hyperparameters_and_tx_window_use_the_chains_own_defaults(raonet: Chops
     stock = stock_client(raonet.url)
     try:
         with Subtensor(raonet.url, metadata_cache=False) as client:
-            hp = client.hyperparameters(0)
+            hp = client.subnets.hyperparameters(0)
             assert hp is not None
             for name, (item, _) in HYPERPARAM_STORAGE.items():
                 assert getattr(hp, name) == stock.query("SubtensorModule", item, [0]).value, name
             assert hp.bonds_moving_avg == 990_000 and hp.max_regs_per_block == 4  # 900_000 and 1 in 2024
-            assert client.global_values()["tx_rate_limit"] == stock.query("SubtensorModule", "TxRateLimit").value
+            assert client.admin.global_values()["tx_rate_limit"] == stock.query("SubtensorModule", "TxRateLimit").value
             assert client.storage_default("SubtensorModule", "Tempo") == (30).to_bytes(2, "little")
     finally:
         stock.close()
