@@ -38,8 +38,8 @@ class RootGroup(LazyGroup):
     # `taocli subnet ...` (btcli 8's spelling) resolves to `subnets` without a second, hidden group.
     ALIASES: ClassVar[dict[str, str]] = {**AliasGroup.ALIASES, "subnet": "subnets"}
     LAZY: ClassVar[dict[str, LazyCommand]] = {
-        "demo": _lazy("demo", "demo", "Run the main job: wallets, a local chain, a subnet with a validator, "
-                      "miners and a nominator, an epoch."),
+        "demo": _lazy("demo", "demo", "Run the main job: wallets, a local chain, a subnet, and a validator and "
+                      "three model miners paid by quality."),
         "transfer": _lazy("transfer", "transfer", "Send TAO from this wallet's coldkey; shows amount, fee and "
                           "destination before signing."),
         "wallet": _lazy("wallet", "app", "Create, restore, list and use wallets (coldkeys and hotkeys)."),
