@@ -78,14 +78,15 @@ class Connection:
         t0 = time.perf_counter()
         region = DiskMetadataCache(self.rpc.call, disk=self._use_cache)
         region.pin()  # the one cheap check: which runtime code runs at the best block
-        from substrateinterface import SubstrateInterface
 
+        from chain import transport
         from chain.chain_types import register_chain_types
 
         url = self.network.url
         try:
-            substrate = SubstrateInterface(url=url, ss58_format=42, auto_reconnect=False, cache_region=region,
-                                           ws_options={"timeout": self._timeout})
+            # No socket of its own: every request goes over self.rpc (one websocket per command, chain.transport).
+            substrate = transport.substrate_over(self.rpc, max(self._timeout, INCLUSION_TIMEOUT), ss58_format=42,
+                                                 auto_reconnect=False, cache_region=region)
             region.bind(substrate.runtime_config)
             substrate.init_runtime()
             register_chain_types(substrate)  # u64 Balance on subtensor: fee replies decode by the chain's types
@@ -226,6 +227,8 @@ class Connection:
         into one NodeUnreachable line that says nothing was submitted, not an unexpected websocket error."""
         try:
             yield
+        except NodeUnreachable as exc:
+            raise NodeUnreachable(self.network.url, "connection lost before sending: nothing was submitted") from exc
         except Exception as exc:
             if isinstance(exc, (ConnectionError, OSError, TimeoutError)) or \
                     type(exc).__module__.startswith("websocket"):
@@ -256,10 +259,7 @@ class Connection:
             if on_signed is not None:
                 on_signed()
                 on_signed = None
-            socket = getattr(substrate, "websocket", None)
-            try:
-                if socket is not None:  # a block can be 12 s away: the per-read timeout would cut the wait short
-                    socket.settimeout(max(self._timeout, INCLUSION_TIMEOUT))
+            try:  # a block can be 12 s away: the watch waits up to INCLUSION_TIMEOUT (chain.transport), not a read's
                 result = substrate.submit_extrinsic(extrinsic, wait_for_inclusion=True)
                 success = result.is_success  # reads the inclusion block's events: can still lose the socket
                 break
@@ -268,19 +268,12 @@ class Connection:
                 if attempt < NONCE_RETRIES and _nonce_taken(rejection):
                     continue  # another process of this account took the nonce first: re-sign with the next
                 raise rejection from exc
-            except (ConnectionError, OSError, TimeoutError) as exc:
+            except TimeoutError as exc:
+                raise ChainError(f"no block of {self.network.url} included the transaction within "
+                                 f"{max(self._timeout, INCLUSION_TIMEOUT):.0f} s: it may still be included, "
+                                 f"check the balance or stake before retrying") from exc
+            except (NodeUnreachable, ConnectionError, OSError) as exc:
                 raise _lost(self.network.url) from exc
-            except Exception as exc:  # websocket-client's own hierarchy
-                if type(exc).__name__ == "WebSocketTimeoutException":
-                    raise ChainError(f"no block of {self.network.url} included the transaction within "
-                                     f"{max(self._timeout, INCLUSION_TIMEOUT):.0f} s: it may still be included, "
-                                     f"check the balance or stake before retrying") from exc
-                if type(exc).__module__.startswith("websocket"):
-                    raise _lost(self.network.url) from exc
-                raise
-            finally:
-                if socket is not None:
-                    socket.settimeout(self._timeout)
         if not success:
             error = result.error_message or {}
             docs = error.get("docs", "")

@@ -11,7 +11,8 @@ import itertools
 import json
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from chain.errors import ChainError, NodeUnreachable
@@ -52,7 +53,9 @@ class BadReply(ChainError):
 class RpcConnection:
     """Synchronous JSON-RPC over one websocket, opened on first use.
 
-    One exchange at a time (a lock), so threads of a neuron may share it safely.
+    One exchange at a time (a lock), so threads of a neuron may share it safely. Writes use the same socket
+    (chain.transport carries substrate-interface's requests and its inclusion watch over it), so a command
+    holds one connection to the node, not two.
     """
 
     PIPELINE = 128  # requests in flight at once in call_many
@@ -62,7 +65,7 @@ class RpcConnection:
         self.timeout = timeout
         self._ws: Any = None
         self._ids = itertools.count(1)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entered by a subscription handler that sends a request
 
     def _open(self) -> Any:
         from websockets.exceptions import InvalidHandshake, InvalidURI
@@ -92,7 +95,47 @@ class RpcConnection:
                 results.extend(self._exchange(calls[start:start + self.PIPELINE]))
         return results
 
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the socket for a request and the notifications that follow it (a subscription)."""
+        with self._lock:
+            yield
+
+    def request(self, method: str, params: list[Any] | None = None) -> dict[str, Any]:
+        """One request's whole reply object (`result` or `error`), for callers that judge errors themselves."""
+        with self._lock:
+            return self._replies([(method, params)])[0]
+
+    def follow(self, subscription: Any, handle: Callable[[dict[str, Any]], Any], timeout: float) -> Any:
+        """Feed each notification of `subscription` to `handle` until it returns something (returned); other
+        messages are dropped. TimeoutError when nothing decisive came within `timeout` seconds. Call it
+        inside `exclusive()`, together with the request that opened the subscription."""
+        from websockets.exceptions import ConnectionClosed
+
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"no decisive notification within {timeout:g} s")
+                try:
+                    message = _parse(self.url, "a subscription", self._ws.recv(timeout=left))
+                except TimeoutError:
+                    raise
+                except (ConnectionClosed, OSError) as exc:
+                    self.close()
+                    raise NodeUnreachable(self.url, "connection lost while waiting for a subscription") from exc
+                params = message.get("params") if isinstance(message, dict) else None
+                if isinstance(params, dict) and params.get("subscription") == subscription:
+                    outcome = handle(message)
+                    if outcome is not None:
+                        return outcome
+
     def _exchange(self, calls: Sequence[tuple[str, list[Any] | None]]) -> list[Any]:
+        replies = self._replies(calls)
+        return [_result(self.url, method, reply) for (method, _), reply in zip(calls, replies, strict=True)]
+
+    def _replies(self, calls: Sequence[tuple[str, list[Any] | None]]) -> list[dict[str, Any]]:
         from websockets.exceptions import ConnectionClosed
 
         if self._ws is None:
@@ -122,7 +165,7 @@ class RpcConnection:
         except (ConnectionClosed, OSError) as exc:
             self.close()
             raise NodeUnreachable(self.url, f"connection lost during {calls[0][0]}") from exc
-        return [_result(self.url, method, reply) for (method, _), reply in zip(calls, replies, strict=True)]
+        return replies
 
     def close(self) -> None:
         if self._ws is not None:

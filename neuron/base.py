@@ -152,6 +152,11 @@ class Neuron:
     def _install_signals(self) -> None:
         if threading.current_thread() is not threading.main_thread():
             return
+        import faulthandler
+        import sys
+
+        # `kill -USR1 <pid>` writes every thread's stack to the log: what a stuck neuron is waiting on.
+        faulthandler.register(signal.SIGUSR1, file=sys.stderr, all_threads=True)
 
         def handle(signum: int, frame: Any) -> None:
             log.info("%s received %s: finishing in-flight work and stopping", self.role,

@@ -1,7 +1,7 @@
 """Every chain call the neuron layer makes, in one place.
 
-Why one module: the chain client's shape is about to change (its mixin methods move into rooms by
-domain); keeping the neuron's few calls here means that change touches one file. It also gives the loops
+Why one module: the neuron's few calls to the chain client's rooms (`client.subnets`, `client.weights`,
+`client.serving`, ...) live here, so a change of the client (a dTAO room) touches one file. It also gives the loops
 one place for what a long-running process needs and a CLI command does not: reconnection after the node
 went away (a chain restart, a network cut), with the connection rebuilt on the next call.
 """

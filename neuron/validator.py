@@ -10,6 +10,7 @@ when and why it does not. The state is saved after every step so a restart resum
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Any
 
@@ -27,6 +28,7 @@ log = logging.getLogger("taocli.neuron")
 
 class Validator(Neuron):
     role = "validator"
+    _sending: threading.Thread | None = None
 
     def setup(self) -> None:
         cfg = self.config
@@ -47,7 +49,8 @@ class Validator(Neuron):
         self.weights_due = True
 
     def shutdown(self) -> None:
-        """Save the state one last time and close the dendrite's connections, then the axon and the chain."""
+        """Record an in-flight set_weights (up to 15 s), save the state, close dendrite, axon and chain."""
+        self.wait_for_weights(15.0)
         if getattr(self, "state", None) is not None and self.state.hotkeys:
             self.state.save(self.config.state_dir / STATE_FILE)
         dendrite = getattr(self, "dendrite", None)
@@ -64,6 +67,7 @@ class Validator(Neuron):
         if self.epoch_due(block):
             self.resync()
             self.weights_due = True
+        self.collect_weights()
         if self.weights_due and self.config.set_weights:
             self.try_set_weights(block)
         report_requests(self)
@@ -141,6 +145,9 @@ class Validator(Neuron):
         m, uid = self.metagraph, self.uid
         if uid is None:
             return
+        if self._sending is not None:
+            self._not_yet("the last set_weights is still waiting for its block")
+            return
         rules = self.retry("subnet rules", lambda: self.link.rules(self.config.netuid))
         last = int(m.last_update[uid]) if uid < m.n else 0
         if rules.weights_rate_limit and last and block + 1 - last < rules.weights_rate_limit:
@@ -159,25 +166,53 @@ class Validator(Neuron):
         uids, weights = weighting.process_weights(scores, rules.min_allowed_weights, rules.max_weight_share)
         if len(uids) == 0:
             return
+        # Sent from a thread: waiting for inclusion can take blocks (or hang on a sick node), and scoring
+        # must go on meanwhile; the main loop collects the outcome on a later tick (collect_weights).
+        self._sending = threading.Thread(target=self._send, args=(uids, weights, scores, rules, block),
+                                         name="set-weights", daemon=True)
+        self._sending.start()
+
+    def _send(self, uids: np.ndarray, weights: np.ndarray, scores: np.ndarray, rules: Any, block: int) -> None:
         try:
-            receipt = self.retry("set_weights", lambda: self.link.set_weights(
-                self.config.hotkey, self.config.netuid, uids.tolist(), weights.tolist(), self.version_key))
-        except ChainError as exc:
-            self._not_yet(str(exc), warning=True)
+            receipt = self.link.set_weights(self.config.hotkey, self.config.netuid, uids.tolist(), weights.tolist(),
+                                            self.version_key)
+        except ChainError as exc:  # NodeUnreachable included: the next tick tries again
+            self._outcome: tuple[str, Any] = ("error", str(exc))
+        except Exception as exc:
+            log.exception("set_weights failed unexpectedly")
+            self._outcome = ("error", f"set_weights failed unexpectedly: {exc!r}")
+        else:
+            self._outcome = ("ok", (int(receipt.block_number or block), uids, weights, scores, rules))
+
+    def collect_weights(self) -> None:
+        """Record the outcome of a finished set_weights (main thread: state, status and log)."""
+        if self._sending is None or self._sending.is_alive():
             return
+        self._sending = None
+        kind, value = self._outcome
+        if kind == "error":
+            self._not_yet(value, warning=True)
+            return
+        included, uids, weights, scores, rules = value
         self.weights_due = False
         self._why_not: str | None = None
-        if uid < m.n:
-            m.last_update[uid] = int(receipt.block_number or block)  # our own rate-limit check until the resync
-        self.state.last_weights_block = int(receipt.block_number or block)
+        if self.uid is not None and self.uid < self.metagraph.n:
+            self.metagraph.last_update[self.uid] = included  # our own rate-limit check until the resync
+        self.state.last_weights_block = included
         self.state.save(self.config.state_dir / STATE_FILE)
         shown = {int(u): round(float(w), 4) for u, w in zip(uids, weights, strict=True)}
         u16 = dict(zip(uids.tolist(), weighting.to_u16(weights), strict=True))
-        self.status.update(last_weights={"block": self.state.last_weights_block, "weights": shown, "u16": u16,
+        self.status.update(last_weights={"block": included, "weights": shown, "u16": u16,
                                          "from_scores": scores.tolist(),
                                          "rules": [rules.min_allowed_weights, rules.max_weights_limit]},
                            weights_wait=None)
-        log.info("weights set in block #%s: %s", receipt.block_number, shown)
+        log.info("weights set in block #%s: %s", included, shown)
+
+    def wait_for_weights(self, timeout: float) -> None:
+        """Let an in-flight set_weights finish (up to `timeout` s) and record it (shutdown, tests)."""
+        if self._sending is not None:
+            self._sending.join(timeout)
+        self.collect_weights()
 
     def _not_yet(self, why: str, warning: bool = False) -> None:
         """Say why weights were not set: in the status always, in the log once per distinct reason."""

@@ -31,8 +31,8 @@ OPTIONS: tuple[tuple[str, str], ...] = (
 )
 # name -> (module under taocli.commands, attribute, one-line help), in --help order.
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "demo": ("demo", "demo", "Run the main job: wallets, a local chain, a subnet with a validator, miners and a "
-             "nominator, an epoch."),
+    "demo": ("demo", "demo", "Run the main job: wallets, a local chain, a subnet, and a validator and three model "
+             "miners paid by quality."),
     "transfer": ("transfer", "transfer", "Send TAO from this wallet's coldkey; shows amount, fee and destination "
                  "before signing."),
     "wallet": ("wallet", "app", "Create, restore, list and use wallets (coldkeys and hotkeys)."),

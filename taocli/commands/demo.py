@@ -33,7 +33,7 @@ KeepOption = Annotated[bool, typer.Option(
 
 def demo(directory: DirOption = None, template: TemplateOption = "text_prompting", keep: KeepOption = False,
          json_out: Json = False, debug: Debug = False) -> None:
-    """Run the main job: wallets, a local chain, a subnet with a validator, miners and a nominator, an epoch."""
+    """Run the main job: wallets, a local chain, a subnet, and a validator and three model miners paid by quality."""
     from taocli.demo.runner import run_demo
 
     if template not in DEMO_TEMPLATES:

@@ -241,7 +241,7 @@ def test_waiting_for_a_slow_block_outlasts_the_read_timeout(tmp_path: Path) -> N
             prepared = c.balances.prepare_transfer(ALICE.ss58_address, BOB.ss58_address, Balance(10**9))
             receipt = c.execute(prepared, ALICE)
             assert receipt.block_number is not None and receipt.find("Balances", "Transfer")
-            assert c.substrate.websocket.gettimeout() == 1.0  # reads keep their own timeout afterwards
+            assert c.rpc.timeout == 1.0  # reads keep their own timeout afterwards
     finally:
         node.stop()
 
@@ -311,3 +311,29 @@ def test_commands_of_one_coldkey_run_at_once_all_land(instant_node: NodeProcess)
     finally:
         for c in clients:
             c.close()
+
+
+def test_a_write_holds_one_websocket(instant_node: NodeProcess, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """Reads, composing, pricing, signing, submitting and the inclusion watch all share the one connection:
+    substrate-interface never dials its own (it used to: two sockets per write)."""
+    import websocket  # websocket-client: what substrate-interface dials with
+
+    opened: list[str] = []
+    real_open = RpcConnection._open
+
+    def counting_open(self: RpcConnection) -> Any:
+        opened.append(self.url)
+        return real_open(self)
+
+    def no_second_socket(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("substrate-interface opened a websocket of its own")
+
+    monkeypatch.setattr(RpcConnection, "_open", counting_open)
+    monkeypatch.setattr(websocket, "create_connection", no_second_socket)
+    monkeypatch.setattr("substrateinterface.transport.websocket.create_connection", no_second_socket)
+    with Subtensor(instant_node.url, metadata_cache=False) as c:
+        before = c.balances.balance(BOB.ss58_address)
+        receipt = c.balances.transfer(ALICE, BOB.ss58_address, Balance(10**9))
+        assert receipt.find("Balances", "Transfer") is not None
+        assert c.balances.balance(BOB.ss58_address) == before + Balance(10**9)
+    assert opened == [instant_node.url]

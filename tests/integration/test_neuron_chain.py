@@ -139,7 +139,7 @@ def test_retry_backs_off_while_the_node_is_down_and_resumes_when_it_returns(tmp_
         waits = [r.getMessage() for r in caplog.records if "retrying in" in r.getMessage()]
         assert len(waits) >= 2 and "retrying in 1 s" in waits[0] and "retrying in 2 s" in waits[1]
         assert "cannot reach the chain" in waits[0]
-        assert time.monotonic() - started < 15
+        assert time.monotonic() - started < 40  # node start-up under load + the 4 s wait it may fall into
         neuron.stop_event.set()
         neuron.link.close()
     finally:
@@ -180,7 +180,8 @@ def test_validator_says_when_and_why_it_cannot_set_weights_and_resumes_its_state
         v.state.scores[subnet.uids["m1"]] = 0.8
         v.state.scores[subnet.uids["m2"]] = 0.2
         block = v.link.block()
-        v.try_set_weights(block)  # rate limit 0 in this fixture: sets at once
+        v.try_set_weights(block)  # rate limit 0 in this fixture: sets at once (sent from a thread)
+        v.wait_for_weights(30)
         sent = v.status.fields["last_weights"]
         with Subtensor(subnet.node.url) as client:
             assert dict(client.subnets.neuron(netuid, subnet.uids["vali"]).weights) == {

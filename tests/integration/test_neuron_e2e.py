@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -156,6 +157,12 @@ def test_validator_and_three_miners_earn_by_their_answers(tmp_path: Path) -> Non
         dests, shares = process_weights(np.array(final["last_weights"]["from_scores"]), min_allowed, max_u16 / 65535)
         assert dict(zip(dests.tolist(), to_u16(shares), strict=True)) == row  # and it follows from its scores
         client.close()
+    except BaseException:
+        for pid in pids:  # a stuck neuron writes its threads' stacks into its log (neuron.base)
+            if pid_alive(pid):
+                os.kill(pid, signal.SIGUSR1)
+        time.sleep(0.5)
+        raise
     finally:
         if cli is not None:
             for role, name in (("validator", "vali"), *(("miner", m) for m in MINERS)):
