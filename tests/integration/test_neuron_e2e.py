@@ -171,7 +171,7 @@ def test_validator_and_three_miners_earn_by_their_answers(tmp_path: Path) -> Non
             if pid_alive(pid):
                 os.kill(pid, 9)
         node.stop()
-    assert time.monotonic() - t0 < 120
+    assert time.monotonic() - t0 < 180  # ~25 s alone on 2 cores; generous for a loaded CI machine
     assert not any(pid_alive(pid) for pid in pids)
 
 
