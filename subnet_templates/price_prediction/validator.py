@@ -17,8 +17,7 @@ from pathlib import Path
 from neuron.template import Response, Score, TemplateContext
 
 from .feed import history, price_at
-from .model import HORIZON, WINDOW
-from .protocol import Forecast
+from .protocol import HORIZON, WINDOW, Forecast
 from .scoring import forecast_reward, is_usable
 
 OPTIONS = {
