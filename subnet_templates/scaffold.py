@@ -19,6 +19,7 @@ from pathlib import Path
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
 SHARED_IMPORT = re.compile(r"^from subnet_templates import (\w+)$", re.MULTILINE)
+SHARED_FROM = re.compile(r"^from subnet_templates\.(\w+) import ", re.MULTILINE)
 THIRD_PARTY = {"torch": "torch==2.13.0", "numpy": "numpy>=1.26"}
 
 
@@ -84,15 +85,22 @@ def create(name: str, template: str, directory: Path | None = None) -> Scaffold:
 
 
 def _copy_template(source: Path, staging: Path, result: Scaffold) -> None:
-    shared: set[str] = set()
+    helpers: list[str] = []
     for path in sorted(source.glob("*.py")):
-        text = path.read_text(encoding="utf-8")
-        shared.update(SHARED_IMPORT.findall(text))
-        _write(staging, path.name, SHARED_IMPORT.sub(r"from . import \1", text), result)
-    for helper in sorted(shared):  # helpers shared by the built-in templates travel with the copy
-        _write(staging, f"{helper}.py", (template_root() / f"{helper}.py").read_text(encoding="utf-8"), result)
+        _write(staging, path.name, _localise(path.read_text(encoding="utf-8"), helpers), result)
+    for helper in helpers:  # helpers shared by the built-in templates travel with the copy (and theirs too)
+        text = (template_root() / f"{helper}.py").read_text(encoding="utf-8")
+        _write(staging, f"{helper}.py", _localise(text, helpers), result)
     if not (staging / "__init__.py").exists():
         _write(staging, "__init__.py", "", result)
+
+
+def _localise(code: str, helpers: list[str]) -> str:
+    """`code` with its imports of shared helpers made relative; the helpers it names appended to `helpers`."""
+    for name in SHARED_IMPORT.findall(code) + SHARED_FROM.findall(code):
+        if name not in helpers:
+            helpers.append(name)
+    return SHARED_FROM.sub(r"from .\1 import ", SHARED_IMPORT.sub(r"from . import \1", code))
 
 
 def _write(root: Path, relative: str, text: str, result: Scaffold) -> None:

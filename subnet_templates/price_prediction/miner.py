@@ -9,11 +9,9 @@ in the template's cache directory. `steps` is the quality knob: ~10 steps barely
 from __future__ import annotations
 
 import math
-import time
-
-import torch
 
 from neuron.template import TemplateContext
+from subnet_templates.torch_common import THREADS_OPTION, ready_model
 
 from .model import HORIZON, WINDOW, forecast
 from .protocol import Forecast
@@ -23,7 +21,7 @@ OPTIONS = {
     "steps": "training steps, the quality knob (10 weak, 30 fair, 300 strong; default 300)",
     "hidden": "hidden width of the MLP (default 64)",
     "seed": "seed of the miner's training market (default 0)",
-    "threads": "torch CPU threads (default 1: several neurons share the machine)",
+    "threads": THREADS_OPTION,
 }
 
 
@@ -31,13 +29,9 @@ class PriceMiner:
     synapse = Forecast
 
     def __init__(self, ctx: TemplateContext) -> None:
-        torch.set_num_threads(max(1, ctx.opt("threads", 1)))
         self.config = TrainConfig(steps=max(0, ctx.opt("steps", 300)), hidden=ctx.opt("hidden", 64),
                                   seed=ctx.opt("seed", 0))
-        started = time.monotonic()
-        self.model = load_or_train(self.config, ctx.cache_dir)
-        ctx.log(f"price_prediction model ready in {time.monotonic() - started:.1f} s "
-                f"(steps={self.config.steps}, hidden={self.config.hidden}, cache {ctx.cache_dir})")
+        self.model = ready_model(ctx, self.config, load_or_train)
 
     def forward(self, synapse: Forecast) -> Forecast:
         history = synapse.history

@@ -11,8 +11,8 @@ import math
 import torch
 from torch import nn
 
-WINDOW = 48
-HORIZON = 8
+from .protocol import HORIZON, WINDOW
+
 SCALE = 50.0  # log-price moves are ~0.02; ×50 brings them to order one for training
 
 

@@ -7,6 +7,8 @@ from typing import ClassVar
 from neuron.synapse import Synapse
 
 SPEC_VERSION = 1
+WINDOW = 48  # prices a query shows (the miner's model input)
+HORIZON = 8  # the farthest step ahead a query may ask for
 
 
 class Forecast(Synapse):

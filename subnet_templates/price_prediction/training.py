@@ -16,6 +16,7 @@ import torch
 from torch.nn import functional
 
 from subnet_templates import model_cache
+from subnet_templates.torch_common import fit
 
 from .feed import log_prices
 from .model import HORIZON, SCALE, WINDOW, Forecaster
@@ -53,16 +54,13 @@ def train(config: TrainConfig) -> Forecaster:
     logs = log_prices(TRAIN_SEED_BASE + config.seed, 0, TRAIN_STEPS_OF_HISTORY)
     model = Forecaster(hidden=config.hidden)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
-    model.train()
-    for _ in range(config.steps):
+
+    def loss() -> torch.Tensor:
         starts = rng.integers(0, len(logs) - WINDOW - HORIZON, size=config.batch)
         inputs, targets = windows_and_targets(logs, starts)
-        loss = functional.mse_loss(model(inputs), targets)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    model.eval()
-    return model
+        return functional.mse_loss(model(inputs), targets)
+
+    return fit(model, optimizer, config.steps, loss)
 
 
 def load_or_train(config: TrainConfig, cache_dir: Path | None) -> Forecaster:

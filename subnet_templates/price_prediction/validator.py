@@ -17,8 +17,7 @@ from pathlib import Path
 from neuron.template import Response, Score, TemplateContext
 
 from .feed import history, price_at
-from .model import HORIZON, WINDOW
-from .protocol import Forecast
+from .protocol import HORIZON, WINDOW, Forecast
 from .scoring import forecast_reward, is_usable
 
 OPTIONS = {
@@ -53,7 +52,7 @@ class PriceValidator:
         target = query.step + query.horizon
         out: list[float | None] = []
         for r in responses:
-            prediction = r.synapse.prediction if _answered(r.synapse) else None
+            prediction = r.synapse.prediction if r.synapse.is_success else None
             if not is_usable(prediction):
                 out.append(0.0)  # nothing usable to wait for: no answer, NaN, negative...
                 continue
@@ -77,11 +76,6 @@ class PriceValidator:
         partial = path.with_suffix(".tmp")
         partial.write_text(json.dumps(self.pending))
         partial.replace(path)
-
-
-def _answered(synapse: Forecast) -> bool:
-    status = getattr(getattr(synapse, "dendrite", None), "status_code", None)
-    return status is None or int(status) == 200
 
 
 def _market_seed(state_dir: Path, given: int | None) -> int:

@@ -7,11 +7,8 @@ knob: about 20 steps answer a fifth of the characters right, 80 about half, 250 
 
 from __future__ import annotations
 
-import time
-
-import torch
-
 from neuron.template import TemplateContext
+from subnet_templates.torch_common import THREADS_OPTION, ready_model
 
 from .model import complete
 from .protocol import MAX_PROMPTS, TextPrompt
@@ -22,7 +19,7 @@ OPTIONS = {
     "steps": "training steps, the quality knob (20 weak, 80 fair, 250 strong; default 250)",
     "width": "model width (default 64)",
     "seed": "training seed (default 0)",
-    "threads": "torch CPU threads (default 1: several neurons share the machine)",
+    "threads": THREADS_OPTION,
 }
 
 
@@ -30,13 +27,9 @@ class TextMiner:
     synapse = TextPrompt
 
     def __init__(self, ctx: TemplateContext) -> None:
-        torch.set_num_threads(max(1, ctx.opt("threads", 1)))
         self.config = TrainConfig(steps=max(0, ctx.opt("steps", 250)), width=ctx.opt("width", 64),
                                   seed=ctx.opt("seed", 0))
-        started = time.monotonic()
-        self.model = load_or_train(self.config, ctx.cache_dir)
-        ctx.log(f"text_prompting model ready in {time.monotonic() - started:.1f} s "
-                f"(steps={self.config.steps}, width={self.config.width}, cache {ctx.cache_dir})")
+        self.model = ready_model(ctx, self.config, load_or_train)
 
     def forward(self, synapse: TextPrompt) -> TextPrompt:
         prompts = [p if isinstance(p, str) else "" for p in synapse.prompts[:MAX_PROMPTS]]

@@ -15,6 +15,7 @@ import torch
 from torch.nn import functional
 
 from subnet_templates import model_cache
+from subnet_templates.torch_common import fit
 
 from .model import CONTEXT, END, PAD, TOKEN, TinyLM, encode
 from .tasks import sample_prompts
@@ -55,17 +56,13 @@ def train(config: TrainConfig) -> TinyLM:
     rng = random.Random(config.seed)
     model = TinyLM(width=config.width, layers=config.layers)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=0.0)
-    model.train()
-    for _ in range(config.steps):
+
+    def loss() -> torch.Tensor:
         inputs, targets = training_batch(rng, config.batch)
         logits = model(inputs)
-        loss = functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1),
-                                        ignore_index=-100)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    model.eval()
-    return model
+        return functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=-100)
+
+    return fit(model, optimizer, config.steps, loss)
 
 
 def load_or_train(config: TrainConfig, cache_dir: Path | None) -> TinyLM:

@@ -33,12 +33,7 @@ class TextValidator:
 
     def reward(self, step: int, query: TextPrompt, responses: list[Response]) -> list[float | None]:
         prompts = [make_prompt(*parse_prompt(text)) for text in query.prompts]  # type: ignore[misc]
-        return [score_answers(r.synapse.answers, prompts) if _answered(r.synapse) else 0.0 for r in responses]
-
-
-def _answered(synapse: TextPrompt) -> bool:
-    status = getattr(getattr(synapse, "dendrite", None), "status_code", None)
-    return status is None or int(status) == 200
+        return [score_answers(r.synapse.answers, prompts) if r.synapse.is_success else 0.0 for r in responses]
 
 
 def create_validator(ctx: TemplateContext) -> TextValidator:

@@ -86,7 +86,7 @@ class Fleet:
 
     def directory(self, n: Neuron) -> Path:
         """Where the neuron's commands keep its files: the neuron layer's layout under the demo's HOME."""
-        from neuron.base import default_state_dir
+        from neuron.status import default_state_dir
 
         return self.home / default_state_dir(n.role, n.wallet, n.hotkey, self.netuid).relative_to(Path.home())
 
@@ -116,10 +116,23 @@ def _run(fleet: Fleet, argv: list[str]) -> subprocess.Popen[str]:
 
 
 def start_all(narrator: Narrator, fleet: Fleet) -> None:
-    """Start every neuron at once (models train in parallel); fail with the first one's own error line."""
+    """Start the miners at once (their models train in parallel), then the validator, so that its first
+    queries find every miner answering; fail with the first neuron's own error line."""
     started = time.monotonic()
+    miners = [n for n in fleet.neurons if n.role == "miner"]
+    validators = [n for n in fleet.neurons if n.role != "miner"]
+    failures = _start(narrator, fleet, miners)
+    if not failures:
+        failures = _start(narrator, fleet, validators)
+    if failures:
+        raise CliError("a neuron did not start: " + "; ".join(failures))
+    narrator.step("neurons ready", f"{len(fleet.neurons)} processes up in {time.monotonic() - started:.1f} s "
+                  f"(models trained and cached in {fleet.root / 'cache'})")
+
+
+def _start(narrator: Narrator, fleet: Fleet, neurons: list[Neuron]) -> list[str]:
     procs = []
-    for n in fleet.neurons:
+    for n in neurons:
         argv = fleet.start_argv(n)
         narrator.command(argv)
         procs.append((n, _run(fleet, argv)))
@@ -137,10 +150,7 @@ def start_all(narrator: Narrator, fleet: Fleet) -> None:
         n.pid, n.uid, n.directory = int(info["pid"]), info.get("uid"), Path(info["dir"])
         narrator.step(f"{n.label} running", f"pid {n.pid}, uid {n.uid}, axon {info.get('axon') or '-'}"
                       + (f", {n.quality}" if n.quality else ""), pid=n.pid, uid=n.uid, quality=n.quality)
-    if failures:
-        raise CliError("a neuron did not start: " + "; ".join(failures))
-    narrator.step("neurons ready", f"4 processes up in {time.monotonic() - started:.1f} s (models trained and "
-                  f"cached in {fleet.root / 'cache'})")
+    return failures
 
 
 def stop_all(narrator: Narrator, fleet: Fleet) -> None:

@@ -15,12 +15,13 @@ def test_a_scaffold_holds_the_template_and_its_project_files(tmp_path: Path) -> 
     where = tmp_path / "sub"
     assert made.directory == where
     for name in ("protocol.py", "miner.py", "validator.py", "README.md", "pyproject.toml", "tests/test_subnet.py",
-                 "model_cache.py", "tasks.py", "model.py", "training.py", "__init__.py"):
+                 "model_cache.py", "torch_common.py", "tasks.py", "model.py", "training.py", "__init__.py"):
         assert (where / name).is_file(), name
         assert name in made.files
     code = "\n".join(p.read_text() for p in where.glob("*.py"))
     assert "subnet_templates" not in code  # no tie to taocli's internal layout: shared helpers were copied
-    assert "from . import model_cache" in (where / "training.py").read_text()
+    training = (where / "training.py").read_text()
+    assert "from . import model_cache" in training and "from .torch_common import fit" in training
     pyproject = (where / "pyproject.toml").read_text()
     assert '"torch==2.13.0"' in pyproject and 'name = "my-subnet"' in pyproject
     readme = (where / "README.md").read_text()

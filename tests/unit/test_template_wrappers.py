@@ -108,3 +108,15 @@ def test_price_prediction_miner_gives_no_forecast_for_a_bad_window(tmp_path: Pat
         assert miner.forward(miner.synapse(step=5, history=bad, horizon=3)).prediction is None
     assert miner.forward(miner.synapse(step=5, history=[100.0] * 48, horizon=9)).prediction is None
     assert miner.forward(miner.synapse(step=5, history=[100.0] * 48, horizon=2)).prediction > 0
+
+
+def test_validators_need_no_torch() -> None:
+    """A validator only checks answers: it starts without paying for torch (several seconds on a busy box)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nimport subnet_templates.text_prompting.validator\n"
+            "import subnet_templates.price_prediction.validator\nprint('torch' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
