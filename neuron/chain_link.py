@@ -41,12 +41,18 @@ class SubnetRules:
 
 
 class ChainLink:
-    """A reconnecting handle on one chain for one neuron (reads, serve_axon, set_weights)."""
+    """A reconnecting handle on one chain for one neuron (reads, serve_axon, set_weights).
+
+    Writes go over a client of their own: a client's one websocket carries a write's inclusion watch (up to a
+    block, or a minute on a sick node), and the validator sends weights from a thread exactly so that its loop
+    (and its reads) go on meanwhile. A CLI command holds one connection; a neuron holds two.
+    """
 
     def __init__(self, network: str | None, timeout: float = 10.0) -> None:
         self.network = network
         self.timeout = timeout
         self._client: Subtensor | None = None
+        self._writer: Subtensor | None = None
 
     @property
     def url(self) -> str:
@@ -60,12 +66,22 @@ class ChainLink:
             self._client = Subtensor(self.network, timeout=self.timeout)
         return self._client
 
+    @property
+    def writer(self) -> Subtensor:
+        """The client that signs and waits for inclusion (see the class docstring)."""
+        if self._writer is None:
+            from chain.client import Subtensor
+
+            self._writer = Subtensor(self.network, timeout=self.timeout)
+        return self._writer
+
     def reset(self) -> None:
-        """Drop the connection after a transport error; the next call dials again."""
-        if self._client is not None:
-            with contextlib.suppress(Exception):  # a dead socket may fail to close; it is discarded anyway
-                self._client.close()
-            self._client = None
+        """Drop the connections after a transport error; the next call dials again."""
+        for client in (self._client, self._writer):
+            if client is not None:
+                with contextlib.suppress(Exception):  # a dead socket may fail to close; it is discarded anyway
+                    client.close()
+        self._client = self._writer = None
 
     def close(self) -> None:
         self.reset()
@@ -135,9 +151,9 @@ class ChainLink:
     # -- writes ----------------------------------------------------------------------------------
 
     def serve_axon(self, hotkey: Keypair, netuid: int, ip: str, port: int) -> Receipt:
-        return self._guard(lambda: self.client.serving.serve_axon(hotkey, netuid, ip, port))  # type: ignore[no-any-return]
+        return self._guard(lambda: self.writer.serving.serve_axon(hotkey, netuid, ip, port))  # type: ignore[no-any-return]
 
     def set_weights(self, hotkey: Keypair, netuid: int, uids: Sequence[int], weights: Sequence[float],
                     version_key: int | None) -> Receipt:
         return self._guard(  # type: ignore[no-any-return]
-            lambda: self.client.weights.set_weights(hotkey, netuid, list(uids), list(weights), version_key))
+            lambda: self.writer.weights.set_weights(hotkey, netuid, list(uids), list(weights), version_key))

@@ -10,7 +10,6 @@ it; else the address of the interface that routes outwards (a LAN address, said 
 from __future__ import annotations
 
 import logging
-import socket
 from typing import TYPE_CHECKING, Any
 
 from chain.errors import ChainError
@@ -21,12 +20,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("taocli.neuron")
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
 
 
 def external_ip(chain_url: str) -> tuple[str, str]:
@@ -44,9 +37,8 @@ def start_axon(neuron: Neuron, handler: Any) -> Any:
     from neuron.axon import Axon
 
     cfg = neuron.config
-    port = cfg.axon_port or free_port()
     metagraph = neuron.metagraph
-    axon = Axon(cfg.hotkey, host=cfg.axon_host, port=port, external_ip=cfg.external_ip,
+    axon = Axon(cfg.hotkey, host=cfg.axon_host, port=cfg.axon_port, external_ip=cfg.external_ip,
                 external_port=cfg.external_port, is_allowed=metagraph.has, stake_of=metagraph.stake_of)
     forward = getattr(handler, "forward", None)
     if forward is not None:  # a validator template need not answer anything (its axon then serves no route)

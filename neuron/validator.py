@@ -20,6 +20,7 @@ from chain.errors import ChainError
 from neuron import template as tpl
 from neuron import weighting
 from neuron.base import Neuron, Stopped
+from neuron.chain_link import ChainLink
 from neuron.serving import publish_axon, report_requests, start_axon
 from neuron.state import STATE_FILE, ValidatorState
 
@@ -29,6 +30,7 @@ log = logging.getLogger("taocli.neuron")
 class Validator(Neuron):
     role = "validator"
     _sending: threading.Thread | None = None
+    weights_link: ChainLink | None = None
 
     def setup(self) -> None:
         cfg = self.config
@@ -56,6 +58,8 @@ class Validator(Neuron):
         dendrite = getattr(self, "dendrite", None)
         if dendrite is not None:
             dendrite.close()
+        if self.weights_link is not None and (self._sending is None or not self._sending.is_alive()):
+            self.weights_link.close()
         super().shutdown()
 
     # -- the loop ------------------------------------------------------------------------------
@@ -167,15 +171,21 @@ class Validator(Neuron):
         if len(uids) == 0:
             return
         # Sent from a thread: waiting for inclusion can take blocks (or hang on a sick node), and scoring
-        # must go on meanwhile; the main loop collects the outcome on a later tick (collect_weights).
+        # must go on meanwhile; the main loop collects the outcome on a later tick (collect_weights). The
+        # thread has a connection of its own: the client holds its connection's lock while it watches
+        # for inclusion, which would stall the main loop's reads on a shared one.
+        if self.weights_link is None:
+            self.weights_link = ChainLink(self.config.network, self.config.chain_timeout)
         self._sending = threading.Thread(target=self._send, args=(uids, weights, scores, rules, block),
                                          name="set-weights", daemon=True)
         self._sending.start()
 
     def _send(self, uids: np.ndarray, weights: np.ndarray, scores: np.ndarray, rules: Any, block: int) -> None:
         try:
-            receipt = self.link.set_weights(self.config.hotkey, self.config.netuid, uids.tolist(), weights.tolist(),
-                                            self.version_key)
+            link = self.weights_link
+            assert link is not None  # made by try_set_weights before the thread starts
+            receipt = link.set_weights(self.config.hotkey, self.config.netuid, uids.tolist(), weights.tolist(),
+                                       self.version_key)
         except ChainError as exc:  # NodeUnreachable included: the next tick tries again
             self._outcome: tuple[str, Any] = ("error", str(exc))
         except Exception as exc:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 
 from taocli.aliases import AliasGroup
@@ -27,35 +25,4 @@ def start(netuid: no.Netuid, template: no.Template = None, template_path: no.Tem
     no.start(req, detach, json_out, lambda config: None)
 
 
-@app.command("stop")
-def stop(netuid: no.NetuidOptional = None, name: WalletName = None, hotkey: Hotkey = None,
-         wallet_path: WalletPath = None, json_out: Json = False, debug: Debug = False) -> None:
-    """Stop a running miner (SIGTERM: it finishes in-flight requests first)."""
-    from taocli.commands import neurons
-
-    neurons.stop(ROLE, _session(name, hotkey, wallet_path, json_out), netuid)
-
-
-@app.command("status")
-def status(netuid: no.NetuidOptional = None, name: WalletName = None, hotkey: Hotkey = None,
-           wallet_path: WalletPath = None, json_out: Json = False, debug: Debug = False) -> None:
-    """Show a miner's uid, stake, incentive, trust, axon and the requests it served."""
-    from taocli.commands import neurons
-
-    neurons.status(ROLE, _session(name, hotkey, wallet_path, json_out), netuid)
-
-
-@app.command("logs")
-def logs(netuid: no.NetuidOptional = None, name: WalletName = None, hotkey: Hotkey = None,
-         wallet_path: WalletPath = None, lines: no.Lines = 50, follow: no.Follow = False, json_out: Json = False,
-         debug: Debug = False) -> None:
-    """Show the log of a miner started with --detach."""
-    from taocli.commands import neurons
-
-    neurons.logs(ROLE, _session(name, hotkey, wallet_path, json_out), netuid, lines, follow)
-
-
-def _session(name: str | None, hotkey: str | None, wallet_path: str | None, json_out: bool) -> Any:
-    from taocli.walletcmd.session import open_session
-
-    return open_session(name, hotkey, wallet_path, json_out, True)
+no.add_manage_commands(app, ROLE, "it finishes in-flight requests first")

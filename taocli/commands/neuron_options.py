@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from taocli.errors import CliError, UsageProblem
+from taocli.options import Debug, Hotkey, Json, WalletName, WalletPath
 
 NEURON = "Neuron"
 
@@ -135,3 +136,36 @@ def _factory(role: str) -> Any:
     from neuron.validator import Validator
 
     return Validator
+
+
+def add_manage_commands(app: typer.Typer, role: str, stop_note: str) -> None:
+    """`stop`, `status` and `logs`: the same for miners and validators, registered on the role's group."""
+
+    @app.command("stop", help=f"Stop a running {role} (SIGTERM: {stop_note}).")
+    def stop(netuid: NetuidOptional = None, name: WalletName = None, hotkey: Hotkey = None,
+             wallet_path: WalletPath = None, json_out: Json = False, debug: Debug = False) -> None:
+        from taocli.commands import neurons
+
+        neurons.stop(role, _session(name, hotkey, wallet_path, json_out), netuid)
+
+    what = "dividends, trust, last weights set" if role == "validator" else "incentive, trust"
+    @app.command("status", help=f"Show a {role}'s uid, stake, {what}, axon and the requests it served.")
+    def status(netuid: NetuidOptional = None, name: WalletName = None, hotkey: Hotkey = None,
+               wallet_path: WalletPath = None, json_out: Json = False, debug: Debug = False) -> None:
+        from taocli.commands import neurons
+
+        neurons.status(role, _session(name, hotkey, wallet_path, json_out), netuid)
+
+    @app.command("logs", help=f"Show the log of a {role} started with --detach.")
+    def logs(netuid: NetuidOptional = None, name: WalletName = None, hotkey: Hotkey = None,
+             wallet_path: WalletPath = None, lines: Lines = 50, follow: Follow = False, json_out: Json = False,
+             debug: Debug = False) -> None:
+        from taocli.commands import neurons
+
+        neurons.logs(role, _session(name, hotkey, wallet_path, json_out), netuid, lines, follow)
+
+
+def _session(name: str | None, hotkey: str | None, wallet_path: str | None, json_out: bool) -> Any:
+    from taocli.walletcmd.session import open_session
+
+    return open_session(name, hotkey, wallet_path, json_out, True)

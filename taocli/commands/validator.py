@@ -8,7 +8,6 @@ import typer
 
 from taocli.aliases import AliasGroup
 from taocli.commands import neuron_options as no
-from taocli.commands.miner import _session
 from taocli.options import Debug, Hotkey, Json, Network, PasswordFile, WalletName, WalletPath
 
 ROLE = "validator"
@@ -49,29 +48,4 @@ def start(netuid: no.Netuid, template: no.Template = None, template_path: no.Tem
     no.start(req, detach, json_out, apply)
 
 
-@app.command("stop")
-def stop(netuid: no.NetuidOptional = None, name: WalletName = None, hotkey: Hotkey = None,
-         wallet_path: WalletPath = None, json_out: Json = False, debug: Debug = False) -> None:
-    """Stop a running validator (SIGTERM: it saves its state first)."""
-    from taocli.commands import neurons
-
-    neurons.stop(ROLE, _session(name, hotkey, wallet_path, json_out), netuid)
-
-
-@app.command("status")
-def status(netuid: no.NetuidOptional = None, name: WalletName = None, hotkey: Hotkey = None,
-           wallet_path: WalletPath = None, json_out: Json = False, debug: Debug = False) -> None:
-    """Show a validator's uid, stake, dividends, trust, last weights set, axon and requests served."""
-    from taocli.commands import neurons
-
-    neurons.status(ROLE, _session(name, hotkey, wallet_path, json_out), netuid)
-
-
-@app.command("logs")
-def logs(netuid: no.NetuidOptional = None, name: WalletName = None, hotkey: Hotkey = None,
-         wallet_path: WalletPath = None, lines: no.Lines = 50, follow: no.Follow = False, json_out: Json = False,
-         debug: Debug = False) -> None:
-    """Show the log of a validator started with --detach."""
-    from taocli.commands import neurons
-
-    neurons.logs(ROLE, _session(name, hotkey, wallet_path, json_out), netuid, lines, follow)
+no.add_manage_commands(app, ROLE, "it records a set_weights in flight and saves its state first")

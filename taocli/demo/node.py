@@ -9,17 +9,16 @@ Ctrl-C, or SIGTERM (turned into KeyboardInterrupt while the node runs, so `final
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from localnet import daemon
 from localnet import process as lp
 from taocli.demo.narrate import Narrator
 
@@ -104,16 +103,6 @@ def fresh_node(narrator: Narrator, root: Path, tempo: int, keep: bool = False) -
             signal.signal(signal.SIGTERM, previous)
 
 
-def _terminate(pid: int, timeout: float = 10.0) -> None:
-    """SIGTERM, then SIGKILL after `timeout`: what `localnet.process.stop` does, by pid alone."""
-    os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    while lp.pid_alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    if lp.pid_alive(pid):
-        os.kill(pid, signal.SIGKILL)
-
-
 def _stop(narrator: Narrator, node: DemoNode, main: bool) -> None:
     """Stop the node if it runs (also after a failed start), with Ctrl-C held off for that second."""
     held = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
@@ -122,7 +111,7 @@ def _stop(narrator: Narrator, node: DemoNode, main: bool) -> None:
         if running is not None:
             node.pid = lp.stop(node.config.data_dir)
         elif node.pid is not None and lp.pid_alive(node.pid):
-            _terminate(node.pid)  # our own child, whose pid file went missing (data dir deleted under it)
+            daemon.terminate(node.pid)  # our own child, whose pid file went missing (data dir deleted under it)
         node.stopped = node.pid is None or not lp.pid_alive(node.pid)
         node.port_free = not lp.port_open(node.config.host, node.config.port)
     finally:

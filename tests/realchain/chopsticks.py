@@ -91,6 +91,16 @@ def spec143_wasm() -> Path:
     return target
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM it when the test process dies (a killed pytest or xdist worker
+    never runs the fixture's teardown, and a node process in its own session would outlive it)."""
+    import ctypes
+    from contextlib import suppress
+
+    with suppress(OSError, AttributeError):  # not Linux: the fixture's own stop() still ends it
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 class Chopsticks:
     """One chopsticks process serving the spec-143 runtime (or, with `raonet`, spec 218) on a free port
     (blocks built on submit)."""
@@ -120,7 +130,7 @@ class Chopsticks:
         self.proc = subprocess.Popen(
             [str(exe), *runtime, "--build-block-mode", "Instant", "--port", str(self.port), "--host", "127.0.0.1"],
             cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True)
+            start_new_session=True, preexec_fn=_die_with_parent)
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -34,10 +34,10 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     steps: list[str] = []
     for chain in chains:
         steps += [s for s in found[chain]["steps"] if s not in steps]
-    terminalreporter.write_line(f"{'step':<36}" + "".join(f"{c:>14}" for c in chains))
-    terminalreporter.write_line(f"{'chain start-up':<36}" + "".join(f"{found[c]['startup']:>14.2f}" for c in chains))
+    terminalreporter.write_line(f"{'step':<52}" + "".join(f"{c:>14}" for c in chains))
+    terminalreporter.write_line(f"{'chain start-up':<52}" + "".join(f"{found[c]['startup']:>14.2f}" for c in chains))
     for step in steps:
         cells = "".join(f"{found[c]['steps'].get(step, float('nan')):>14.2f}" for c in chains)
-        terminalreporter.write_line(f"{step:<36}{cells}")
+        terminalreporter.write_line(f"{step:<52}{cells}")
     totals = "".join(f"{sum(found[c]['steps'].values()):>14.2f}" for c in chains)
-    terminalreporter.write_line(f"{'journey total':<36}{totals}")
+    terminalreporter.write_line(f"{'journey total':<52}{totals}")
