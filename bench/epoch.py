@@ -18,16 +18,20 @@ from __future__ import annotations
 import argparse
 import math
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from itertools import pairwise
+from pathlib import Path
 
 import numpy as np
 
 from localnet.runtime.subtensor.epoch import epoch
-from localnet.runtime.subtensor.epoch_reference import epoch_reference
 from localnet.runtime.subtensor.epoch_types import EpochInput, EpochOutput, SparseU16
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.support.epoch_reference import epoch_reference
 
 
 def build(n: int, validators: int, seed: int = 0) -> EpochInput:

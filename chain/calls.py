@@ -42,6 +42,20 @@ HYPERPARAM_SETTERS: dict[str, str] = {
     "difficulty": "sudo_set_difficulty", "max_allowed_uids": "sudo_set_max_allowed_uids",
 }
 BOOL_HYPERPARAMS = {"registration_allowed", "pow_registration_allowed"}
+# Network-wide values (no netuid; sudo key only) -> (AdminUtils setter, SubtensorModule storage item, bytes).
+# The spec-143 metadata lists exactly these setters without a netuid (swap_authorities aside).
+GLOBAL_SETTERS: dict[str, tuple[str, str, int]] = {
+    "tx_rate_limit": ("sudo_set_tx_rate_limit", "TxRateLimit", 8),
+    "network_rate_limit": ("sudo_set_network_rate_limit", "NetworkRateLimit", 8),
+    "default_take": ("sudo_set_default_take", "DefaultTake", 2),
+    "subnet_owner_cut": ("sudo_set_subnet_owner_cut", "SubnetOwnerCut", 2),
+    "network_immunity_period": ("sudo_set_network_immunity_period", "NetworkImmunityPeriod", 8),
+    "network_min_lock_cost": ("sudo_set_network_min_lock_cost", "NetworkMinLockCost", 8),
+    "subnet_limit": ("sudo_set_subnet_limit", "SubnetLimit", 2),
+    "lock_reduction_interval": ("sudo_set_lock_reduction_interval", "NetworkLockReductionInterval", 8),
+    "weights_min_stake": ("sudo_set_weights_min_stake", "WeightsMinStake", 8),
+    "total_issuance": ("sudo_set_total_issuance", "TotalIssuance", 8),
+}
 # Setters AdminUtils guards with ensure_root (March 2024): a subnet owner's call fails with a bare BadOrigin,
 # so the owner is told before signing that only the sudo key may change these.
 ROOT_ONLY_HYPERPARAMS = {"adjustment_interval", "max_allowed_uids", "target_regs_per_interval", "max_validators",
@@ -84,7 +98,10 @@ class ChainCalls:
     call_args: Any
     neuron_lite: Any
     compose: Any
+    account: Any
+    existential_deposit: Any
     _storage: Any
+    _stored_or_default: Any
 
     # -- checks ----------------------------------------------------------------------------------
 
@@ -92,6 +109,21 @@ class ChainCalls:
         have = self.balance(coldkey)
         if have < needed:
             raise PreconditionFailed(f"coldkey {short(coldkey)} has {have}, {needed} needed {what}")
+
+    def _need_withdrawable(self, coldkey: str, amount: Balance, what: str) -> None:
+        """The chain withdraws stake, burns and locks with KeepAlive (pallet_balances `withdraw`): it refuses
+        (BalanceWithdrawalError) when the free balance left would fall below the existential deposit (for an
+        account at or above it) or below the frozen amount. Mirror that exactly, so the whole free balance
+        is refused here with the amount that can be sent, and everything up to it passes."""
+        account = self.account(coldkey)
+        free, frozen = account["free"], max(0, account["frozen"] - account["reserved"])
+        ed = self.existential_deposit().rao
+        keep = max(frozen, ed if free >= ed else 0)
+        if amount.rao and amount.rao > free - keep:  # withdrawing zero always succeeds
+            most = Balance(max(0, free - keep))
+            raise PreconditionFailed(
+                f"coldkey {short(coldkey)} has {Balance(free)} free, {amount} needed {what}; the chain keeps "
+                f"{Balance(keep)} in the account (existential deposit or frozen), so at most {most} can be used")
 
     def _need_subnet(self, netuid: int) -> None:
         if not self.subnet_exists(netuid):
@@ -106,8 +138,7 @@ class ChainCalls:
 
     def _need_tx_window(self, coldkey: str) -> None:
         """Staking and delegation share a per-coldkey rate limit: refused while now - last <= TxRateLimit."""
-        raw_limit = self._storage("TxRateLimit")
-        limit = int.from_bytes(raw_limit, "little") if raw_limit is not None else 1000
+        limit = int.from_bytes(self._stored_or_default("TxRateLimit"), "little")  # unset: the metadata's default
         raw_last = self._storage("LastTxBlock", public_key_from(coldkey))
         last = int.from_bytes(raw_last, "little") if raw_last else 0
         if limit == 0 or last == 0:
@@ -126,7 +157,11 @@ class ChainCalls:
             raise PreconditionFailed("the amount to transfer must be more than zero")
         function = "transfer_keep_alive" if keep_alive else "transfer_allow_death"
         prepared = self.prepare("Balances", function, {"dest": dest, "value": amount.rao}, coldkey)
-        self._need_funds(coldkey, amount + prepared.fee, f"to send {amount} plus a fee of {prepared.fee}")
+        what = f"to send {amount} plus a fee of {prepared.fee}"
+        if keep_alive:  # transfer_keep_alive (and the fee's KeepAlive withdrawal) must leave the deposit
+            self._need_withdrawable(coldkey, amount + prepared.fee, what)
+        else:
+            self._need_funds(coldkey, amount + prepared.fee, what)
         return prepared
 
     def prepare_transfer_all(self, coldkey: str, dest: str) -> tuple[PreparedCall, Balance]:
@@ -162,7 +197,7 @@ class ChainCalls:
             raise PreconditionFailed(f"hotkey {short(hotkey)} belongs to coldkey {short(owner)}, not {short(coldkey)}")
         info = self.subnet(netuid)
         burn = Balance(info.burn if info is not None else 0)
-        self._need_funds(coldkey, burn, f"to burn for registration on subnet {netuid}")
+        self._need_withdrawable(coldkey, burn, f"to burn for registration on subnet {netuid}")
         return self.prepare("SubtensorModule", "burned_register", {"netuid": netuid, "hotkey": hotkey}, coldkey)
 
     def pow_target(self, netuid: int, hotkey: str) -> tuple[int, int, bytes]:
@@ -173,7 +208,7 @@ class ChainCalls:
         uid = self.uid_of(netuid, hotkey)
         if uid is not None:
             raise PreconditionFailed(f"hotkey {short(hotkey)} is already registered on subnet {netuid} as uid {uid}")
-        raw = self._storage("NetworkPowRegistrationAllowed", netuid.to_bytes(2, "little"))
+        raw = self._stored_or_default("NetworkPowRegistrationAllowed", netuid.to_bytes(2, "little"))
         if raw != b"\x01":
             raise PreconditionFailed(f"PoW registration is disabled on subnet {netuid}; register by burning TAO "
                                      f"(drop --pow) or ask the owner to enable it")
@@ -196,7 +231,7 @@ class ChainCalls:
 
     def prepare_register_network(self, coldkey: str) -> PreparedCall:
         cost = self.lock_cost()
-        self._need_funds(coldkey, cost, "to lock for a new subnet")
+        self._need_withdrawable(coldkey, cost, "to lock for a new subnet")
         return self.prepare("SubtensorModule", "register_network", {}, coldkey)
 
     # -- staking ---------------------------------------------------------------------------------
@@ -204,7 +239,7 @@ class ChainCalls:
     def prepare_add_stake(self, coldkey: str, hotkey: str, amount: Balance) -> PreparedCall:
         if amount.rao <= 0:
             raise PreconditionFailed("the amount to stake must be more than zero")
-        self._need_funds(coldkey, amount, "to stake")
+        self._need_withdrawable(coldkey, amount, "to stake")
         owner = self._need_owner(hotkey)
         self._need_tx_window(coldkey)
         if owner != coldkey and not self.is_delegate(hotkey):
@@ -304,16 +339,44 @@ class ChainCalls:
         info = self.subnet(netuid)
         if info is None:
             return {}
-        raw = self._storage("NetworkPowRegistrationAllowed", netuid.to_bytes(2, "little"))
+        raw = self._stored_or_default("NetworkPowRegistrationAllowed", netuid.to_bytes(2, "little"))
         return {"pow_registration_allowed": raw == b"\x01", "max_allowed_uids": info.max_allowed_uids}
+
+    def global_values(self) -> dict[str, int]:
+        """Every network-wide value `sudo set` can change (GLOBAL_SETTERS), as stored or the metadata's default."""
+        out = {}
+        for name, (_, item, width) in GLOBAL_SETTERS.items():
+            out[name] = int.from_bytes(self._stored_or_default(item)[:width], "little")
+        return out
+
+    def prepare_sudo_set_global(self, signer: str, name: str, value: int | bool) -> PreparedCall:
+        """Set a network-wide value (tx_rate_limit, network_rate_limit, ...): AdminUtils calls that take no
+        netuid and accept only the sudo key, wrapped in Sudo.sudo."""
+        setter, _, width = GLOBAL_SETTERS[name]
+        args = self.call_args("AdminUtils", setter)
+        if args is None or len(args) != 1:
+            raise RuntimeMismatch(f"AdminUtils.{setter} on this chain takes ({', '.join(args or [])}): it runs a "
+                                  f"different runtime")
+        top = 2 ** (8 * width) - 1
+        if isinstance(value, bool) or not 0 <= int(value) <= top:
+            raise PreconditionFailed(f"{name} takes an integer from 0 to {top:,}; {value!r} is out of range")
+        sudo = self.sudo_key()
+        if signer != sudo:
+            raise PreconditionFailed(f"{name} is network-wide: only the sudo key ({short(sudo or 'none')}) may set "
+                                     f"it, not {short(signer)}")
+        params = {args[0]: int(value)}
+        prepared = self.prepare("Sudo", "sudo", {"call": self.compose("AdminUtils", setter, params)}, signer)
+        prepared.params = {"call": f"AdminUtils.{setter}", **params}
+        return prepared
 
     def prepare_sudo_set(self, signer: str, netuid: int, name: str, value: int | bool) -> PreparedCall:
         """Set a subnet hyperparameter through AdminUtils: wrapped in Sudo.sudo when `signer` is the sudo
         key, sent directly when `signer` owns the subnet (owner-settable parameters only)."""
         setter = HYPERPARAM_SETTERS.get(name)
         if setter is None:
-            raise PreconditionFailed(f"{name!r} is not a settable hyperparameter; choose one of "
-                                     f"{', '.join(sorted(HYPERPARAM_SETTERS))}")
+            globally = f"; {name} is network-wide: set it without a netuid" if name in GLOBAL_SETTERS else ""
+            raise PreconditionFailed(f"{name!r} is not a settable hyperparameter of a subnet{globally}; choose one "
+                                     f"of {', '.join(sorted(HYPERPARAM_SETTERS))}")
         self._need_subnet(netuid)
         args = self.call_args("AdminUtils", setter)
         if args is None:

@@ -2,7 +2,7 @@
 
 Reads go over a lean JSON-RPC connection and decode SCALE themselves (chain.reads), so `wallet balance`
 or a 256-neuron metagraph never import or initialise substrate-interface. Writes use substrate-interface,
-opened on first need, with its decoded metadata cached on disk per (genesis hash, spec version).
+opened on first need, with its metadata cached on disk by the hash of the runtime code (chain.metadata_cache).
 
 Calls are composed from the chain's own metadata, so a runtime that renames or adds arguments (e.g. the
 later `add_stake(hotkey, netuid, amount)`) is caught before anything is signed (RuntimeMismatch) instead
@@ -56,6 +56,7 @@ class Subtensor(ChainReads, ChainCalls, ChainShortcuts):
         self._use_cache = metadata_cache
         self.rpc = RpcConnection(self.network.url, timeout)
         self._substrate: SubstrateInterface | None = None
+        self._defaults: dict[tuple[str, str], bytes | None] = {}
         self.timings = ConnectTimings()
 
     # -- connection -----------------------------------------------------------------------------
@@ -68,26 +69,32 @@ class Subtensor(ChainReads, ChainCalls, ChainShortcuts):
         return self._substrate
 
     def _connect(self) -> SubstrateInterface:
-        t0 = time.perf_counter()
-        region = None
-        if self._use_cache:
-            from chain.metadata_cache import DiskMetadataCache
+        from chain.metadata_cache import DiskMetadataCache, MetadataUnavailable
 
-            region = DiskMetadataCache(self.genesis_hash())
+        t0 = time.perf_counter()
+        region = DiskMetadataCache(self.rpc.call, disk=self._use_cache)
+        region.pin()  # the one cheap check: which runtime code runs at the best block
         from substrateinterface import SubstrateInterface
+
+        from chain.chain_types import register_chain_types
 
         url = self.network.url
         try:
             substrate = SubstrateInterface(url=url, ss58_format=42, auto_reconnect=False, cache_region=region,
                                            ws_options={"timeout": self._timeout})
+            region.bind(substrate.runtime_config)
             substrate.init_runtime()
+            register_chain_types(substrate)  # u64 Balance on subtensor: fee replies decode by the chain's types
         except (ConnectionError, OSError, TimeoutError) as exc:
             raise NodeUnreachable(url, type(exc).__name__) from exc
+        except MetadataUnavailable as exc:
+            raise ChainError(f"the node at {url} sent runtime metadata taocli cannot read ({exc}); "
+                             "check the URL points at a subtensor node") from exc
         except Exception as exc:  # websocket-client raises its own hierarchy; name it, don't trace it
             if type(exc).__module__.startswith("websocket"):
                 raise NodeUnreachable(url, str(exc) or type(exc).__name__) from exc
             raise
-        self.timings = ConnectTimings(time.perf_counter() - t0, bool(region is not None and region.hits))
+        self.timings = ConnectTimings(time.perf_counter() - t0, bool(region.hits))
         return substrate
 
     def close(self) -> None:
@@ -101,6 +108,15 @@ class Subtensor(ChainReads, ChainCalls, ChainShortcuts):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def storage_default(self, pallet: str, item: str) -> bytes | None:
+        """The metadata's default for a storage item never written (opens the signing connection once; its
+        metadata is cached on disk). Only fallback paths ask, when a key is absent."""
+        if (pallet, item) not in self._defaults:
+            from chain.chain_types import storage_default
+
+            self._defaults[(pallet, item)] = storage_default(self.substrate, pallet, item)
+        return self._defaults[(pallet, item)]
 
     def existential_deposit(self) -> Balance:
         constant = self.substrate.get_constant("Balances", "ExistentialDeposit")

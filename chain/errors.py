@@ -13,12 +13,24 @@ class NodeUnreachable(ChainError):
     def __init__(self, url: str, reason: str = "") -> None:
         hint = (
             "start the local chain with `taocli localnet start --detach`"
-            if "127.0.0.1" in url or "localhost" in url
+            if _is_loopback(url)
             else "check the URL and your connection, or pick another endpoint with --network"
         )
         detail = f" ({reason})" if reason else ""
         super().__init__(f"cannot reach the chain at {url}{detail}: {hint}")
         self.url = url
+
+
+def _is_loopback(url: str) -> bool:
+    """Whether the URL's host is this machine (only then can starting the local chain help); a remote host
+    whose name merely contains "localhost" or "127.0.0.1" is not."""
+    from urllib.parse import urlsplit
+
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return False
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 class TransactionRejected(ChainError):

@@ -16,27 +16,27 @@ from chain import storage_reads as sr
 from chain import types as ty
 from chain.balance import Balance
 from chain.errors import RuntimeMismatch
-from chain.rpc import MethodNotFound, RpcConnection
+from chain.rpc import ApiAbsent, MethodNotFound, RpcConnection, RpcError
 from chain.scale import Reader, encode_bytes
 from chain.storage_view import StorageView
 from wallet.ss58 import public_key_from, ss58_encode
 
 SUBTENSOR = "SubtensorModule"
 
-# Hyperparameter -> (storage item, SCALE width or "bool", 2024 default of §4.1) for the storage fallback.
-HYPERPARAM_STORAGE: dict[str, tuple[str, int | str, int]] = {
-    "rho": ("Rho", 2, 10), "kappa": ("Kappa", 2, 32_767), "immunity_period": ("ImmunityPeriod", 2, 4096),
-    "min_allowed_weights": ("MinAllowedWeights", 2, 1024), "max_weights_limit": ("MaxWeightsLimit", 2, 1000),
-    "tempo": ("Tempo", 2, 99), "min_difficulty": ("MinDifficulty", 8, 10_000_000),
-    "max_difficulty": ("MaxDifficulty", 8, (2**64 - 1) // 4), "weights_version": ("WeightsVersionKey", 8, 0),
-    "weights_rate_limit": ("WeightsSetRateLimit", 8, 100), "adjustment_interval": ("AdjustmentInterval", 2, 100),
-    "activity_cutoff": ("ActivityCutoff", 2, 5000),
-    "registration_allowed": ("NetworkRegistrationAllowed", "bool", 0),
-    "target_regs_per_interval": ("TargetRegistrationsPerInterval", 2, 2), "min_burn": ("MinBurn", 8, 10**9),
-    "max_burn": ("MaxBurn", 8, 100 * 10**9), "bonds_moving_avg": ("BondsMovingAverage", 8, 900_000),
-    "max_regs_per_block": ("MaxRegistrationsPerBlock", 2, 1), "serving_rate_limit": ("ServingRateLimit", 8, 50),
-    "max_validators": ("MaxAllowedValidators", 2, 128), "adjustment_alpha": ("AdjustmentAlpha", 8, 0),
-    "difficulty": ("Difficulty", 8, 10_000_000),
+# Hyperparameter -> (storage item keyed by netuid, SCALE width or "bool") for the storage fallback. A key never
+# written holds the metadata's default (StorageEntryMetadata.default), read from the chain, not a constant.
+HYPERPARAM_STORAGE: dict[str, tuple[str, int | str]] = {
+    "rho": ("Rho", 2), "kappa": ("Kappa", 2), "immunity_period": ("ImmunityPeriod", 2),
+    "min_allowed_weights": ("MinAllowedWeights", 2), "max_weights_limit": ("MaxWeightsLimit", 2),
+    "tempo": ("Tempo", 2), "min_difficulty": ("MinDifficulty", 8), "max_difficulty": ("MaxDifficulty", 8),
+    "weights_version": ("WeightsVersionKey", 8), "weights_rate_limit": ("WeightsSetRateLimit", 8),
+    "adjustment_interval": ("AdjustmentInterval", 2), "activity_cutoff": ("ActivityCutoff", 2),
+    "registration_allowed": ("NetworkRegistrationAllowed", "bool"),
+    "target_regs_per_interval": ("TargetRegistrationsPerInterval", 2), "min_burn": ("MinBurn", 8),
+    "max_burn": ("MaxBurn", 8), "bonds_moving_avg": ("BondsMovingAverage", 8),
+    "max_regs_per_block": ("MaxRegistrationsPerBlock", 2), "serving_rate_limit": ("ServingRateLimit", 8),
+    "max_validators": ("MaxAllowedValidators", 2), "adjustment_alpha": ("AdjustmentAlpha", 8),
+    "difficulty": ("Difficulty", 8),
 }
 
 
@@ -48,6 +48,7 @@ class ChainReads:
     """Mixin: typed reads; the host class provides `rpc` (an RpcConnection)."""
 
     rpc: RpcConnection
+    storage_default: Any  # (pallet, item) -> the metadata's default bytes; provided by the host (Subtensor)
 
     # -- plumbing --------------------------------------------------------------------------------
 
@@ -62,12 +63,26 @@ class ChainReads:
             params.append(at)
         return st.hex_bytes(self.rpc.call("state_getStorage", params))
 
+    def _stored_or_default(self, item: str, *parts: bytes, pallet: str = SUBTENSOR, at: str | None = None) -> bytes:
+        """A storage value, or the metadata's default when the key was never written (b"" if neither)."""
+        raw = self._storage(item, *parts, pallet=pallet, at=at)
+        if raw is None:
+            raw = self.storage_default(pallet, item)
+        return raw or b""
+
     def _view(self, at: str | None = None) -> StorageView:
         """Storage at block `at` (default: the best block now), for the fallbacks of chain.storage_reads."""
-        return StorageView(self.rpc, at)
+        return StorageView(self.rpc, at, self.storage_default)
 
-    def _state_call(self, api: str, args: bytes) -> bytes:
-        result = st.hex_bytes(self.rpc.call("state_call", [api, "0x" + args.hex()]))
+    def _state_call(self, api: str, args: bytes, at: str | None = None) -> bytes:
+        """A runtime API's reply. Any refusal of the call means the runtime lacks that API: ApiAbsent."""
+        params: list[Any] = [api, "0x" + args.hex()]
+        if at is not None:
+            params.append(at)
+        try:
+            result = st.hex_bytes(self.rpc.call("state_call", params))
+        except RpcError as exc:
+            raise ApiAbsent(exc.method, exc.code, f"{api}: {exc.message}") from exc
         return result or b""
 
     # -- blocks ----------------------------------------------------------------------------------
@@ -132,14 +147,16 @@ class ChainReads:
     def _hyperparameters_from_storage(self, netuid: int) -> ty.SubnetHyperparams | None:
         if not self.subnet_exists(netuid):
             return None
-        keys = [st.key(SUBTENSOR, item, st.u16_key(netuid)) for item, _, _ in HYPERPARAM_STORAGE.values()]
+        keys = [st.key(SUBTENSOR, item, st.u16_key(netuid)) for item, _ in HYPERPARAM_STORAGE.values()]
         raws = self._query_many(keys)
         values: dict[str, Any] = {}
-        for (name, (_, width, default)), raw in zip(HYPERPARAM_STORAGE.items(), raws, strict=True):
-            if width == "bool":
-                values[name] = bool(raw[0]) if raw else bool(default)
-            else:
-                values[name] = int.from_bytes(raw, "little") if raw else default
+        for (name, (item, width)), raw in zip(HYPERPARAM_STORAGE.items(), raws, strict=True):
+            if raw is None:
+                raw = self.storage_default(SUBTENSOR, item)
+            if raw is None:
+                raise RuntimeMismatch(f"this chain has no SubtensorModule.{item} (hyperparameter {name}) in its "
+                                      f"metadata: it runs a different runtime")
+            values[name] = bool(raw[0]) if width == "bool" else int.from_bytes(raw[:int(width)], "little")
         return ty.SubnetHyperparams(**values)
 
     def _query_many(self, keys: list[str]) -> list[bytes | None]:
@@ -154,12 +171,37 @@ class ChainReads:
         return [found.get(k) for k in keys]
 
     def lock_cost(self) -> Balance:
-        """TAO locked by the next `subnets create` (doubles per registration, decays back)."""
+        """TAO locked by the next `subnets create` (doubles per registration, decays back): the RPC, else the
+        runtime API, else the runtime's own formula over storage (spec 143 has neither)."""
         try:
             return Balance(int(self.rpc.call("subnetInfo_getLockCost", [])))
         except MethodNotFound:
+            pass
+        try:
             raw = self._state_call("SubnetRegistrationRuntimeApi_get_network_registration_cost", b"")
             return Balance(Reader(raw).u64())
+        except ApiAbsent:
+            return self._lock_cost_from_storage()
+
+    def _lock_cost_from_storage(self) -> Balance:
+        """get_network_lock_cost of the 2024 runtime, evaluated for the next block. Its inputs are often
+        never written (a fresh chain), so each reads as the metadata's default.
+
+        cost = max(min_lock, last·mult − (last / interval)·(block − last_block)), mult = 1 if last_block == 0
+        else 2, with saturating u64 arithmetic and integer division.
+        """
+        at = self.block_hash()
+        block = int(self.rpc.call("chain_getHeader", [at])["number"], 16) + 1  # the block the call lands in
+
+        def u64(item: str) -> int:
+            return int.from_bytes(self._stored_or_default(item, at=at)[:8], "little")
+
+        last, min_lock = u64("NetworkLastLockCost"), u64("NetworkMinLockCost")
+        last_block, interval = u64("NetworkLastRegistered"), u64("NetworkLockReductionInterval")
+        mult = 1 if last_block == 0 else 2
+        decay = (last // interval if interval else 0) * max(0, block - last_block)
+        cost = max(0, min(last * mult, 2**64 - 1) - min(decay, 2**64 - 1))
+        return Balance(max(cost, min_lock))
 
     # -- neurons ---------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import time
 from typing import Any
 
 from chain.errors import ChainError, NodeUnreachable
@@ -27,6 +28,24 @@ class RpcError(ChainError):
 
 class MethodNotFound(RpcError):
     """The node does not serve this method (an older or different runtime): callers fall back."""
+
+
+class ApiAbsent(MethodNotFound):
+    """A `state_call` to a runtime API failed: the runtime lacks that API (spec 143 has no info APIs).
+
+    Why any failure: a runtime without the function does not answer -32601 (the method `state_call` exists);
+    chopsticks says -32603 "Function to start was not found", a real node its own code and text. Callers
+    treat it like MethodNotFound and fall back to storage.
+    """
+
+
+class BadReply(ChainError):
+    """The endpoint answered with something that is not a JSON-RPC reply: name it, don't blame taocli."""
+
+    def __init__(self, url: str, method: str, why: str) -> None:
+        super().__init__(f"the node at {url} sent a malformed reply to {method} ({why}); check that --network "
+                         "points at a subtensor node")
+        self.url = url
 
 
 class RpcConnection:
@@ -85,8 +104,14 @@ class RpcConnection:
                 waiting[request_id] = position
                 self._ws.send(json.dumps({"jsonrpc": "2.0", "id": request_id, "method": method,
                                           "params": params or []}))
+            # The timeout counts from the request, not from the last message: a node that keeps sending
+            # notifications (or anything else) must not keep a command waiting forever.
+            deadline = time.monotonic() + self.timeout
             while waiting:
-                reply = json.loads(self._ws.recv(timeout=self.timeout))
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError
+                reply = _parse(self.url, calls[min(waiting.values())][0], self._ws.recv(timeout=left))
                 rid = reply.get("id") if isinstance(reply, dict) else None
                 if isinstance(rid, int) and rid in waiting:  # anything else is a stray notification
                     replies[waiting.pop(rid)] = reply
@@ -96,7 +121,7 @@ class RpcConnection:
         except (ConnectionClosed, OSError) as exc:
             self.close()
             raise NodeUnreachable(self.url, f"connection lost during {calls[0][0]}") from exc
-        return [_result(method, reply) for (method, _), reply in zip(calls, replies, strict=True)]
+        return [_result(self.url, method, reply) for (method, _), reply in zip(calls, replies, strict=True)]
 
     def close(self) -> None:
         if self._ws is not None:
@@ -106,8 +131,18 @@ class RpcConnection:
                 self._ws = None
 
 
-def _result(method: str, reply: dict[str, Any]) -> Any:
+def _parse(url: str, method: str, message: str | bytes) -> Any:
+    """One websocket message as JSON; junk (not JSON, not UTF-8, nested too deep) is a BadReply naming the node."""
+    try:
+        return json.loads(message)
+    except (ValueError, RecursionError) as exc:
+        raise BadReply(url, method, f"not JSON: {type(exc).__name__}") from None
+
+
+def _result(url: str, method: str, reply: dict[str, Any]) -> Any:
     """A reply's `result`, or its error object raised as RpcError / MethodNotFound."""
+    if "result" not in reply and "error" not in reply:
+        raise BadReply(url, method, "neither a result nor an error")
     error = reply.get("error")
     if error is not None:
         code = error.get("code") if isinstance(error, dict) else None

@@ -36,7 +36,8 @@ def _tail_u16(storage_key: bytes) -> int:
 
 # -- subnets -----------------------------------------------------------------------------------------
 
-# SubnetInfo field -> (storage item keyed by netuid, value reader, §4.1 default when absent), in §11 order.
+# SubnetInfo field -> (storage item keyed by netuid, value reader, §4.1 default), in §11 order. An absent key
+# reads as the metadata's default when the view knows it; the §4.1 value only when it does not.
 SUBNET_ITEMS: tuple[tuple[str, str, Callable[[Reader], Any], Any], ...] = (
     ("rho", "Rho", U16, 10), ("kappa", "Kappa", U16, 32_767), ("difficulty", "Difficulty", U64, 10_000_000),
     ("immunity_period", "ImmunityPeriod", U16, 4096), ("max_allowed_validators", "MaxAllowedValidators", U16, 128),
@@ -53,11 +54,11 @@ def _subnet_keys(netuid: int) -> list[str]:
     return [net_key("NetworksAdded", netuid)] + [net_key(item, netuid) for _, item, _, _ in SUBNET_ITEMS]
 
 
-def _subnet_from(netuid: int, raws: list[bytes | None]) -> ty.SubnetInfo | None:
+def _subnet_from(view: StorageView, netuid: int, raws: list[bytes | None]) -> ty.SubnetInfo | None:
     if not decode(raws[0], BOOL, False):
         return None
-    fields = {name: decode(raw, read, default) for (name, _, read, default), raw in zip(SUBNET_ITEMS, raws[1:],
-                                                                                         strict=True)}
+    fields = {name: decode(view.value_or_default(item, raw), read, default)
+              for (name, item, read, default), raw in zip(SUBNET_ITEMS, raws[1:], strict=True)}
     return ty.SubnetInfo(netuid=netuid, network_connect=[], **fields)
 
 
@@ -71,13 +72,13 @@ def subnets(view: StorageView) -> list[ty.SubnetInfo]:
     candidates = netuid_candidates(view)
     width = 1 + len(SUBNET_ITEMS)
     raws = view.values([k for netuid in candidates for k in _subnet_keys(netuid)])
-    found = (_subnet_from(n, raws[i * width:(i + 1) * width]) for i, n in enumerate(candidates))
+    found = (_subnet_from(view, n, raws[i * width:(i + 1) * width]) for i, n in enumerate(candidates))
     return [s for s in found if s is not None]
 
 
 def subnet(view: StorageView, netuid: int) -> ty.SubnetInfo | None:
     """One subnet, or None when it does not exist (subnetInfo_getSubnetInfo)."""
-    return _subnet_from(netuid, view.values(_subnet_keys(netuid)))
+    return _subnet_from(view, netuid, view.values(_subnet_keys(netuid)))
 
 
 # -- neurons -----------------------------------------------------------------------------------------
@@ -196,7 +197,7 @@ def delegates(view: StorageView, hotkeys: list[bytes]) -> list[ty.DelegateInfo]:
     subnet_state: dict[int, tuple[int, list[int], list[bool]]] = {}
     for i, n in enumerate(netuids):
         tempo, emission, permit = raws[3 * i:3 * i + 3]
-        subnet_state[n] = (decode(tempo, U16, 99), decode(emission, vector(U64), []),
+        subnet_state[n] = (decode(view.value_or_default("Tempo", tempo), U16, 99), decode(emission, vector(U64), []),
                            decode(permit, vector(BOOL), []))
     rest = iter(raws[len(per_net):])
     out: list[ty.DelegateInfo] = []

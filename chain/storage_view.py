@@ -26,9 +26,19 @@ QUERY_CHUNK = 1000  # keys per state_queryStorageAt request (keeps each request 
 class StorageView:
     """Storage reads at one block: the one given, or the best block when the view is made."""
 
-    def __init__(self, rpc: RpcConnection, at: str | None = None) -> None:
+    def __init__(self, rpc: RpcConnection, at: str | None = None,
+                 defaults: Callable[[str, str], bytes | None] | None = None) -> None:
         self.rpc = rpc
         self.at = at if at is not None else str(rpc.call("chain_getBlockHash", []))
+        self._defaults = defaults
+
+    def default(self, item: str, pallet: str = SUBTENSOR) -> bytes | None:
+        """The metadata's default of a SubtensorModule item (what an unwritten key holds), when known."""
+        return self._defaults(pallet, item) if self._defaults is not None else None
+
+    def value_or_default(self, item: str, raw: bytes | None) -> bytes | None:
+        """`raw` when the key is stored, else the item's metadata default (None if not known)."""
+        return raw if raw is not None else self.default(item)
 
     def values(self, keys: list[str]) -> list[bytes | None]:
         """The raw value of every key (None where nothing is stored), in key order."""

@@ -24,6 +24,7 @@ from typing import Any
 
 from localnet.pool import Pool, PoolError, tx_hash
 from localnet.scale.codec import encode_compact
+from localnet.scale.hashers import blake2_256
 from localnet.store import BlockRecord, StateDiscarded, StateView, Store
 
 log = logging.getLogger("localnet.node")
@@ -34,10 +35,6 @@ MAX_BLOCK_EXTRINSICS = 4096
 REVALIDATE_PER_BLOCK = 128
 # rejections that mean "not now" rather than "never": the transaction stays in the pool
 _RETRY_LATER = ("future", "exhaust")
-
-
-def blake2_256(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=32).digest()
 
 
 def header_hash(parent: bytes, number: int, state_root: bytes, extrinsics_root: bytes) -> bytes:

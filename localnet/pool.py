@@ -19,13 +19,14 @@ Errors carry Substrate's author codes so clients see what a real node would say:
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import itertools
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from localnet.scale.hashers import blake2_256
 
 DEFAULT_MAX_READY = 8192
 DEFAULT_MAX_FUTURE = 1024
@@ -62,7 +63,7 @@ def valid_till(valid: Validity, at: int) -> int | None:
 
 def tx_hash(xt: bytes) -> bytes:
     """Extrinsic hash as Substrate computes it: blake2_256 of the full encoding (length prefix included)."""
-    return hashlib.blake2b(xt, digest_size=32).digest()
+    return blake2_256(xt)
 
 
 @dataclass

@@ -8,11 +8,8 @@ Every refusal is a `LocalnetError` whose text is one line naming the cause and t
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import socket
-import subprocess
 import sys
 import time
 import urllib.error
@@ -21,6 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from localnet import daemon
+from localnet.daemon import pid_alive  # noqa: F401 - re-exported: the CLI and the demo use it from here
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 9944
@@ -77,39 +77,9 @@ def port_open(host: str, port: int, timeout: float = 0.3) -> bool:
         return False
 
 
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie child (detached node we started and nobody reaped) is not alive
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().split(") ")[-1][:1] != "Z"
-    except OSError:
-        return True
-
-
 def read_pid_file(data_dir: Path) -> dict[str, Any] | None:
-    """The running node's pid record, or None if there is none (or it is stale)."""
-    try:
-        info = json.loads((data_dir / PID_FILE).read_text())
-        pid = int(info["pid"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return info if pid_alive(pid) and _is_node(pid) else None
-
-
-def _is_node(pid: int) -> bool:
-    """Guard against a recycled pid: the process must be a localnet node (checked where /proc exists)."""
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            return b"localnet" in fh.read()
-    except FileNotFoundError:
-        return not Path("/proc/self").exists()  # no /proc (macOS): trust the pid file
-    except OSError:
-        return True
+    """The running node's pid record, or None if there is none (or it is stale, or its pid was recycled)."""
+    return daemon.read_pid_record(data_dir / PID_FILE, b"localnet")
 
 
 def rpc_call(host: str, port: int, method: str, params: list | None = None, timeout: float = 5.0) -> Any:
@@ -155,9 +125,7 @@ def start_detached(config: NodeConfig, timeout: float = 15.0) -> dict[str, Any]:
     check_can_start(config)
     config.data_dir.mkdir(parents=True, exist_ok=True)
     log_path = config.data_dir / LOG_FILE
-    with open(log_path, "ab") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "localnet", *config.argv()], stdin=subprocess.DEVNULL,
-                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = daemon.spawn([sys.executable, "-m", "localnet", *config.argv()], log_path)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         code = proc.poll()
@@ -179,12 +147,7 @@ def stop(data_dir: Path, timeout: float = 10.0) -> int:
     if info is None:
         raise LocalnetError(f"no localnet is running from {data_dir}; nothing to stop")
     pid = int(info["pid"])
-    os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    while pid_alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    if pid_alive(pid):
-        os.kill(pid, signal.SIGKILL)
+    daemon.terminate(pid, timeout)
     (data_dir / PID_FILE).unlink(missing_ok=True)
     return pid
 
@@ -220,27 +183,12 @@ def log_tail(data_dir: Path, lines: int = 50) -> list[str]:
     path = data_dir / LOG_FILE
     if not path.exists():
         raise LocalnetError(f"no log at {path}; only a node started with --detach writes one")
-    with open(path, "rb") as fh:
-        fh.seek(0, os.SEEK_END)
-        size = fh.tell()
-        fh.seek(max(0, size - 256 * 1024))
-        text = fh.read().decode("utf-8", "replace")
-    if lines <= 0:  # [-0:] would be the whole log, the opposite of `tail -n 0`
-        return []
-    return [line + "\n" for line in text.splitlines()[-lines:]]
+    return daemon.tail(path, lines)
 
 
 def follow_log(data_dir: Path, poll: float = 0.25) -> Iterator[str]:
     """Yield lines appended to the log from now on (for `logs -f`)."""
-    path = data_dir / LOG_FILE
-    with open(path, "rb") as fh:
-        fh.seek(0, os.SEEK_END)
-        while True:
-            line = fh.readline()
-            if line:
-                yield line.decode("utf-8", "replace")
-            else:
-                time.sleep(poll)
+    return daemon.follow(data_dir / LOG_FILE, poll)
 
 
 def remove_all(data_dir: Path) -> None:

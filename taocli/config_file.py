@@ -7,14 +7,13 @@ It holds a flat table of string settings, e.g.::
 
 Reading uses the standard library's tomllib (tomli before 3.11), imported only when the file exists.
 Writing needs only flat string keys, so a tiny writer with proper escaping is enough and we avoid a
-dependency. Writes are atomic (temp file + rename) so a crash never leaves half a config.
+dependency. Writes go through `wallet.fsio.atomic_write` so a crash never leaves half a config.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from taocli.errors import CliError
@@ -109,20 +108,13 @@ def dumps(settings: dict[str, str]) -> str:
 
 def save(settings: dict[str, str], path: Path | None = None) -> Path:
     """Write the settings atomically; returns the path written."""
+    from wallet.errors import UnwritablePath
+    from wallet.fsio import atomic_write
+
     path = path or config_path()
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(dumps(settings))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise CliError(f"cannot write config file {path}: {exc.strerror}; check the directory's "
+        atomic_write(path, dumps(settings).encode("utf-8"), overwrite=True, keep_backup=False)
+    except UnwritablePath as exc:
+        raise CliError(f"cannot write config file {path}: {exc.cause}; check the directory's "
                        f"permissions or set TAOCLI_CONFIG to a writable path") from None
     return path

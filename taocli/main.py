@@ -51,9 +51,12 @@ class RootGroup(LazyGroup):
         "delegate": _lazy("delegate", "app", "Delegates: list them, nominate stake, or make your hotkey one."),
         "root": _lazy("root", "app", "The root network: register, list members, set subnet weights."),
         "weights": _lazy("weights", "app", "Set and read weights on a subnet."),
-        "sudo": _lazy("sudo", "app", "Subnet hyperparameters: read one, or set it with the sudo key or as the "
-                      "owner."),
+        "sudo": _lazy("sudo", "app", "Subnet hyperparameters (or, without --netuid, network-wide values such as "
+                      "tx_rate_limit): read one, or set it with the sudo key or as the owner."),
         "axon": _lazy("axon", "app", "Publish the hotkey's axon endpoint on chain."),
+        "miner": _lazy("miner", "app", "Run a miner: serve a subnet template on an axon, published on chain."),
+        "validator": _lazy("validator", "app", "Run a validator: query miners with a subnet template, score them, "
+                           "set weights."),
     }
 
 

@@ -93,13 +93,18 @@ def atomic_write(
     *,
     overwrite: bool = False,
     verify: Callable[[bytes], None] | None = None,
+    keep_backup: bool = True,
 ) -> Path | None:
     """Write ``data`` to ``path`` atomically with mode 0600; return the backup path if one was made.
+
+    The one crash-safe write of the project: keyfiles use it, and so does any other file a user would
+    hate to find half-written (the CLI's config file passes ``keep_backup=False``: settings, not keys).
 
     ``verify`` receives the bytes read back from the fsynced temp file and may raise to abort:
     nothing at ``path`` changes unless it returns. Without ``overwrite`` an existing file (or
     symlink) raises KeyExists; the final step uses link(2), which never clobbers, so a file that
-    appears concurrently is not replaced either.
+    appears concurrently is not replaced either. ``keep_backup=False`` (caches, never keys) replaces
+    an existing file without keeping it.
     """
     directory = path.parent
     ensure_dir(directory)
@@ -124,7 +129,7 @@ def atomic_write(
                 verify(read_bytes(tmp))
         except OSError as exc:
             raise _unwritable(path, exc) from None
-        backup = _install(tmp, path, overwrite)
+        backup = _install(tmp, path, overwrite, keep_backup)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -132,11 +137,13 @@ def atomic_write(
     return backup
 
 
-def _install(tmp: Path, path: Path, overwrite: bool) -> Path | None:
+def _install(tmp: Path, path: Path, overwrite: bool, keep_backup: bool = True) -> Path | None:
     """Move the verified temp file into place, keeping any old file as a backup."""
     backup: Path | None = None
     try:
-        if overwrite and (path.exists() or path.is_symlink()):
+        if overwrite and not keep_backup:
+            os.replace(tmp, path)
+        elif overwrite and (path.exists() or path.is_symlink()):
             backup = backup_name(path)
             try:
                 os.link(path, backup, follow_symlinks=False)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
+import json
 from typing import Any
 
 from localnet.node import Node
 from localnet.rpc.common import block_hash_at, follow_heads, hex_bytes, new_subscription, opt_hash, state_at, to_hex
 from localnet.rpc.dispatch import Dispatcher, RpcError, Session, invalid_params
+from localnet.scale.hashers import blake2_256
 from localnet.store import BlockRecord
 
 MAX_PAGED_KEYS = 1000  # Substrate's STORAGE_KEYS_PAGED_MAX_COUNT
 MAX_QUERY_BLOCKS = 1000
 MAX_ALL_KEYS = 100_000
+CODE_KEY = b":code"
 
 
 def _opt_hex(value: bytes | None) -> str | None:
@@ -26,24 +28,38 @@ def _keys_param(keys: Any) -> list[bytes]:
     return [hex_bytes(k, "storage key") for k in keys]
 
 
+def runtime_code(rt: Any) -> bytes:
+    """What `:code` holds on this node: the runtime's identity (version and V14 metadata).
+
+    Why: a Substrate chain stores its runtime's WASM under `:code`, and clients key caches by its hash.
+    The local runtime is Python, so its "code" is what determines everything a client derives from it;
+    a genesis `[runtime]` table that moves pallets changes the metadata and so the hash."""
+    version = json.dumps(rt.version, sort_keys=True, separators=(",", ":")).encode()
+    return b"taocli-localnet-runtime\0" + version + b"\0" + rt.metadata(14)
+
+
 def install(d: Dispatcher, node: Node) -> None:
     """Register the state methods for `node` on the dispatcher."""
     rt = node.runtime
     metadata_hex: dict[int, str] = {14: to_hex(rt.metadata(14))}  # built once: every client connect asks
+    code = runtime_code(rt)
+
+    def read(key: bytes, at: Any) -> bytes | None:
+        view = state_at(node, at)
+        return code if key == CODE_KEY else view.get(key)
 
     def get_storage(s: Session, key: Any, at: Any = None) -> str | None:
-        raw = hex_bytes(key, "storage key")
-        return _opt_hex(state_at(node, at).get(raw))
+        return _opt_hex(read(hex_bytes(key, "storage key"), at))
 
     for name in ("state_getStorage", "state_getStorageAt"):
         d.add(name, get_storage)
 
     def storage_hash(s: Session, key: Any, at: Any = None) -> str | None:
-        value = state_at(node, at).get(hex_bytes(key, "storage key"))
-        return None if value is None else to_hex(hashlib.blake2b(value, digest_size=32).digest())
+        value = read(hex_bytes(key, "storage key"), at)
+        return None if value is None else to_hex(blake2_256(value))
 
     def storage_size(s: Session, key: Any, at: Any = None) -> int | None:
-        value = state_at(node, at).get(hex_bytes(key, "storage key"))
+        value = read(hex_bytes(key, "storage key"), at)
         return None if value is None else len(value)
 
     d.add("state_getStorageHash", storage_hash)

@@ -1,8 +1,9 @@
 """Runtime APIs served through `state_call`, the runtime version, and fee queries.
 
-Input/output types follow what the client decodes with: substrate-interface uses its bundled core types
-for AccountNonceApi (u32) and TransactionPaymentApi (RuntimeDispatchInfo with a u128 fee); pallets' own
-APIs are declared with `@pallet.runtime_api` and described in metadata V15.
+Input/output types are the real runtime's: AccountNonceApi answers a u32 and TransactionPaymentApi a
+RuntimeDispatchInfo / FeeDetails whose balances are the chain's u64 Balance (clients register that type,
+as on the real chain); pallets' own APIs are declared with `@pallet.runtime_api` and described in metadata
+V15. A method the runtime lacks is refused as a real node refuses it (4003 "Exported method ... is not found").
 """
 
 from __future__ import annotations

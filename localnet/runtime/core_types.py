@@ -84,13 +84,15 @@ def _define_core(space: TypeSpace) -> None:
     space.define("Digest", struct("sp_runtime::generic::digest::Digest", [("logs", "Vec<DigestItem>")], space))
     space.define("DigestItem", enum("sp_runtime::generic::digest::DigestItem", [
         ("Other", [(None, "Vec<u8>")])], space))
-    # Fee API results use u128 balances: substrate-interface decodes them with its bundled core types.
+    # Fee API results carry the chain's Balance, u64, as the real runtime encodes them (spec 143: an 8-byte
+    # partial fee after the weight and class). Clients decode by registering Balance = u64 from the metadata,
+    # as the official tools do; a u128 here broke bittensor 6.9.3 transfers ("Current offset: 14 / length: 22").
     space.define("RuntimeDispatchInfo", struct("pallet_transaction_payment::types::RuntimeDispatchInfo", [
-        ("weight", "Weight"), ("class", "DispatchClass"), ("partial_fee", "u128")], space))
+        ("weight", "Weight"), ("class", "DispatchClass"), ("partial_fee", "u64")], space))
     space.define("InclusionFee", struct("pallet_transaction_payment::types::InclusionFee", [
-        ("base_fee", "u128"), ("len_fee", "u128"), ("adjusted_weight_fee", "u128")], space))
+        ("base_fee", "u64"), ("len_fee", "u64"), ("adjusted_weight_fee", "u64")], space))
     space.define("FeeDetails", struct("pallet_transaction_payment::types::FeeDetails", [
-        ("inclusion_fee", "Option<InclusionFee>"), ("tip", "u128")], space))
+        ("inclusion_fee", "Option<InclusionFee>"), ("tip", "u64")], space))
     space.define("RuntimeVersion", struct("sp_version::RuntimeVersion", [
         ("spec_name", "str"), ("impl_name", "str"), ("authoring_version", "u32"), ("spec_version", "u32"),
         ("impl_version", "u32"), ("apis", "Vec<([u8; 8], u32)>"), ("transaction_version", "u32"),

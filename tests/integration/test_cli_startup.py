@@ -43,6 +43,15 @@ def test_help_imports_nothing_heavy(tmp_path: Path) -> None:
     assert sorted(m for m in loaded if m.startswith(("taocli.commands.", "taocli.walletcmd."))) == []
 
 
+@pytest.mark.parametrize("argv", [["miner", "--help"], ["validator", "start", "--help"], ["miner", "status", "--help"]])
+def test_neuron_command_help_imports_no_numeric_or_network_stack(tmp_path: Path, argv: list[str]) -> None:
+    """The miner/validator groups load their loops (numpy, httpx, msgspec, a template's torch) only to run."""
+    loaded = modules_after(f"from taocli.main import run\ntry:\n    run({argv!r})\nexcept SystemExit:\n    pass",
+                           tmp_path)
+    assert heavy(loaded) == []
+    assert not [m for m in loaded if m.split(".")[0] in ("torch", "httpx", "msgspec", "httptools", "subnet_templates")]
+
+
 def test_wallet_list_reads_public_files_without_crypto_stacks(tmp_path: Path) -> None:
     made = run_cli(["wallet", "create", "-p", str(tmp_path / "w"), "-w", "a", "--no-password", "-y"], tmp_path)
     assert made.code == 0, made.stderr

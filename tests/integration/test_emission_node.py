@@ -23,9 +23,9 @@ import bt_decode
 import pytest
 from substrateinterface import Keypair, SubstrateInterface
 
-from localnet.runtime.subtensor.epoch_reference import epoch_reference
 from localnet.runtime.subtensor.epoch_types import EpochInput
 from tests.integration.node_fixtures import NodeProcess
+from tests.support.epoch_reference import epoch_reference
 
 pytestmark = pytest.mark.slow
 

@@ -19,7 +19,9 @@ EVE = Keypair.create_from_uri("//Eve")
 
 @pytest.fixture(scope="module")
 def substrate(instant_node: NodeProcess):  # noqa: F811
-    client = SubstrateInterface(url=instant_node.url)
+    # Subtensor's Balance is u64 (fee replies included), as on the real runtime: register it as the official
+    # tools do (bittensor's type registry); stock substrate-interface would assume u128.
+    client = SubstrateInterface(url=instant_node.url, type_registry={"types": {"Balance": "u64"}})
     yield client
     client.close()
 

@@ -93,3 +93,17 @@ def test_network_resolution_names_the_source_of_a_bad_value(monkeypatch: pytest.
     with pytest.raises(UsageProblem) as err:
         network_from(None)
     assert "TAOCLI_NETWORK" in str(err.value) and "finney" in str(err.value)
+
+
+def test_config_writes_are_the_wallets_atomic_write_private_and_without_backups(tmp_path: Path) -> None:
+    path = tmp_path / "fresh" / "config.toml"
+    config_file.save({"network": "local"}, path)
+    config_file.save({"network": "test"}, path)
+    assert config_file.load(path) == {"network": "test"}
+    assert sorted(p.name for p in path.parent.iterdir()) == ["config.toml"]  # no temp file, no .bak
+    assert path.stat().st_mode & 0o777 == 0o600 and path.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_config_path_that_is_a_directory_is_one_clear_line(tmp_path: Path) -> None:
+    with pytest.raises(CliError, match=r"cannot write config file .*is a directory.*TAOCLI_CONFIG"):
+        config_file.save({"network": "local"}, tmp_path)

@@ -17,7 +17,6 @@ from itertools import pairwise
 import pytest
 
 from localnet.genesis import dev_genesis
-from localnet.runtime.devchain import DevBlock
 from localnet.runtime.executive import Runtime
 from localnet.runtime.subtensor import storage as st
 from localnet.runtime.subtensor.networks import register_network
@@ -25,6 +24,7 @@ from localnet.runtime.subtensor.registration import burned_register
 from localnet.runtime.subtensor.root import root_register
 from localnet.runtime.subtensor.staking import add_stake
 from localnet.runtime.subtensor.weights import set_weights
+from tests.support.devchain import DevBlock
 from tests.unit.test_subtensor_harness import Chain, acct
 from tests.unit.test_subtensor_runtime import Client, Journey
 from wallet.keypair import Keypair

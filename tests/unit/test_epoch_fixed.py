@@ -104,8 +104,12 @@ def test_max_upscale_of_proportions_rounds() -> None:
     assert max_upscale_to_u16([0, ONE // 4, ONE // 2]) == [0, 32768, 65535]
 
 
-def test_pruning_scores_truncate_like_spec_t7() -> None:
+def test_pruning_scores_round_like_the_real_runtime() -> None:
+    """Spec T7 (corrected) and the spec-143 runtime under chopsticks round; the old code truncated."""
     shares = [1 << 30, 1 << 30, 1_431_648_483, 715_835_164]  # nCE of spec T7's first epoch
-    assert pruning_scores_u16(shares) == [49151, 49151, 65535, 32767]
-    assert pruning_scores_u16_vec(shares).tolist() == [49151, 49151, 65535, 32767]
+    assert pruning_scores_u16(shares) == [49152, 49152, 65535, 32768]
+    assert pruning_scores_u16_vec(shares).tolist() == [49152, 49152, 65535, 32768]
+    # x.5 and above round up, below down: (v·65535)/max = 32767.5 and 32767.49998...
+    half = [2, 1]
+    assert pruning_scores_u16(half) == pruning_scores_u16_vec(half).tolist() == [65535, 32768]
     assert pruning_scores_u16([0, 0]) == [0, 0] and pruning_scores_u16([]) == []

@@ -12,9 +12,9 @@ import pytest
 
 from localnet.runtime.subtensor import epoch as epoch_module
 from localnet.runtime.subtensor.epoch import epoch
-from localnet.runtime.subtensor.epoch_dense import epoch_dense
-from localnet.runtime.subtensor.epoch_reference import epoch_reference
 from localnet.runtime.subtensor.epoch_types import EpochInput, EpochOutput, SparseU16
+from tests.support.epoch_dense import epoch_dense
+from tests.support.epoch_reference import epoch_reference
 
 
 def random_rows(rng: np.random.Generator, n: int, fill: float) -> list[list[tuple[int, int]]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from localnet.runtime.subtensor.epoch import blocks_until_next_epoch
+from localnet.runtime.subtensor.pallet_math import blocks_until_next_epoch
 
 
 @pytest.mark.parametrize(

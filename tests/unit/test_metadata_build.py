@@ -91,7 +91,7 @@ def test_metadata_state_calls(runtime: Runtime, decoded: tuple) -> None:
 def test_parity_decoder_reads_our_storage_values(runtime: Runtime) -> None:
     """bt-decode (scale-info + parity-scale-codec in Rust) decodes AccountInfo and Events as we encode them."""
     from localnet.runtime import system
-    from localnet.runtime.devchain import DevChain
+    from tests.support.devchain import DevChain
 
     answer = runtime.call(DictState(), "Metadata_metadata_at_version", (15).to_bytes(4, "little"))
     md = bt_decode.MetadataV15.decode_from_metadata_option(answer)

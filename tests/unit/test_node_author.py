@@ -15,10 +15,10 @@ from localnet.genesis import dev_genesis
 from localnet.node import BlockMode, Node, header_hash
 from localnet.pool import PoolError
 from localnet.runtime import balances
-from localnet.runtime.devsign import sign_extrinsic
 from localnet.runtime.errors import TransactionError
 from localnet.runtime.executive import Runtime
 from localnet.store import Store
+from tests.support.devsign import sign_extrinsic
 from wallet.keypair import Keypair
 
 ALICE = Keypair.from_uri("//Alice")

@@ -19,11 +19,11 @@ from localnet.genesis import dev_genesis
 from localnet.node import REVALIDATE_PER_BLOCK, BlockMode, Node
 from localnet.pool import Pool, PoolError, tx_hash
 from localnet.runtime import balances
-from localnet.runtime.devsign import sign_extrinsic
 from localnet.runtime.executive import Runtime
 from localnet.runtime.subtensor.pallet import pallet as subtensor
 from localnet.scale.extrinsic import era_birth
 from localnet.store import Store
+from tests.support.devsign import sign_extrinsic
 from wallet.keypair import Keypair
 
 ALICE = Keypair.from_uri("//Alice")

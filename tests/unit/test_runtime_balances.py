@@ -8,10 +8,10 @@ import pytest
 
 from localnet.runtime import balances, system, transaction_payment
 from localnet.runtime.apis import ApiError, UnknownApiMethod
-from localnet.runtime.devchain import DevBlock, DevChain
-from localnet.runtime.devsign import sign_extrinsic
 from localnet.runtime.executive import Runtime
 from localnet.runtime.pallets import BY_NAME
+from tests.support.devchain import DevBlock, DevChain
+from tests.support.devsign import sign_extrinsic
 from wallet.keypair import Keypair
 
 TAO = 10**9
@@ -112,7 +112,7 @@ def test_payment_apis_agree_with_the_charged_fee(chain: DevChain) -> None:
     assert paid["actual_fee"] == int(info["partialFee"]) + 7 and paid["tip"] == 7
     assert free(chain, ALICE) == before - TAO - paid["actual_fee"]
     api = rt.call(state, "TransactionPaymentApi_query_info", xt + len(xt).to_bytes(4, "little"))
-    assert int.from_bytes(api[-16:], "little") == int(info["partialFee"])
+    assert int.from_bytes(api[-8:], "little") == int(info["partialFee"])  # u64 Balance, as spec 143 encodes it
 
 
 def test_account_nonce_api_and_unknown_methods(chain: DevChain) -> None:

@@ -14,9 +14,9 @@ from substrateinterface import Keypair, KeypairType, SubstrateInterface
 from substrateinterface.base import ExtrinsicReceipt
 from substrateinterface.exceptions import SubstrateRequestException
 
-from localnet.runtime.devchain import DevChain
 from localnet.runtime.errors import TransactionError
 from localnet.runtime.executive import Runtime
+from tests.support.devchain import DevChain
 
 TAO = 10**9
 
@@ -91,7 +91,8 @@ def chain() -> DevChain:
 
 @pytest.fixture
 def client(chain: DevChain) -> SubstrateInterface:
-    si = SubstrateInterface(url="http://127.0.0.1:1", auto_discover=False)
+    # Balance = u64 as the real runtime declares it (fee replies included), registered as the official tools do
+    si = SubstrateInterface(url="http://127.0.0.1:1", auto_discover=False, type_registry={"types": {"Balance": "u64"}})
     si.transport = InProcessTransport(chain)
     si.reload_type_registry(auto_discover=True)
     si.init_runtime()

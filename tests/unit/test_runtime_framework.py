@@ -142,8 +142,8 @@ def test_declaration_mistakes_fail_loudly() -> None:
 
 
 def test_hooks_run_each_block_and_a_failing_hook_is_contained() -> None:
-    from localnet.runtime.devchain import DevChain
     from localnet.runtime.executive import Runtime
+    from tests.support.devchain import DevChain
 
     hooks = Pallet("Hooks", index=202, crate="pallet_hooks")
     Seen = hooks.value("Seen", "u32", default=0)

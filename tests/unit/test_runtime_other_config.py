@@ -17,11 +17,11 @@ from scalecodec.type_registry import load_type_registry_preset
 
 from localnet.genesis import GenesisError, dev_genesis, load_genesis
 from localnet.runtime import balances, system, timestamp
-from localnet.runtime.devchain import DevChain
-from localnet.runtime.devsign import sign_extrinsic
 from localnet.runtime.executive import Runtime
 from localnet.runtime.pallets import BY_INDEX, BY_NAME, DEFAULT_INDICES, RuntimeConfigConflict, decode_call
 from localnet.runtime.subtensor import storage as st
+from tests.support.devchain import DevChain
+from tests.support.devsign import sign_extrinsic
 from wallet.keypair import Keypair
 
 ALICE = Keypair.from_uri("//Alice")

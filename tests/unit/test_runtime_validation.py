@@ -1,6 +1,6 @@
 """Every way an extrinsic can be invalid ends as a TransactionError with Substrate's code and text.
 
-Extrinsics are signed by hand (localnet.runtime.devsign) so each field can be made wrong on purpose.
+Extrinsics are signed by hand (tests.support.devsign) so each field can be made wrong on purpose.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ import ed25519_zebra
 import pytest
 
 from localnet.runtime import balances, system
-from localnet.runtime.devchain import DevChain
-from localnet.runtime.devsign import sign_extrinsic
 from localnet.runtime.errors import TransactionError
 from localnet.runtime.executive import SPEC_VERSION, Runtime
 from localnet.runtime.validation import nonce_tag
 from localnet.scale.codec import encode_compact
 from localnet.scale.extrinsic import SIG_ED25519, encode_unsigned, era_birth, mortal_era
+from tests.support.devchain import DevChain
+from tests.support.devsign import sign_extrinsic
 from wallet.keypair import Keypair
 
 TAO = 10**9

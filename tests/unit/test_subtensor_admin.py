@@ -80,9 +80,9 @@ def test_range_checks() -> None:
 
 
 def test_sudo_dispatches_admin_call_in_the_runtime() -> None:
-    from localnet.runtime.devchain import DevChain
-    from localnet.runtime.devsign import sign_extrinsic
     from localnet.runtime.executive import Runtime
+    from tests.support.devchain import DevChain
+    from tests.support.devsign import sign_extrinsic
     from wallet.keypair import Keypair
 
     runtime = Runtime()

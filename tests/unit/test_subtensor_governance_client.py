@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from substrateinterface import Keypair, SubstrateInterface
 
-from localnet.runtime.devchain import DevChain
 from localnet.runtime.executive import Runtime
+from tests.support.devchain import DevChain
 from tests.unit.test_runtime_client import InProcessTransport, event_names, free, submit
 
 ALICE, BOB, CHARLIE, DAVE, EVE = (Keypair.create_from_uri(f"//{n}") for n in ("Alice", "Bob", "Charlie", "Dave", "Eve"))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from localnet.runtime.subtensor.fixed import u16_max_upscale_to_u16
 from localnet.runtime.subtensor.pallet_math import (
     U64_MAX,
     adjusted_term,
     blocks_until_next_epoch,
     delegate_take,
-    max_upscale_to_u16,
     network_lock_cost,
     owner_cut,
     stake_share,
@@ -86,19 +86,19 @@ def test_lock_cost_without_interval_does_not_divide_by_zero() -> None:
 
 
 def test_max_upscale() -> None:
-    assert max_upscale_to_u16([]) == []
-    assert max_upscale_to_u16([0, 0]) == [0, 0]
-    assert max_upscale_to_u16([65535, 65535]) == [65535, 65535]
-    assert max_upscale_to_u16([1]) == [65535]
-    assert max_upscale_to_u16([1, 1]) == [65535, 65535]
-    assert max_upscale_to_u16([43690, 21845]) == [65535, 32768]  # T7 stored weights
-    assert max_upscale_to_u16([16383, 32767, 49149, 65535]) == [16383, 32767, 49149, 65535]
-    assert max_upscale_to_u16([1, 2]) == [32768, 65535]
+    assert u16_max_upscale_to_u16([]) == []
+    assert u16_max_upscale_to_u16([0, 0]) == [0, 0]
+    assert u16_max_upscale_to_u16([65535, 65535]) == [65535, 65535]
+    assert u16_max_upscale_to_u16([1]) == [65535]
+    assert u16_max_upscale_to_u16([1, 1]) == [65535, 65535]
+    assert u16_max_upscale_to_u16([43690, 21845]) == [65535, 32768]  # T7 stored weights
+    assert u16_max_upscale_to_u16([16383, 32767, 49149, 65535]) == [16383, 32767, 49149, 65535]
+    assert u16_max_upscale_to_u16([1, 2]) == [32768, 65535]
 
 
 def test_weight_limit_vectors_of_t19() -> None:
     limit = 65535 // 5
-    upscaled = max_upscale_to_u16([16383, 16383, 1213, 16383])
+    upscaled = u16_max_upscale_to_u16([16383, 16383, 1213, 16383])
     assert not weights_within_limit(upscaled, limit)
     assert weights_within_limit([65535] * 5, limit)
     assert weights_within_limit([65535] * 4, 65535 // 4 + 1)

@@ -8,11 +8,11 @@ import pytest
 from scalecodec.base import RuntimeConfigurationObject, ScaleBytes
 from scalecodec.type_registry import load_type_registry_preset
 
-from localnet.runtime.devchain import DevChain
-from localnet.runtime.devsign import sign_extrinsic
 from localnet.runtime.errors import TransactionError
 from localnet.runtime.executive import Runtime
 from localnet.runtime.state import DictState
+from tests.support.devchain import DevChain
+from tests.support.devsign import sign_extrinsic
 from wallet.keypair import Keypair
 
 TAO = 10**9

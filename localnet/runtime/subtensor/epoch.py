@@ -289,13 +289,3 @@ def epoch(inp: EpochInput) -> EpochOutput:
         bonds=bonds_to_store(ema, new_permits, n),
         old_validator_permit=old_permits.tolist(),
     )
-
-
-def blocks_until_next_epoch(netuid: int, tempo: int, block: int) -> int:
-    """Blocks left before `netuid` runs its epoch (spec §7.4); 1000 when tempo is 0 (never).
-
-    A subnet's epoch runs where `(block + netuid + 1) % (tempo + 1) == tempo`, staggered by netuid.
-    """
-    if tempo == 0:
-        return 1000
-    return tempo - (block + netuid + 1) % (tempo + 1)

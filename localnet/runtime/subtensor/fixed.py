@@ -228,27 +228,27 @@ def proportion_to_u16_vec(values: npt.ArrayLike) -> IntArray:
 
 
 def pruning_scores_u16(values: Sequence[int]) -> list[int]:
-    """PruningScores: combined-emission proportions upscaled so the largest becomes 65535, FLOORED.
+    """PruningScores: combined-emission proportions upscaled so the largest becomes 65535, ROUNDED.
 
-    Spec §8.9 says `vec_max_upscale_to_u16` rounds, but the acceptance vector T7 (PruningScores
-    [49151, 49151, 65535, 32767] for shares [0.25, 0.25, 0.3333316…, 0.1666683…], i.e. 49151.50002 and
-    32767.99999 before rounding) only holds if this branch truncates. Our brief says the vectors win, so
-    pruning scores truncate here; weights stored by set_weights keep the rounding helper above.
+    This is `vec_max_upscale_to_u16` (§8.9) on proportions (all at most 1.0, so its second branch): round
+    half up of (v·65535)/max. The real spec-143 runtime rounds (measured under chopsticks: [65535, 7644,
+    46968, 26212] where truncation gives 46967, 26211); T7 in shared/spec was corrected to [49152, 49152,
+    65535, 32768]. An earlier version truncated to match T7's old numbers and was off by one.
     """
     if not values:
         return []
     top = max(values)
     if top == 0:
         return [proportion_to_u16(v) for v in values]
-    return [fdiv(v * U16_MAX, top) >> FRAC for v in values]
+    return [round_to_int(fdiv(v * U16_MAX, top)) for v in values]
 
 
 def pruning_scores_u16_vec(values: npt.ArrayLike) -> IntArray:
-    """Vectorised `pruning_scores_u16` (inputs are proportions, at most 1.0)."""
+    """Vectorised `pruning_scores_u16` (inputs are proportions, at most 1.0): rounded like the runtime."""
     values = as_i64(values)
     if values.size == 0:
         return values.copy()
     top = int(values.max())
     if top == 0:
         return proportion_to_u16_vec(values)
-    return div_fixed(values * U16_MAX, np.int64(top)) >> FRAC
+    return (div_fixed(values * U16_MAX, np.int64(top)) + HALF) >> FRAC

@@ -70,6 +70,7 @@ from localnet.runtime.subtensor.storage import (
     WeightsVersionKey,
     pallet,
 )
+from localnet.scale.codec import encode_compact
 from wallet.errors import InvalidAddress
 from wallet.ss58 import ss58_decode
 
@@ -239,7 +240,7 @@ def delegated_bytes(state: State, coldkey: bytes) -> bytes:
     for (hotkey,), _ in Delegates.iter(state):
         staked = Stake.get(state, hotkey, coldkey) if len(coldkey) == 32 else 0
         if staked:
-            items.append(info_codec.delegate_info(delegate(state, hotkey)) + info_codec.compact(staked))
+            items.append(info_codec.delegate_info(delegate(state, hotkey)) + encode_compact(staked))
     return info_codec.vec(items)
 
 

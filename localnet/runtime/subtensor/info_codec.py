@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from localnet.scale.codec import encode_compact as _c
-
-compact = _c  # public: Vec<(DelegateInfo, Compact<u64>)> replies append one
+from localnet.scale.codec import encode_compact as _c  # short: the encoders below are all compacts
 
 Record = Mapping[str, Any]
 

@@ -24,35 +24,8 @@ def _fx_div(a: int, b: int, frac: int) -> int:
     return (a << frac) // b
 
 
-def _round_half_away(value: int, frac: int) -> int:
-    """`.round().to_num()` of a non-negative fixed value: round half away from zero."""
-    return (value + (1 << (frac - 1))) >> frac
-
-
 # ---------------------------------------------------------------------------------------------------
 # Weights (weights.rs, math.rs; I32F32)
-
-
-def max_upscale_to_u16(values: list[int]) -> list[int]:
-    """`vec_max_upscale_to_u16` for u16 inputs: scale so the largest entry becomes 65535.
-
-    Stored weight rows are max-upscaled so a row's largest weight is always 65535, whatever scale the
-    caller used. Above a max of 32768 the Rust code multiplies by the ratio 65535/max (to stay inside
-    I32F32's range), below it multiplies first and divides after; both round half away from zero, and
-    the two paths differ in the last unit, so both are kept.
-    """
-    if not values:
-        return []
-    frac = 32
-    fixed = [v << frac for v in values]
-    top = max(fixed)
-    u16_max = U16_MAX << frac
-    if top == 0:
-        return [_fx_mul(v, u16_max, frac) >> frac for v in fixed]
-    if top > (32_768 << frac):
-        ratio = _fx_div(u16_max, top, frac)
-        return [min(U16_MAX, _round_half_away(_fx_mul(v, ratio, frac), frac)) for v in fixed]
-    return [min(U16_MAX, _round_half_away(_fx_div(_fx_mul(v, u16_max, frac), top, frac), frac)) for v in fixed]
 
 
 def weights_within_limit(values: list[int], max_weight_limit: int) -> bool:
@@ -149,7 +122,10 @@ def owner_cut(emission: int, cut: int) -> tuple[int, int]:
 
 
 def blocks_until_next_epoch(netuid: int, tempo: int, block: int) -> int:
-    """Blocks left before `netuid`'s epoch (0 = the epoch runs at `block`); 1000 when tempo is 0."""
+    """Blocks left before `netuid` runs its epoch (spec §7.4; 0 = it runs at `block`); 1000 when tempo is 0.
+
+    A subnet's epoch runs where `(block + netuid + 1) % (tempo + 1) == tempo`, staggered by netuid.
+    """
     if tempo == 0:
         return 1000
     return tempo - (block + netuid + 1) % (tempo + 1)

@@ -14,7 +14,8 @@ from localnet.runtime import system
 from localnet.runtime.errors import CALL, invalid
 from localnet.runtime.subtensor import host
 from localnet.runtime.subtensor.events import WeightsSet
-from localnet.runtime.subtensor.pallet_math import U16_MAX, max_upscale_to_u16, weights_within_limit
+from localnet.runtime.subtensor.fixed import u16_max_upscale_to_u16
+from localnet.runtime.subtensor.pallet_math import U16_MAX, weights_within_limit
 from localnet.runtime.subtensor.storage import (
     Keys,
     LastUpdate,
@@ -92,7 +93,7 @@ def set_weights(ctx: Any, netuid: int, dests: list[int], weights: list[int], ver
     minimum = min(SubnetworkN.get(state, netuid), MinAllowedWeights.get(state, netuid))
     if not (netuid != ROOT_NETUID and self_weight) and len(weights) < minimum:
         raise pallet.error("NotSettingEnoughWeights")
-    upscaled = max_upscale_to_u16(list(weights))
+    upscaled = u16_max_upscale_to_u16(list(weights))
     limit = MaxWeightsLimit.get(state, netuid)
     if not self_weight and limit != U16_MAX and not weights_within_limit(upscaled, limit):
         raise pallet.error("MaxWeightExceeded")

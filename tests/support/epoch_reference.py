@@ -8,8 +8,8 @@ slow (pure Python, O(entries · log) per column) and exists so tests and `bench/
 
 from __future__ import annotations
 
-from .epoch_types import EpochInput, EpochOutput, SparseU16
-from .fixed import (
+from localnet.runtime.subtensor.epoch_types import EpochInput, EpochOutput, SparseU16
+from localnet.runtime.subtensor.fixed import (
     FRAC,
     ONE,
     ema_alpha,
@@ -21,7 +21,7 @@ from .fixed import (
     proportion_to_u16,
     pruning_scores_u16,
 )
-from .weighted_median import weighted_median_col_sparse
+from localnet.runtime.subtensor.weighted_median import weighted_median_col_sparse
 
 Rows = list[list[tuple[int, int]]]
 

@@ -10,16 +10,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from localnet.node import header_hash
 from localnet.runtime.executive import BlockOutcome, Runtime
 from localnet.runtime.state import DictState
 from localnet.runtime.validation import ValidTransaction
-from localnet.scale.codec import encode_compact
 from localnet.scale.hashers import blake2_256
-
-
-def header_hash(parent: bytes, number: int, state_root: bytes, extrinsics_root: bytes) -> bytes:
-    """Block hash as the node computes it: blake2_256 of the SCALE header with an empty digest."""
-    return blake2_256(parent + encode_compact(number) + state_root + extrinsics_root + b"\x00")
 
 
 def _root(items: list[bytes]) -> bytes:

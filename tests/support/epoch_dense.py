@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .epoch import (
+from localnet.runtime.subtensor.epoch import (
     active_stake,
     activity,
     emission_shares,
@@ -19,8 +19,8 @@ from .epoch import (
     top_k_permits,
     trust,
 )
-from .epoch_types import EpochInput, EpochOutput, SparseU16
-from .fixed import (
+from localnet.runtime.subtensor.epoch_types import EpochInput, EpochOutput, SparseU16
+from localnet.runtime.subtensor.fixed import (
     FRAC,
     IntArray,
     as_i64,

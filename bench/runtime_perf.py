@@ -1,4 +1,4 @@
-"""Measure the runtime's hot paths on one core: `python -m localnet.runtime.perf [N]`.
+"""Measure the runtime's hot paths on one core: `python bench/runtime_perf.py [N]`.
 
 Prints signed-transfer validation rate and block execution cost per transfer, the two numbers the node's
 end-to-end target (>= 1,000 transfers/s) depends on. No test asserts them: machines differ.
@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
-from localnet.runtime.devchain import DevChain
-from localnet.runtime.devsign import sign_extrinsic
 from localnet.runtime.executive import Runtime
 from localnet.runtime.pallets import BY_NAME
 from wallet.keypair import Keypair
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.support.devchain import DevChain
+from tests.support.devsign import sign_extrinsic
 
 
 def measure(n: int = 2000) -> dict[str, float]:

@@ -1,0 +1,129 @@
+"""Every chain call the neuron layer makes, in one place.
+
+Why one module: the chain client's shape is about to change (its mixin methods move into rooms by
+domain); keeping the neuron's few calls here means that change touches one file. It also gives the loops
+one place for what a long-running process needs and a CLI command does not: reconnection after the node
+went away (a chain restart, a network cut), with the connection rebuilt on the next call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from chain.errors import ChainError, NodeUnreachable
+
+if TYPE_CHECKING:
+    from chain.client import Subtensor
+    from chain.receipt import Receipt
+    from chain.types import NeuronInfo, NeuronInfoLite
+    from wallet.keypair import Keypair
+
+# Errors that mean "the node is (for now) not there", as opposed to the chain refusing something.
+TRANSIENT: tuple[type[BaseException], ...] = (NodeUnreachable, ConnectionError, OSError, TimeoutError)
+
+
+@dataclass(frozen=True)
+class SubnetRules:
+    """The hyperparameters the loops obey (read every epoch: the owner may change them)."""
+
+    tempo: int
+    min_allowed_weights: int
+    max_weights_limit: int  # u16; 65535 = no cap
+    weights_rate_limit: int
+    subnetwork_n: int
+
+    @property
+    def max_weight_share(self) -> float:
+        return self.max_weights_limit / 65535
+
+
+class ChainLink:
+    """A reconnecting handle on one chain for one neuron (reads, serve_axon, set_weights)."""
+
+    def __init__(self, network: str | None, timeout: float = 10.0) -> None:
+        self.network = network
+        self.timeout = timeout
+        self._client: Subtensor | None = None
+
+    @property
+    def url(self) -> str:
+        return self.client.network.url
+
+    @property
+    def client(self) -> Subtensor:
+        if self._client is None:
+            from chain.client import Subtensor
+
+            self._client = Subtensor(self.network, timeout=self.timeout)
+        return self._client
+
+    def reset(self) -> None:
+        """Drop the connection after a transport error; the next call dials again."""
+        if self._client is not None:
+            with contextlib.suppress(Exception):  # a dead socket may fail to close; it is discarded anyway
+                self._client.close()
+            self._client = None
+
+    def close(self) -> None:
+        self.reset()
+
+    def _guard(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """Run one client call; on a transport error drop the connection and re-raise as NodeUnreachable."""
+        try:
+            return fn(*args, **kwargs)
+        except NodeUnreachable:
+            self.reset()
+            raise
+        except TRANSIENT as exc:
+            url = self._client.network.url if self._client is not None else str(self.network)
+            self.reset()
+            raise NodeUnreachable(url, str(exc) or type(exc).__name__) from exc
+        except Exception as exc:
+            if type(exc).__module__.startswith(("websocket", "websockets")):
+                url = self._client.network.url if self._client is not None else str(self.network)
+                self.reset()
+                raise NodeUnreachable(url, str(exc) or type(exc).__name__) from exc
+            raise
+
+    # -- reads -----------------------------------------------------------------------------------
+
+    def block(self) -> int:
+        return int(self._guard(lambda: self.client.block_number()))
+
+    def block_hash(self, number: int | None = None) -> str:
+        return str(self._guard(lambda: self.client.block_hash(number)))
+
+    def subnet_exists(self, netuid: int) -> bool:
+        return bool(self._guard(lambda: self.client.subnet_exists(netuid)))
+
+    def uid_of(self, netuid: int, hotkey: str) -> int | None:
+        return self._guard(lambda: self.client.uid_of(netuid, hotkey))  # type: ignore[no-any-return]
+
+    def neurons_lite(self, netuid: int, at: str | None = None) -> list[NeuronInfoLite]:
+        return self._guard(lambda: self.client.neurons_lite(netuid, at))  # type: ignore[no-any-return]
+
+    def neurons(self, netuid: int, at: str | None = None) -> list[NeuronInfo]:
+        return self._guard(lambda: self.client.neurons(netuid, at))  # type: ignore[no-any-return]
+
+    def rules(self, netuid: int) -> SubnetRules:
+        def read() -> SubnetRules:
+            params = self.client.hyperparameters(netuid)
+            info = self.client.subnet(netuid)
+            if params is None or info is None:
+                raise ChainError(f"subnet {netuid} does not exist; list subnets with `taocli subnets list`")
+            return SubnetRules(params.tempo, params.min_allowed_weights, params.max_weights_limit,
+                               params.weights_rate_limit, info.subnetwork_n)
+        return self._guard(read)  # type: ignore[no-any-return]
+
+    # -- writes ----------------------------------------------------------------------------------
+
+    def serve_axon(self, hotkey: Keypair, netuid: int, ip: str, port: int) -> Receipt:
+        return self._guard(lambda: self.client.serve_axon(hotkey, netuid, ip, port))  # type: ignore[no-any-return]
+
+    def set_weights(self, hotkey: Keypair, netuid: int, uids: Sequence[int], weights: Sequence[float],
+                    version_key: int | None) -> Receipt:
+        return self._guard(  # type: ignore[no-any-return]
+            lambda: self.client.set_weights(hotkey, netuid, list(uids), list(weights), version_key))
