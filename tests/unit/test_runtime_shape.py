@@ -126,3 +126,24 @@ def test_wrapped_replies_are_accepted_and_garbage_is_refused() -> None:
         parse_metadata(b"\x00" * 40)
     with pytest.raises(MetadataError, match="version 13"):
         parse_metadata(b"meta\x0d" + b"\x00" * 8)
+
+
+def test_storage_keys_and_values_follow_the_declarations(r218: RuntimeShape) -> None:
+    import json
+
+    from chain.runtime.storage_items import decode_value, storage_key
+    from chain.storage import blake2_128_concat, key, u16_key
+
+    alice = bytes.fromhex("d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d")
+    assert storage_key(r218, "SubtensorModule", "SubnetTAO", u16_key(1)) == key("SubtensorModule", "SubnetTAO",
+                                                                                 u16_key(1))
+    assert storage_key(r218, "SubtensorModule", "TotalHotkeyAlpha", alice, u16_key(1)) == key(
+        "SubtensorModule", "TotalHotkeyAlpha", blake2_128_concat(alice), u16_key(1))
+    captured = json.loads((FIXTURES / "spec218-replies.json").read_text())["storage"]
+    assert decode_value(r218, "SubtensorModule", "SubnetTAO", bytes.fromhex(captured["SubnetTAO[1]"][2:])) == (
+        1_001_000_000_000)
+    assert decode_value(r218, "SubtensorModule", "Rho", None) == 10  # never written: the declared default
+    assert decode_value(r218, "SubtensorModule", "BondsMovingAverage", None) == 990_000  # R218's, not 2024's
+    assert decode_value(r218, "SubtensorModule", "TokenSymbol", None) == b"\xf0\x9d\x9c\x8f"  # 𝜏 (§3)
+    with pytest.raises(KeyError, match=r"no storage item SubtensorModule\.TotalHotkeyStake"):
+        storage_key(r218, "SubtensorModule", "TotalHotkeyStake")
