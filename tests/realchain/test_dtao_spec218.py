@@ -1,0 +1,180 @@
+"""The dTAO groundwork against the real spec-218 runtime under chopsticks: the shape and features read at
+connect, the pool and share maths against real trades (to the RAO), and every decoded runtime-API reply
+against the storage of the same block, value by value."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from chain.dtao.amm import R218_RULES, Pool, alpha_for_tao, rules_for, stake_quote, tao_for_alpha
+from chain.dtao.decode import STAKE, SUBNET, ApiDecoder
+from chain.dtao.shares import value_r218
+from chain.runtime.features import features_of
+from chain.runtime.fetch import fetch_shape
+from chain.runtime.shape import RuntimeShape
+from chain.runtime.storage_items import decode_value, storage_key
+from chain.storage import u16_key
+from tests.realchain.chopsticks_node import Chopsticks, chopsticks_bin, spec218_args
+from wallet.ss58 import ss58_decode, ss58_encode
+
+pytestmark = [pytest.mark.realchain, pytest.mark.slow]
+M = "SubtensorModule"
+TAO = 10**9
+
+
+class Chain:
+    """The running runtime plus what the client learns at connect, and a signer for real extrinsics."""
+
+    def __init__(self, node: Chopsticks) -> None:
+        from substrateinterface import Keypair, SubstrateInterface
+
+        self.node = node
+        self.shape: RuntimeShape = fetch_shape(node.rpc)
+        self.decoder = ApiDecoder(self.shape, node.call("state_getRuntimeVersion")["specVersion"])
+        self.keys = {name: Keypair.create_from_uri(f"//{name}") for name in ("Alice", "Bob", "AliceHot")}
+        self.substrate = SubstrateInterface(url=node.url)
+
+    def ss58(self, name: str) -> str:
+        return self.keys[name].ss58_address
+
+    def pub(self, name: str) -> bytes:
+        return ss58_decode(self.ss58(name))
+
+    def read(self, item: str, *keys: bytes, at: str) -> object:
+        raw = self.node.call("state_getStorage", [storage_key(self.shape, M, item, *keys), at])
+        return decode_value(self.shape, M, item, None if raw is None else bytes.fromhex(raw[2:]))
+
+    def api(self, api: str, method: str, *args: object, at: str) -> bytes:
+        encoded = self.decoder.encode_args(api, method, *args)
+        return bytes.fromhex(self.node.call("state_call", [f"{api}_{method}", "0x" + encoded.hex(), at])[2:])
+
+    def submit(self, signer: str, call: str, params: dict) -> tuple[str, list[dict]]:
+        """Sign and submit, build one block, and return (block hash, this module's events in that block)."""
+        composed = self.substrate.compose_call(M, call, params)
+        extrinsic = self.substrate.create_signed_extrinsic(call=composed, keypair=self.keys[signer])
+        self.substrate.submit_extrinsic(extrinsic, wait_for_inclusion=False)
+        block = self.node.new_block()
+        events = [e.value for e in self.substrate.get_events(block)]
+        failed = [e for e in events if e["event_id"] == "ExtrinsicFailed"]
+        assert not failed, failed
+        return block, [e for e in events if e["module_id"] == M]
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
+    binary = chopsticks_bin()
+    if binary is None:
+        pytest.skip("chopsticks is not installed and npm is not available to install it")
+    log: Path = tmp_path_factory.mktemp("chopsticks") / "spec218.log"
+    node = Chopsticks(binary, spec218_args(), log)
+    try:
+        alice = ss58_encode(bytes.fromhex("d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d"))
+        c = Chain(node)
+        assert c.ss58("Alice") == alice
+        funded = {"providers": 1, "data": {"free": 1_000_000 * TAO}}
+        node.set_storage({
+            "System": {"Account": [[[c.ss58("Alice")], funded], [[c.ss58("Bob")], funded]]},
+            M: {"Owner": [[[c.ss58("AliceHot")], c.ss58("Alice")]],
+                # §11.6's artificial pool on the genesis subnet 1 (genesis: 10 TAO against 1 alpha)
+                "SubnetTAO": [[[1], 10**12]], "SubnetAlphaIn": [[[1], 10**12]]},
+        })
+        node.new_block()
+        yield c
+    finally:
+        node.stop()
+
+
+def test_connect_learns_the_dtao_shape(chain: Chain) -> None:
+    f = features_of(chain.shape)
+    assert f.era == "dtao" and f.register_network_args == ("hotkey", "mechid") and not f.root_weights
+    assert f.typed_runtime_apis is False and rules_for(chain.shape) is R218_RULES
+    assert chain.shape.call(M, "add_stake").arg_names == ("hotkey", "netuid", "amount_staked")
+
+
+def test_stake_add_and_remove_equal_the_pool_maths(chain: Chain) -> None:
+    parent = chain.node.call("chain_getBlockHash")
+    before = Pool(chain.read("SubnetTAO", u16_key(1), at=parent), chain.read("SubnetAlphaIn", u16_key(1), at=parent))
+    preview = stake_quote(before, 10 * TAO, R218_RULES)
+    block, events = chain.submit("Bob", "add_stake", {"hotkey": chain.ss58("AliceHot"), "netuid": 1,
+                                                      "amount_staked": 10 * TAO})
+    (added,) = [e["attributes"] for e in events if e["event_id"] == "StakeAdded"]
+    coldkey, hotkey, tao_in, alpha_out, netuid = added
+    assert (coldkey, hotkey, tao_in, netuid) == (chain.ss58("Bob"), chain.ss58("AliceHot"), 10 * TAO, 1)
+    assert 9 * TAO < alpha_out < 10 * TAO  # a 1e12/1e12 pool: price ~1, ~1 % impact
+    # the block's own emission drain moves the reserves before the extrinsic; the trade itself is the last
+    # change of the block, so the reserves it saw are the final ones with the trade undone
+    t_after, a_after = chain.read("SubnetTAO", u16_key(1), at=block), chain.read("SubnetAlphaIn", u16_key(1), at=block)
+    seen = Pool(t_after - tao_in, a_after + alpha_out)
+    assert alpha_for_tao(seen, tao_in, R218_RULES) == alpha_out  # to the RAO
+    assert abs(alpha_out - preview.amount_out) <= preview.amount_out * preview.slippage + preview.amount_out // 100
+
+    # stake info = floor(THA/THS · shares) of storage at the same block
+    hot, bob = chain.pub("AliceHot"), chain.pub("Bob")
+    rows = chain.decoder.stake_info_for_coldkey(chain.api(STAKE, "get_stake_info_for_coldkey", bob, at=block))
+    (row,) = [r for r in rows if r.netuid == 1 and r.hotkey == chain.ss58("AliceHot")]
+    tha = chain.read("TotalHotkeyAlpha", hot, u16_key(1), at=block)
+    ths = chain.read("TotalHotkeyShares", hot, u16_key(1), at=block)
+    shares = chain.read("Alpha", hot, bob, u16_key(1), at=block)
+    assert row.stake == value_r218(tha, ths, shares) and row.stake > 0
+
+    balance_before = chain.substrate.query("System", "Account", [chain.ss58("Bob")], block_hash=block)
+    sell = row.stake // 2
+    block2, events2 = chain.submit("Bob", "remove_stake", {"hotkey": chain.ss58("AliceHot"), "netuid": 1,
+                                                           "amount_unstaked": sell})
+    (removed,) = [e["attributes"] for e in events2 if e["event_id"] == "StakeRemoved"]
+    tao_out, alpha_sold = removed[2], removed[3]
+    assert alpha_sold == sell and tao_out > 4 * TAO
+    t2, a2 = chain.read("SubnetTAO", u16_key(1), at=block2), chain.read("SubnetAlphaIn", u16_key(1), at=block2)
+    assert tao_for_alpha(Pool(t2 + tao_out, a2 - alpha_sold), alpha_sold, R218_RULES) == tao_out  # to the RAO
+    balance_after = chain.substrate.query("System", "Account", [chain.ss58("Bob")], block_hash=block2)
+    assert balance_after["data"]["free"].value - balance_before["data"]["free"].value == tao_out  # no fee (§1)
+
+
+def test_dynamic_info_and_hyperparams_equal_storage(chain: Chain) -> None:
+    at = chain.node.call("chain_getBlockHash")
+    infos = chain.decoder.all_dynamic_info(chain.api(SUBNET, "get_all_dynamic_info", at=at))
+    assert [i.netuid for i in infos] == [0, 1] and infos[1].tao_in > 10**12
+    for info in infos:
+        n = u16_key(info.netuid)
+        assert info == chain.decoder.dynamic_info(chain.api(SUBNET, "get_dynamic_info", info.netuid, at=at))
+        assert (info.tao_in, info.alpha_in, info.alpha_out) == (
+            chain.read("SubnetTAO", n, at=at), chain.read("SubnetAlphaIn", n, at=at),
+            chain.read("SubnetAlphaOut", n, at=at))
+        assert (info.tempo, info.emission, info.last_step, info.blocks_since_last_step) == (
+            chain.read("Tempo", n, at=at), chain.read("EmissionValues", n, at=at),
+            chain.read("LastMechansimStepBlock", n, at=at), chain.read("BlocksSinceLastStep", n, at=at))
+        assert info.owner_coldkey == ss58_encode(chain.read("SubnetOwner", n, at=at))
+        assert (info.total_locked, info.owner_locked) == (chain.read("SubnetLocked", n, at=at),
+                                                          chain.read("LargestLocked", n, at=at))
+    assert chain.decoder.dynamic_info(chain.api(SUBNET, "get_dynamic_info", 99, at=at)) is None
+    hp = chain.decoder.hyperparams(chain.api(SUBNET, "get_subnet_hyperparams", 1, at=at))
+    storage_names = {"rho": "Rho", "kappa": "Kappa", "immunity_period": "ImmunityPeriod", "tempo": "Tempo",
+                     "min_allowed_weights": "MinAllowedWeights", "max_weights_limit": "MaxWeightsLimit",
+                     "weights_version": "WeightsVersionKey", "weights_rate_limit": "WeightsSetRateLimit",
+                     "adjustment_interval": "AdjustmentInterval", "activity_cutoff": "ActivityCutoff",
+                     "registration_allowed": "NetworkRegistrationAllowed", "min_burn": "MinBurn",
+                     "max_burn": "MaxBurn", "bonds_moving_avg": "BondsMovingAverage",
+                     "max_regs_per_block": "MaxRegistrationsPerBlock", "max_validators": "MaxAllowedValidators",
+                     "adjustment_alpha": "AdjustmentAlpha", "difficulty": "Difficulty",
+                     "min_difficulty": "MinDifficulty", "max_difficulty": "MaxDifficulty",
+                     "target_regs_per_interval": "TargetRegistrationsPerInterval",
+                     "commit_reveal_weights_enabled": "CommitRevealWeightsEnabled",
+                     "liquid_alpha_enabled": "LiquidAlphaOn"}
+    for name, item in storage_names.items():
+        assert hp.get(name) == chain.read(item, u16_key(1), at=at), name
+
+
+def test_subnet_state_equals_storage(chain: Chain) -> None:
+    at = chain.node.call("chain_getBlockHash")
+    state = chain.decoder.subnet_state(chain.api(SUBNET, "get_subnet_state", 1, at=at))
+    n = chain.read("SubnetworkN", u16_key(1), at=at)
+    assert state.netuid == 1 and len(state.hotkeys) == n
+    for uid, hotkey in enumerate(state.hotkeys):
+        assert hotkey == ss58_encode(chain.read("Keys", u16_key(1), u16_key(uid), at=at))
+        assert state.coldkeys[uid] == ss58_encode(chain.read("Owner", ss58_decode(hotkey), at=at))
+    assert state.active == chain.read("Active", u16_key(1), at=at)
+    assert state.validator_permit == chain.read("ValidatorPermit", u16_key(1), at=at)
+    assert state.emission == chain.read("Emission", u16_key(1), at=at)
