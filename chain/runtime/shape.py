@@ -39,6 +39,7 @@ class StorageShape:
     value_id: int
     optional: bool
     default: bytes
+    key_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +122,7 @@ def shape_of(md: Metadata) -> RuntimeShape:
         for s in p.storage.values():
             key = None if s.key_id is None else type_name(md, s.key_id)
             storage[f"{p.name}.{s.name}"] = StorageShape(p.name, s.name, s.hashers, key, type_name(md, s.value_id),
-                                                         s.value_id, s.optional, s.default)
+                                                         s.value_id, s.optional, s.default, s.key_id)
         for cname, (type_id, value) in p.constants.items():
             constants[f"{p.name}.{cname}"] = (type_name(md, type_id), value)
     apis = None

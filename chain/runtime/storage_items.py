@@ -13,9 +13,12 @@ from typing import Any
 
 import xxhash
 
-from chain.runtime.portable import decode_all
+from chain.runtime.portable import decode, decode_all
 from chain.runtime.shape import RuntimeShape, StorageShape
+from chain.scale import Reader, ScaleError
 from chain.storage import twox128
+
+_CONCAT_PREFIX = {"Blake2_128Concat": 16, "Twox64Concat": 8, "Identity": 0}
 
 
 def _hash(hasher: str, data: bytes) -> bytes:
@@ -61,3 +64,26 @@ def decode_value(shape: RuntimeShape, pallet: str, name: str, raw: bytes | None)
             return None
         raw = entry.default
     return decode_all(shape.metadata, entry.value_id, raw)
+
+
+def split_key(shape: RuntimeShape, pallet: str, name: str, key: str | bytes) -> list[Any]:
+    """The map keys inside a full storage key, decoded by the declared key types (e.g. an `Alpha` key →
+    [hotkey bytes, coldkey bytes, netuid]). Only "concat" hashers keep the key readable; any other raises."""
+    entry = item(shape, pallet, name)
+    raw = bytes.fromhex(key[2:]) if isinstance(key, str) else bytes(key)
+    r = Reader(raw[32:])
+    if raw[:32] != twox128(pallet.encode()) + twox128(name.encode()):
+        raise ValueError(f"the key is not under {pallet}.{name}")
+    if entry.key_id is None:
+        return []
+    key_type = shape.metadata.type(entry.key_id)
+    type_ids = list(key_type.items) if len(entry.hashers) > 1 else [entry.key_id]
+    values = []
+    for hasher, type_id in zip(entry.hashers, type_ids, strict=True):
+        if hasher not in _CONCAT_PREFIX:
+            raise ValueError(f"{pallet}.{name} hashes a key with {hasher}, which cannot be read back")
+        r.take(_CONCAT_PREFIX[hasher])
+        values.append(decode(shape.metadata, type_id, r))
+    if r.remaining:
+        raise ScaleError(f"{r.remaining} bytes left after the keys of {pallet}.{name}")
+    return values

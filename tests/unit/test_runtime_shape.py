@@ -147,3 +147,16 @@ def test_storage_keys_and_values_follow_the_declarations(r218: RuntimeShape) -> 
     assert decode_value(r218, "SubtensorModule", "TokenSymbol", None) == b"\xf0\x9d\x9c\x8f"  # 𝜏 (§3)
     with pytest.raises(KeyError, match=r"no storage item SubtensorModule\.TotalHotkeyStake"):
         storage_key(r218, "SubtensorModule", "TotalHotkeyStake")
+
+
+def test_split_key_reads_the_map_keys_back(r218: RuntimeShape) -> None:
+    from chain.runtime.storage_items import split_key, storage_key
+    from chain.storage import u16_key
+
+    hot, cold = bytes([1] * 32), bytes([2] * 32)
+    key = storage_key(r218, "SubtensorModule", "Alpha", hot, cold, u16_key(7))
+    assert split_key(r218, "SubtensorModule", "Alpha", key) == [hot, cold, 7]
+    assert split_key(r218, "SubtensorModule", "SubnetTAO", storage_key(r218, "SubtensorModule", "SubnetTAO",
+                                                                       u16_key(3))) == [3]
+    with pytest.raises(ValueError, match="not under"):
+        split_key(r218, "SubtensorModule", "Alpha", storage_key(r218, "SubtensorModule", "SubnetTAO", u16_key(3)))
