@@ -8,11 +8,12 @@ input types too: R218 takes accounts as `Vec<u8>`, later runtimes as a raw Accou
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from chain.dtao.errors import ApiAbsent, RuntimeTooNew
 from chain.dtao.layout import decode_layout
-from chain.dtao.structs import DynamicInfo, Hyperparams, Metagraph, StakeInfo, SubnetState
+from chain.dtao.structs import DynamicInfo, Hyperparams, Metagraph, SimSwap, StakeInfo, SubnetState
 from chain.dtao.tables import table_for
 from chain.runtime.portable import decode_all
 from chain.runtime.shape import ApiShape, RuntimeShape
@@ -21,6 +22,8 @@ from chain.types import unwrap_state_call
 
 SUBNET = "SubnetInfoRuntimeApi"
 STAKE = "StakeInfoRuntimeApi"
+SWAP = "SwapRuntimeApi"
+RAO = 1_000_000_000
 _UINT_SIZES = {"u8": 1, "u16": 2, "u32": 4, "u64": 8, "u128": 16}
 
 
@@ -83,6 +86,30 @@ class ApiDecoder:
     def metagraph(self, reply: bytes) -> Metagraph | None:
         value = self.decode(SUBNET, "get_metagraph", reply)
         return None if value is None else Metagraph.of(value)
+
+    def sim_swap(self, reply: bytes, buying: bool) -> SimSwap:
+        """`sim_swap_tao_for_alpha` (buying) or `sim_swap_alpha_for_tao`: the chain's own quote."""
+        method = "sim_swap_tao_for_alpha" if buying else "sim_swap_alpha_for_tao"
+        value = self.decode(SWAP, method, reply)
+        if not isinstance(value, dict):
+            raise RuntimeTooNew(f"{SWAP}_{method} is not a struct")
+        return SimSwap.of(value)
+
+    def alpha_price(self, reply: bytes) -> Fraction:
+        """`current_alpha_price(netuid)`: u64 RAO per alpha (price·1e9) as τ per α."""
+        value = self.decode(SWAP, "current_alpha_price", reply)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise RuntimeTooNew(f"{SWAP}_current_alpha_price is not an integer")
+        return Fraction(value, RAO)
+
+    def alpha_prices(self, reply: bytes) -> dict[int, Fraction]:
+        """`current_alpha_price_all()`: every subnet's price as {netuid: τ per α}."""
+        out = {}
+        for entry in _items(self.decode(SWAP, "current_alpha_price_all", reply)):
+            if not isinstance(entry, dict) or {"netuid", "price"} - set(entry):
+                raise RuntimeTooNew(f"a {SWAP}_current_alpha_price_all entry is not (netuid, price)")
+            out[entry["netuid"]] = Fraction(entry["price"], RAO)
+        return out
 
     def hyperparams(self, reply: bytes, method: str = "get_subnet_hyperparams") -> Hyperparams | None:
         value = self.decode(SUBNET, method, reply)

@@ -234,3 +234,28 @@ class Metagraph:
             tao_stake=list(f["tao_stake"]), total_stake=list(f["total_stake"]),
             other={k: v for k, v in f.items() if k not in names},
         )
+
+
+@dataclass(frozen=True, slots=True)
+class SimSwap:
+    """The chain's own quote (SwapRuntimeApi sim_swap_*, spec 302+): amounts and fees in RAO of each token.
+    All zeros means the simulation failed (§P2.4), shown as `failed`, never as a zero-cost trade."""
+
+    tao_amount: int
+    alpha_amount: int
+    tao_fee: int
+    alpha_fee: int
+    tao_slippage: int | None
+    alpha_slippage: int | None
+
+    @property
+    def failed(self) -> bool:
+        return not (self.tao_amount or self.alpha_amount or self.tao_fee or self.alpha_fee)
+
+    @staticmethod
+    def of(f: dict[str, Any]) -> SimSwap:
+        s = "SimSwapResult"
+        need(f, s, ("tao_amount", "alpha_amount", "tao_fee", "alpha_fee"))
+        return SimSwap(amount(f, s, "tao_amount") or 0, amount(f, s, "alpha_amount") or 0,
+                       amount(f, s, "tao_fee") or 0, amount(f, s, "alpha_fee") or 0,
+                       amount(f, s, "tao_slippage"), amount(f, s, "alpha_slippage"))

@@ -243,3 +243,27 @@ def test_fixed_point_width_comes_from_the_typenum_parameter_when_unspelled() -> 
         (2**64) // 3, 2**64)  # floored to 64 fractional bits, exactly
     assert dec.decode("SwapRuntimeApi", "pool", I110F18.encode(5)) == 5
     assert I96F32.from_bytes((3 << 31).to_bytes(16, "little")) == Fraction(3, 2)
+
+
+def test_swap_api_quotes_and_prices() -> None:
+    reg = Registry()
+    reg.structs["SimSwapResult"] = [(n, "u64") for n in ("tao_amount", "alpha_amount", "tao_fee", "alpha_fee",
+                                                         "tao_slippage", "alpha_slippage")]
+    reg.structs["SubnetPrice"] = [("netuid", "u16"), ("price", "u64")]
+    dec = ApiDecoder(reg.shape({
+        "SwapRuntimeApi_sim_swap_tao_for_alpha": ([("netuid", "u16"), ("tao", "u64")], "SimSwapResult"),
+        "SwapRuntimeApi_sim_swap_alpha_for_tao": ([("netuid", "u16"), ("alpha", "u64")], "SimSwapResult"),
+        "SwapRuntimeApi_current_alpha_price": ([("netuid", "u16")], "u64"),
+        "SwapRuntimeApi_current_alpha_price_all": ([], "Vec<SubnetPrice>")}), 425)
+    assert dec.encode_args("SwapRuntimeApi", "sim_swap_tao_for_alpha", 3, 10**9) == b"\x03\x00" + (10**9).to_bytes(
+        8, "little")
+    quote = {"tao_amount": 10**9, "alpha_amount": 855_000_000, "tao_fee": 503_547, "alpha_fee": 0,
+             "tao_slippage": 0, "alpha_slippage": 1_200}
+    got = dec.sim_swap(reg.encode("SimSwapResult", quote), buying=True)
+    assert (got.alpha_amount, got.tao_fee, got.alpha_slippage, got.failed) == (855_000_000, 503_547, 1_200, False)
+    zeros = dec.sim_swap(reg.encode("SimSwapResult", dict.fromkeys(quote, 0)), buying=False)
+    assert zeros.failed  # §P2.4: all zeros = the simulation failed
+    assert dec.alpha_price(reg.encode("u64", 1_168_701_000)) == Fraction(1_168_701, 10**6)
+    assert dec.alpha_prices(reg.encode("Vec<SubnetPrice>", [{"netuid": 0, "price": 10**9},
+                                                           {"netuid": 2, "price": 500_000_000}])) == {
+        0: 1, 2: Fraction(1, 2)}
