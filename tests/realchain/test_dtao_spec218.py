@@ -178,3 +178,48 @@ def test_subnet_state_equals_storage(chain: Chain) -> None:
     assert state.active == chain.read("Active", u16_key(1), at=at)
     assert state.validator_permit == chain.read("ValidatorPermit", u16_key(1), at=at)
     assert state.emission == chain.read("Emission", u16_key(1), at=at)
+
+
+def test_root_stake_move_stake_and_nominations_from_storage(chain: Chain) -> None:
+    from chain.runtime.storage_items import split_key
+
+    hot = chain.pub("AliceHot")
+    block, events = chain.submit("Alice", "add_stake", {"hotkey": chain.ss58("AliceHot"), "netuid": 0,
+                                                        "amount_staked": 100 * TAO})
+    (added,) = [e["attributes"] for e in events if e["event_id"] == "StakeAdded"]
+    assert added[2] == added[3] == 100 * TAO  # §11.4: root is 1:1
+    assert alpha_for_tao(Pool(0, 0, stable=True), 100 * TAO, R218_RULES) == 100 * TAO
+
+    block, _ = chain.submit("Bob", "add_stake", {"hotkey": chain.ss58("AliceHot"), "netuid": 1,
+                                                 "amount_staked": 10 * TAO})  # each test makes its own state
+    rows = chain.decoder.stake_info_for_coldkey(chain.api(STAKE, "get_stake_info_for_coldkey", chain.pub("Bob"),
+                                                          at=block))
+    (on_subnet,) = [r for r in rows if r.netuid == 1 and r.stake > 0]
+    moved = on_subnet.stake // 2
+    block2, events2 = chain.submit("Bob", "move_stake", {
+        "origin_hotkey": chain.ss58("AliceHot"), "destination_hotkey": chain.ss58("AliceHot"),
+        "origin_netuid": 1, "destination_netuid": 0, "alpha_amount": moved})
+    names = [e["event_id"] for e in events2]
+    assert names[-3:] == ["StakeRemoved", "StakeAdded", "StakeMoved"]  # §2.4: two trades, then StakeMoved
+    removed, readded = events2[-3]["attributes"], events2[-2]["attributes"]
+    t2, a2 = chain.read("SubnetTAO", u16_key(1), at=block2), chain.read("SubnetAlphaIn", u16_key(1), at=block2)
+    assert tao_for_alpha(Pool(t2 + removed[2], a2 - moved), moved, R218_RULES) == removed[2]  # to the RAO
+    assert readded[2] == readded[3] == removed[2] and readded[4] == 0  # re-staked 1:1 on root
+
+    # nominations of AliceHot, from the Alpha share map alone, equal the runtime's StakeInfo for each coldkey
+    prefix = storage_key(chain.shape, M, "Alpha", hot)
+    keys = chain.node.call("state_getKeysPaged", [prefix, 1000, prefix, block2])
+    held: dict[tuple[str, int], int] = {}
+    for key in keys:
+        _, coldkey, netuid = split_key(chain.shape, M, "Alpha", key)
+        shares = chain.read("Alpha", hot, coldkey, u16_key(netuid), at=block2)
+        tha = chain.read("TotalHotkeyAlpha", hot, u16_key(netuid), at=block2)
+        ths = chain.read("TotalHotkeyShares", hot, u16_key(netuid), at=block2)
+        held[(ss58_encode(coldkey), netuid)] = value_r218(tha, ths, shares)
+    assert {ck for ck, _ in held} == {chain.ss58("Alice"), chain.ss58("Bob")}
+    for name in ("Alice", "Bob"):
+        rows = chain.decoder.stake_info_for_coldkey(chain.api(STAKE, "get_stake_info_for_coldkey", chain.pub(name),
+                                                              at=block2))
+        runtime = {(r.coldkey, r.netuid): r.stake for r in rows if r.stake and r.hotkey == chain.ss58("AliceHot")}
+        assert runtime == {k: v for k, v in held.items() if k[0] == chain.ss58(name)}
+    assert held[(chain.ss58("Bob"), 0)] <= removed[2]  # share rounding may lose a few RAO (§11.7: 13)
