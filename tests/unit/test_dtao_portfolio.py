@@ -32,3 +32,18 @@ def test_positions_are_valued_at_spot_and_totals_need_every_price() -> None:
 
 def test_symbols_come_from_the_chain() -> None:
     assert symbol(2, b"\xce\xb2") == "β" and symbol(0, "Τ") == "Τ" and symbol(9, None) == "α9"
+
+
+def test_nominations_from_shares_use_the_era_formula() -> None:
+    import pytest
+
+    from chain.dtao.nominations import nominations
+    from chain.dtao.shares import value_r218
+
+    totals = {2: (135_639_892_034, 12_733_418_870), 0: (100 * 10**9, 100 * 10**9)}
+    got = nominations([("charlie", 2, 3_711_764_229), ("bob", 2, 9_021_654_641), ("alice", 0, 100 * 10**9),
+                       ("dust", 2, 0)], totals, value_r218)
+    assert [(n.coldkey, n.netuid, n.alpha) for n in got] == [
+        ("alice", 0, 100 * 10**9), ("bob", 2, value_r218(*totals[2], 9_021_654_641)), ("charlie", 2, 39_538_736_957)]
+    with pytest.raises(KeyError, match="netuid 5"):
+        nominations([("x", 5, 1)], totals, value_r218)

@@ -160,3 +160,14 @@ def test_split_key_reads_the_map_keys_back(r218: RuntimeShape) -> None:
                                                                        u16_key(3))) == [3]
     with pytest.raises(ValueError, match="not under"):
         split_key(r218, "SubtensorModule", "Alpha", storage_key(r218, "SubtensorModule", "SubnetTAO", u16_key(3)))
+
+
+def test_require_call_names_what_the_chain_takes(r218: RuntimeShape, r143: RuntimeShape) -> None:
+    from chain.runtime.calls import CallMismatch, require_call
+
+    assert require_call(r218, "SubtensorModule", "add_stake", ("hotkey", "netuid", "amount_staked")).index == (7, 2)
+    with pytest.raises(CallMismatch, match=r"takes \(hotkey, netuid, amount_staked\), this client sends "
+                                           r"\(hotkey, amount_staked\)"):
+        require_call(r218, "SubtensorModule", "add_stake", ("hotkey", "amount_staked"))
+    with pytest.raises(CallMismatch, match=r"this chain has no SubtensorModule\.move_stake"):
+        require_call(r143, "SubtensorModule", "move_stake", ("origin_hotkey",))
