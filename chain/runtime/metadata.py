@@ -219,7 +219,7 @@ def parse_metadata(data: bytes) -> Metadata:
     Also accepts the `Option<Vec<u8>>` that `Metadata_metadata_at_version` returns and the `Vec<u8>` of
     `Metadata_metadata`, so callers can pass any of the three replies as they come.
     """
-    data = _unwrap(bytes(data))
+    data = unwrap_metadata(bytes(data))
     r = Reader(data)
     r.take(4)
     version = r.u8()
@@ -248,7 +248,8 @@ def parse_metadata(data: bytes) -> Metadata:
     return Metadata(version, types, pallets, apis, exts)
 
 
-def _unwrap(data: bytes) -> bytes:
+def unwrap_metadata(data: bytes) -> bytes:
+    """The RuntimeMetadataPrefixed bytes inside any of the metadata RPCs' replies."""
     if data[:4] == b"meta":
         return data
     for start in (1, 0):  # Option<Vec<u8>> (Some = 0x01), then a bare Vec<u8>
