@@ -154,8 +154,9 @@ def test_cli_commands_work_and_read_the_genesis_values(cli: ChainCli, client: Su
     shown = cli.ok("subnets", "show", "--netuid", str(netuid))
     assert [n["hotkey"] for n in shown["neurons"]] == [owner.hot]
     assert shown["neurons"][0]["coldkey"] == owner.cold
-    # the CLI's metadata cache is keyed by this chain's genesis hash and spec version
-    assert [f.name.split("-")[-1] for f in (cli.home / "cache").iterdir()] == [f"{SPEC_VERSION}.pickle"]
+    # the CLI's metadata cache is keyed by what this runtime is (the hash of its code), not by what it claims
+    code_hash = stock.rpc_request("state_getStorageHash", ["0x3a636f6465"])["result"]
+    assert [f.name for f in (cli.home / "cache").iterdir()] == [f"metadata-{code_hash[2:]}.scale"]
 
 
 class NoHyperparamsRpc(RpcConnection):
