@@ -34,7 +34,7 @@ class Chain:
         self.node = node
         self.shape: RuntimeShape = fetch_shape(node.rpc)
         self.decoder = ApiDecoder(self.shape, node.call("state_getRuntimeVersion")["specVersion"])
-        self.keys = {name: Keypair.create_from_uri(f"//{name}") for name in ("Alice", "Bob", "AliceHot")}
+        self.keys = {name: Keypair.create_from_uri(f"//{name}") for name in ("Alice", "Bob", "AliceHot", "BobHot")}
         self.substrate = SubstrateInterface(url=node.url)
 
     def ss58(self, name: str) -> str:
@@ -51,16 +51,24 @@ class Chain:
         encoded = self.decoder.encode_args(api, method, *args)
         return bytes.fromhex(self.node.call("state_call", [f"{api}_{method}", "0x" + encoded.hex(), at])[2:])
 
-    def submit(self, signer: str, call: str, params: dict) -> tuple[str, list[dict]]:
-        """Sign and submit, build one block, and return (block hash, this module's events in that block)."""
+    def submit(self, signer: str, call: str, params: dict, expect_error: str | None = None) -> tuple[str, list[dict]]:
+        """Sign and submit, build one block, and return (block hash, this module's events in that block);
+        with `expect_error`, assert the call failed with that error name (decoded by the metadata)."""
         composed = self.substrate.compose_call(M, call, params)
         extrinsic = self.substrate.create_signed_extrinsic(call=composed, keypair=self.keys[signer])
         self.substrate.submit_extrinsic(extrinsic, wait_for_inclusion=False)
         block = self.node.new_block()
         events = [e.value for e in self.substrate.get_events(block)]
-        failed = [e for e in events if e["event_id"] == "ExtrinsicFailed"]
-        assert not failed, failed
+        failed = [self.error_name(e["attributes"]["dispatch_error"]) for e in events
+                  if e["event_id"] == "ExtrinsicFailed"]
+        assert failed == ([expect_error] if expect_error else []), failed
         return block, [e for e in events if e["module_id"] == M]
+
+    def error_name(self, dispatch_error: dict) -> str:
+        module = dispatch_error["Module"]
+        pallet = next(p for p in self.shape.metadata.pallets.values() if p.index == module["index"])
+        index = bytes.fromhex(module["error"][2:])[0]
+        return next(e.name for e in self.shape.errors.values() if e.pallet == pallet.name and e.index == index)
 
 
 @pytest.fixture(scope="module")
@@ -223,3 +231,41 @@ def test_root_stake_move_stake_and_nominations_from_storage(chain: Chain) -> Non
         runtime = {(r.coldkey, r.netuid): r.stake for r in rows if r.stake and r.hotkey == chain.ss58("AliceHot")}
         assert runtime == {k: v for k, v in held.items() if k[0] == chain.ss58(name)}
     assert held[(chain.ss58("Bob"), 0)] <= removed[2]  # share rounding may lose a few RAO (§11.7: 13)
+
+
+def test_features_hold_on_the_runtime_subnet_registration_and_weights(chain: Chain) -> None:
+    """What `features_of` claims is what the runtime does: register_network takes (hotkey, mechid) and the
+    owner hotkey becomes uid 0 (§3); root weights are refused; commit-reveal exists but is off (§11.9)."""
+    f = features_of(chain.shape)
+    args = dict(zip(f.register_network_args, (chain.ss58("AliceHot"), 1), strict=True))
+    while int(chain.node.call("chain_getHeader")["number"], 16) < 12:  # §3: nothing registers before block 10
+        chain.node.new_block(4)
+    netuids_before = {i.netuid for i in chain.decoder.all_dynamic_info(
+        chain.api(SUBNET, "get_all_dynamic_info", at=chain.node.call("chain_getBlockHash")))}
+    block, events = chain.submit("Alice", "register_network", args)
+    (added,) = [e["attributes"] for e in events if e["event_id"] == "NetworkAdded"]
+    netuid = added[0]
+    assert netuid not in netuids_before and added[1] == 0
+    n = u16_key(netuid)
+    info = chain.decoder.dynamic_info(chain.api(SUBNET, "get_dynamic_info", netuid, at=block))
+    assert info.owner_coldkey == chain.ss58("Alice") and info.tempo == chain.read("Tempo", n, at=block) == 30
+    assert (info.tao_in, info.alpha_in) == (chain.read("SubnetTAO", n, at=block), chain.read("SubnetAlphaIn", n,
+                                                                                                at=block))
+    assert chain.read("TokenSymbol", n, at=block) == "αβγδεζ".encode()[2 * (netuid - 1):2 * netuid]  # 2 → β
+    state = chain.decoder.subnet_state(chain.api(SUBNET, "get_subnet_state", netuid, at=block))
+    assert state.hotkeys == [chain.ss58("AliceHot")] and state.coldkeys == [chain.ss58("Alice")]
+
+    chain.node.set_storage({M: {"Owner": [[[chain.ss58("BobHot")], chain.ss58("Bob")]]}})
+    block, events = chain.submit("Bob", "burned_register", {"netuid": netuid, "hotkey": chain.ss58("BobHot")})
+    (registered,) = [e["attributes"] for e in events if e["event_id"] == "NeuronRegistered"]
+    assert registered == (netuid, 1, chain.ss58("BobHot"))
+    state = chain.decoder.subnet_state(chain.api(SUBNET, "get_subnet_state", netuid, at=block))
+    assert state.hotkeys == [chain.ss58("AliceHot"), chain.ss58("BobHot")]
+
+    assert not f.root_weights
+    chain.submit("Alice", "root_register", {"hotkey": chain.ss58("AliceHot")})
+    chain.submit("AliceHot", "set_weights", {"netuid": 0, "dests": [netuid], "weights": [65535], "version_key": 0},
+                 expect_error="CanNotSetRootNetworkWeights")
+    assert f.commit_reveal and not chain.read("CommitRevealWeightsEnabled", n, at=block)
+    chain.submit("AliceHot", "commit_weights", {"netuid": netuid, "commit_hash": "0x" + "11" * 32},
+                 expect_error="CommitRevealDisabled")
