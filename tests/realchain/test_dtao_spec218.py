@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from chain.dtao.amm import R218_RULES, Pool, alpha_for_tao, rules_for, stake_quote, tao_for_alpha
+from chain.dtao.connect import connect
 from chain.dtao.decode import STAKE, SUBNET, ApiDecoder
 from chain.dtao.shares import value_r218
 from chain.runtime.features import features_of
-from chain.runtime.fetch import fetch_shape
 from chain.runtime.shape import RuntimeShape
-from chain.runtime.storage_items import decode_value, storage_key
+from chain.runtime.storage_items import storage_key
 from chain.storage import u16_key
 from tests.realchain.chopsticks_node import Chopsticks, chopsticks_bin, spec218_args
 from wallet.ss58 import ss58_decode, ss58_encode
@@ -32,8 +32,9 @@ class Chain:
         from substrateinterface import Keypair, SubstrateInterface
 
         self.node = node
-        self.shape: RuntimeShape = fetch_shape(node.rpc)
-        self.decoder = ApiDecoder(self.shape, node.call("state_getRuntimeVersion")["specVersion"])
+        self.ctx = connect(node.rpc)  # what the client learns at connect
+        self.shape: RuntimeShape = self.ctx.shape
+        self.decoder: ApiDecoder = self.ctx.decoder
         self.keys = {name: Keypair.create_from_uri(f"//{name}") for name in ("Alice", "Bob", "AliceHot", "BobHot")}
         self.substrate = SubstrateInterface(url=node.url)
 
@@ -44,12 +45,10 @@ class Chain:
         return ss58_decode(self.ss58(name))
 
     def read(self, item: str, *keys: bytes, at: str) -> object:
-        raw = self.node.call("state_getStorage", [storage_key(self.shape, M, item, *keys), at])
-        return decode_value(self.shape, M, item, None if raw is None else bytes.fromhex(raw[2:]))
+        return self.ctx.read(M, item, *keys, at=at)
 
     def api(self, api: str, method: str, *args: object, at: str) -> bytes:
-        encoded = self.decoder.encode_args(api, method, *args)
-        return bytes.fromhex(self.node.call("state_call", [f"{api}_{method}", "0x" + encoded.hex(), at])[2:])
+        return self.ctx.call_api(api, method, *args, at=at)
 
     def submit(self, signer: str, call: str, params: dict, expect_error: str | None = None) -> tuple[str, list[dict]]:
         """Sign and submit, build one block, and return (block hash, this module's events in that block);
@@ -98,7 +97,8 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
 def test_connect_learns_the_dtao_shape(chain: Chain) -> None:
     f = features_of(chain.shape)
     assert f.era == "dtao" and f.register_network_args == ("hotkey", "mechid") and not f.root_weights
-    assert f.typed_runtime_apis is False and rules_for(chain.shape) is R218_RULES
+    assert f.typed_runtime_apis is False and rules_for(chain.shape) is R218_RULES and chain.ctx.rules is R218_RULES
+    assert chain.ctx.features == f and chain.ctx.decoder.spec_version == 218
     assert chain.shape.call(M, "add_stake").arg_names == ("hotkey", "netuid", "amount_staked")
 
 
@@ -121,7 +121,7 @@ def test_stake_add_and_remove_equal_the_pool_maths(chain: Chain) -> None:
 
     # stake info = floor(THA/THS · shares) of storage at the same block
     hot, bob = chain.pub("AliceHot"), chain.pub("Bob")
-    rows = chain.decoder.stake_info_for_coldkey(chain.api(STAKE, "get_stake_info_for_coldkey", bob, at=block))
+    rows = chain.ctx.stake_info_for_coldkey(bob, at=block)
     (row,) = [r for r in rows if r.netuid == 1 and r.hotkey == chain.ss58("AliceHot")]
     tha = chain.read("TotalHotkeyAlpha", hot, u16_key(1), at=block)
     ths = chain.read("TotalHotkeyShares", hot, u16_key(1), at=block)
@@ -158,7 +158,9 @@ def test_dynamic_info_and_hyperparams_equal_storage(chain: Chain) -> None:
         assert (info.total_locked, info.owner_locked) == (chain.read("SubnetLocked", n, at=at),
                                                           chain.read("LargestLocked", n, at=at))
     assert chain.decoder.dynamic_info(chain.api(SUBNET, "get_dynamic_info", 99, at=at)) is None
-    hp = chain.decoder.hyperparams(chain.api(SUBNET, "get_subnet_hyperparams", 1, at=at))
+    assert chain.ctx.all_dynamic_info(at=at) == infos and chain.ctx.dynamic_info(1, at=at) == infos[1]
+    assert chain.ctx.mechanism(0, at=at) == 0 and chain.ctx.mechanism(1, at=at) == 1
+    hp = chain.ctx.hyperparams(1, at=at)
     storage_names = {"rho": "Rho", "kappa": "Kappa", "immunity_period": "ImmunityPeriod", "tempo": "Tempo",
                      "min_allowed_weights": "MinAllowedWeights", "max_weights_limit": "MaxWeightsLimit",
                      "weights_version": "WeightsVersionKey", "weights_rate_limit": "WeightsSetRateLimit",
@@ -177,7 +179,7 @@ def test_dynamic_info_and_hyperparams_equal_storage(chain: Chain) -> None:
 
 def test_subnet_state_equals_storage(chain: Chain) -> None:
     at = chain.node.call("chain_getBlockHash")
-    state = chain.decoder.subnet_state(chain.api(SUBNET, "get_subnet_state", 1, at=at))
+    state = chain.ctx.subnet_state(1, at=at)
     n = chain.read("SubnetworkN", u16_key(1), at=at)
     assert state.netuid == 1 and len(state.hotkeys) == n
     for uid, hotkey in enumerate(state.hotkeys):
