@@ -8,6 +8,8 @@ every share can be worth 1 RAO less than the pool (R218: 5e9 shares of a 7e9 poo
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from chain.dtao.fixedmath import Fx
 from chain.runtime.fixed import I96F32, U64F64
 
@@ -37,3 +39,18 @@ def value_u64f64(total_alpha: int, total_shares_bits: int, share_bits: int) -> i
     if per_share is None:
         return 0
     return _U.to_u64(_U.smul(per_share, share_bits))
+
+
+def safe_float(mantissa: int, exponent: int) -> Fraction:
+    """HEAD's `SafeFloat` {mantissa u128, exponent i64} = m·10^e (AlphaV2 / TotalHotkeySharesV2, spec 397+)."""
+    return Fraction(mantissa) * Fraction(10) ** exponent
+
+
+def value_safefloat(total_alpha: int, denominator: tuple[int, int], share: tuple[int, int]) -> int:
+    """Spec 397+: floor(THA · share / denominator) with SafeFloat shares (§P2.3), computed exactly. Read from
+    source, not run: the runtime's own intermediate rounding is unverified, so a room should prefer the chain's
+    StakeInfo and use this only where no API answers (e.g. listing nominators)."""
+    den = safe_float(*denominator)
+    if den == 0:
+        return 0
+    return (total_alpha * safe_float(*share) / den).__floor__()

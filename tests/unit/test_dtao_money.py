@@ -126,3 +126,13 @@ def test_rules_follow_the_metadata() -> None:
     swap_api = dict(r218.apis)
     swap_api["SwapRuntimeApi_sim_swap_tao_for_alpha"] = swap_api["SubnetInfoRuntimeApi_get_dynamic_info"]
     assert rules_for(dataclasses.replace(r218, apis=swap_api)) is None  # only the chain can quote
+
+
+def test_safefloat_shares_of_later_runtimes() -> None:
+    from chain.dtao.shares import safe_float, value_safefloat
+
+    assert safe_float(5 * 10**20, -20) == 5 and safe_float(0, 0) == 0
+    # a holder of 3/7 of the shares of a 7e9 pool owns 3e9 alpha, whatever the mantissa scale
+    assert value_safefloat(7 * 10**9, (7 * 10**20, -11), (3 * 10**20, -11)) == 3 * 10**9
+    assert value_safefloat(10, (3 * 10**20, -20), (10**20, -20)) == 3  # floor(10/3)
+    assert value_safefloat(10, (0, 0), (10**20, -20)) == 0
