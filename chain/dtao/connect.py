@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from chain.dtao.amm import SwapRules, rules_for
-from chain.dtao.decode import STAKE, SUBNET, ApiDecoder
-from chain.dtao.structs import DynamicInfo, Hyperparams, StakeInfo, SubnetState
+from chain.dtao.decode import DELEGATE, STAKE, SUBNET, ApiDecoder
+from chain.dtao.structs import Delegate, DynamicInfo, Hyperparams, StakeInfo, SubnetState
 from chain.runtime.features import Features, features_of
 from chain.runtime.fetch import fetch_shape
 from chain.runtime.shape import RuntimeShape
@@ -57,6 +57,9 @@ class DtaoContext:
 
     def hyperparams(self, netuid: int, at: str | None = None) -> Hyperparams | None:
         return self.decoder.hyperparams(self.call_api(SUBNET, "get_subnet_hyperparams", netuid, at=at))
+
+    def delegates(self, at: str | None = None) -> list[Delegate]:
+        return self.decoder.delegates(self.call_api(DELEGATE, "get_delegates", at=at))
 
     def mechanism(self, netuid: int, at: str | None = None) -> int:
         """SubnetMechanism (0 stable, 1 AMM); root is stable whatever storage says."""

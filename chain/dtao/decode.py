@@ -13,15 +13,16 @@ from typing import Any
 
 from chain.dtao.errors import ApiAbsent, RuntimeTooNew
 from chain.dtao.layout import decode_layout
-from chain.dtao.structs import DynamicInfo, Hyperparams, Metagraph, SimSwap, StakeInfo, SubnetState
+from chain.dtao.structs import Delegate, DynamicInfo, Hyperparams, Metagraph, SimSwap, StakeInfo, SubnetState
 from chain.dtao.tables import table_for
-from chain.runtime.portable import decode_all
+from chain.runtime.portable import decode_all, type_name
 from chain.runtime.shape import ApiShape, RuntimeShape
 from chain.scale import ScaleError, encode_bytes, encode_compact, encode_uint
 from chain.types import unwrap_state_call
 
 SUBNET = "SubnetInfoRuntimeApi"
 STAKE = "StakeInfoRuntimeApi"
+DELEGATE = "DelegateInfoRuntimeApi"
 SWAP = "SwapRuntimeApi"
 RAO = 1_000_000_000
 _UINT_SIZES = {"u8": 1, "u16": 2, "u32": 4, "u64": 8, "u128": 16}
@@ -82,6 +83,47 @@ class ApiDecoder:
 
     def stake_info_for_coldkey(self, reply: bytes) -> list[StakeInfo]:
         return [StakeInfo.of(v) for v in _items(self.decode(STAKE, "get_stake_info_for_coldkey", reply))]
+
+    def declared_field(self, api: str, method: str, name: str) -> str | None:
+        """The declared type of field `name` of the struct inside an API's reply (through Vec/Option/tuple),
+        or None when the reply is opaque or has no such field."""
+        shape = self.method(api, method)
+        if shape.opaque:
+            return None
+        md, todo, seen = self.shape.metadata, [shape.output_id], set()
+        while todo:
+            type_id = todo.pop()
+            if type_id in seen:
+                continue
+            seen.add(type_id)
+            ty = md.type(type_id)
+            for f in ty.fields:
+                if f.name == name:
+                    return type_name(md, f.type_id)
+            todo.extend(f.type_id for v in ty.variants for f in v.fields)
+            todo.extend(ty.items)
+            if ty.kind in ("sequence", "array") and ty.inner is not None:
+                todo.append(ty.inner)
+        return None
+
+    def _per_subnet_nominators(self, method: str) -> bool:
+        declared = self.declared_field(DELEGATE, method, "nominators") or ""
+        return declared.count("Vec<") >= 2  # Vec<(AccountId32, Vec<(Compact<u16>, Compact<u64>)>)>
+
+    def delegates(self, reply: bytes) -> list[Delegate]:
+        per_subnet = self._per_subnet_nominators("get_delegates")
+        return [Delegate.of(v, per_subnet) for v in _items(self.decode(DELEGATE, "get_delegates", reply))]
+
+    def delegate(self, reply: bytes) -> Delegate | None:
+        value = self.decode(DELEGATE, "get_delegate", reply)
+        return None if value is None else Delegate.of(value, self._per_subnet_nominators("get_delegate"))
+
+    def delegated(self, reply: bytes) -> list[tuple[Delegate, Any]]:
+        """(delegate, what the coldkey holds there): a plain amount (R218/R233, frozen 2024 stake) or, from
+        spec 391, (netuid, alpha)."""
+        per_subnet = self._per_subnet_nominators("get_delegated")
+        return [(Delegate.of(d, per_subnet), held)
+                for d, held in _items(self.decode(DELEGATE, "get_delegated", reply))]
 
     def metagraph(self, reply: bytes) -> Metagraph | None:
         value = self.decode(SUBNET, "get_metagraph", reply)

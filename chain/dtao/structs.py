@@ -259,3 +259,32 @@ class SimSwap:
         return SimSwap(amount(f, s, "tao_amount") or 0, amount(f, s, "alpha_amount") or 0,
                        amount(f, s, "tao_fee") or 0, amount(f, s, "alpha_fee") or 0,
                        amount(f, s, "tao_slippage"), amount(f, s, "alpha_slippage"))
+
+
+@dataclass(frozen=True, slots=True)
+class Delegate:
+    """A hotkey's delegate record. `nominations` = [(coldkey, netuid, alpha)] where the runtime sends stake per
+    subnet (spec 244+); None where it sends the frozen 2024 `Stake` amounts (R218/R233), which omit every dTAO
+    staker: rebuild those from the share map (`nominations.py`) instead of showing them."""
+
+    hotkey: str
+    owner: str
+    take: int  # u16 proportion
+    registrations: list[int]
+    validator_permits: list[int]
+    nominations: list[tuple[str, int, int]] | None
+
+    @staticmethod
+    def of(f: dict[str, Any], per_subnet: bool) -> Delegate:
+        """`per_subnet`: the runtime declares nominators as (account, [(netuid, alpha)]) — decided from the
+        declared type, since an empty list looks the same in both eras."""
+        need(f, "DelegateInfo", REQUIRED_FIELDS["DelegateInfo"])
+        nominations: list[tuple[str, int, int]] | None = [] if per_subnet else None
+        for coldkey, held in f["nominators"] if per_subnet else ():
+            if not isinstance(held, list):
+                raise RuntimeTooNew("DelegateInfo.nominators is not a per-subnet list")
+            for netuid, alpha in held:
+                if alpha:
+                    nominations.append((account(coldkey, "nominator"), netuid, alpha))
+        return Delegate(account(f["delegate_ss58"], "delegate_ss58"), account(f["owner_ss58"], "owner_ss58"),
+                        f["take"], list(f["registrations"]), list(f["validator_permits"]), nominations)

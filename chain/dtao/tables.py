@@ -78,6 +78,12 @@ R218 = EraTable(
             *_HYPER_2024, ("commit_reveal_weights_interval", "C<u64>"), ("commit_reveal_weights_enabled", "bool"),
             ("alpha_high", "C<u16>"), ("alpha_low", "C<u16>"), ("liquid_alpha_enabled", "bool"),
         ),
+        # 2024 layout; `nominators` reads the frozen Stake map, so it never lists dTAO stakers (§8)
+        "DelegateInfo": (
+            ("delegate_ss58", "AccountId"), ("take", "C<u16>"), ("nominators", "Vec<(AccountId, C<u64>)>"),
+            ("owner_ss58", "AccountId"), ("registrations", "Vec<C<u16>>"), ("validator_permits", "Vec<C<u16>>"),
+            ("return_per_1000", "C<u64>"), ("total_daily_return", "C<u64>"),
+        ),
         "SubnetInfoV2": (
             ("netuid", "C<u16>"), ("rho", "C<u16>"), ("kappa", "C<u16>"), ("difficulty", "C<u64>"),
             ("immunity_period", "C<u16>"), ("max_allowed_validators", "C<u16>"), ("min_allowed_weights", "C<u16>"),
@@ -96,6 +102,9 @@ R218 = EraTable(
         "SubnetInfoRuntimeApi_get_subnet_info_v2": OpaqueApi("SubnetInfoV2"),
         "SubnetInfoRuntimeApi_get_subnets_info_v2": OpaqueApi("Vec<Option<SubnetInfoV2>>"),
         "StakeInfoRuntimeApi_get_stake_info_for_coldkey": OpaqueApi("Vec<StakeInfo>"),
+        "DelegateInfoRuntimeApi_get_delegates": OpaqueApi("Vec<DelegateInfo>"),
+        "DelegateInfoRuntimeApi_get_delegate": OpaqueApi("DelegateInfo"),
+        "DelegateInfoRuntimeApi_get_delegated": OpaqueApi("Vec<(DelegateInfo, C<u64>)>"),
         "StakeInfoRuntimeApi_get_stake_info_for_coldkeys": OpaqueApi("Vec<(AccountId, Vec<StakeInfo>)>"),
     },
 )
@@ -111,6 +120,7 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "SubnetState": ("netuid", "hotkeys", "coldkeys", "active", "validator_permit", "emission", "dividends",
                     "incentives", "alpha_stake", "tao_stake", "total_stake"),
     "StakeInfo": ("hotkey", "coldkey", "netuid", "stake", "emission", "is_registered"),
+    "DelegateInfo": ("delegate_ss58", "take", "nominators", "owner_ss58", "registrations", "validator_permits"),
     "Metagraph": ("netuid", "name", "symbol", "tempo", "owner_hotkey", "owner_coldkey", "alpha_in", "alpha_out",
                   "tao_in", "hotkeys", "coldkeys", "axons", "active", "validator_permit", "emission", "dividends",
                   "incentives", "alpha_stake", "tao_stake", "total_stake"),

@@ -235,6 +235,10 @@ def test_root_stake_move_stake_and_nominations_from_storage(chain: Chain) -> Non
     assert held[(chain.ss58("Bob"), 0)] <= removed[2]  # share rounding may lose a few RAO (§11.7: 13)
 
 
+def hot_key(chain: Chain) -> bytes:
+    return chain.pub("AliceHot")
+
+
 def test_features_hold_on_the_runtime_subnet_registration_and_weights(chain: Chain) -> None:
     """What `features_of` claims is what the runtime does: register_network takes (hotkey, mechid) and the
     owner hotkey becomes uid 0 (§3); root weights are refused; commit-reveal exists but is off (§11.9)."""
@@ -266,6 +270,11 @@ def test_features_hold_on_the_runtime_subnet_registration_and_weights(chain: Cha
 
     assert not f.root_weights
     chain.submit("Alice", "root_register", {"hotkey": chain.ss58("AliceHot")})
+    at = chain.node.call("chain_getBlockHash")
+    (delegate,) = [d for d in chain.ctx.delegates(at=at) if d.hotkey == chain.ss58("AliceHot")]
+    assert delegate.owner == chain.ss58("Alice") and 0 in delegate.registrations and netuid in delegate.registrations
+    assert delegate.take == chain.read("Delegates", hot_key(chain), at=at) == 11_796  # §3: root_register sets it
+    assert delegate.nominations is None  # R218 sends the frozen 2024 Stake map: unknown here, never "nobody"
     chain.submit("AliceHot", "set_weights", {"netuid": 0, "dests": [netuid], "weights": [65535], "version_key": 0},
                  expect_error="CanNotSetRootNetworkWeights")
     assert f.commit_reveal and not chain.read("CommitRevealWeightsEnabled", n, at=block)

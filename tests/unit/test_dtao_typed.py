@@ -267,3 +267,30 @@ def test_swap_api_quotes_and_prices() -> None:
     assert dec.alpha_prices(reg.encode("Vec<SubnetPrice>", [{"netuid": 0, "price": 10**9},
                                                            {"netuid": 2, "price": 500_000_000}])) == {
         0: 1, 2: Fraction(1, 2)}
+
+
+def test_delegates_with_per_subnet_nominators_and_the_frozen_2024_form() -> None:
+    def delegate_shape(nominators: str) -> tuple[Registry, ApiDecoder]:
+        reg = Registry()
+        reg.structs["DelegateInfo"] = [
+            ("delegate_ss58", "AccountId32"), ("take", "Compact<u16>"), ("nominators", nominators),
+            ("owner_ss58", "AccountId32"), ("registrations", "Vec<Compact<u16>>"),
+            ("validator_permits", "Vec<Compact<u16>>"), ("return_per_1000", "Compact<u64>"),
+            ("total_daily_return", "Compact<u64>")]
+        return reg, ApiDecoder(reg.shape({
+            "DelegateInfoRuntimeApi_get_delegates": ([], "Vec<DelegateInfo>"),
+            "DelegateInfoRuntimeApi_get_delegate": ([("delegate_account", "AccountId32")], "Option<DelegateInfo>")}),
+            425)
+
+    head, dec = delegate_shape("Vec<(AccountId32, Vec<(Compact<u16>, Compact<u64>)>)>")  # spec 244+
+    record = {"delegate_ss58": HOT, "take": 11_796, "owner_ss58": COLD, "registrations": [0, 2],
+              "validator_permits": [2], "return_per_1000": 263, "total_daily_return": 0,
+              "nominators": [(COLD, [(0, 200 * 10**9), (2, 40_588_990_714), (3, 0)])]}
+    (got,) = dec.delegates(head.encode("Vec<DelegateInfo>", [record]))
+    assert got.nominations == [(ss58_encode(COLD), 0, 200 * 10**9), (ss58_encode(COLD), 2, 40_588_990_714)]
+    assert (got.hotkey, got.take, got.registrations) == (ss58_encode(HOT), 11_796, [0, 2])
+    empty = dict(record, nominators=[])
+    assert dec.delegate(head.encode("Option<DelegateInfo>", empty)).nominations == []  # known: nobody
+    r233, dec233 = delegate_shape("Vec<(AccountId32, Compact<u64>)>")  # the frozen Stake map (§8)
+    frozen = dict(record, nominators=[])
+    assert dec233.delegate(r233.encode("Option<DelegateInfo>", frozen)).nominations is None  # unknown, not none
