@@ -72,7 +72,8 @@ class Chopsticks:
         self.call("dev_newBlock", [{"count": count}])
         return self.call("chain_getBlockHash")
 
-    def set_storage(self, changes: dict[str, Any]) -> None:
+    def set_storage(self, changes: dict[str, Any] | list[list[str]]) -> None:
+        """chopsticks' dev_setStorage: {pallet: {item: [[[keys], value]]}} by name, or [[key, value]] raw."""
         self.call("dev_setStorage", [changes])
 
     def stop(self) -> None:

@@ -63,6 +63,18 @@ class Chain:
         assert failed == ([expect_error] if expect_error else []), failed
         return block, [e for e in events if e["module_id"] == M]
 
+    def register_network(self) -> tuple[str, int]:
+        """register_network(AliceHot, mechid 1) by Alice, past the network rate limit; (block, new netuid)."""
+        while int(self.node.call("chain_getHeader")["number"], 16) < 12:  # §3: nothing before block 10
+            self.node.new_block(4)
+        # raw key/value: chopsticks' named form drops a 0 written over a non-zero value
+        self.node.set_storage([[storage_key(self.shape, M, "NetworkLastRegistered"), "0x" + "00" * 8]])
+        args = dict(zip(features_of(self.shape).register_network_args, (self.ss58("AliceHot"), 1), strict=True))
+        block, events = self.submit("Alice", "register_network", args)
+        (added,) = [e["attributes"] for e in events if e["event_id"] == "NetworkAdded"]
+        assert added[1] == 0
+        return block, added[0]
+
     def error_name(self, dispatch_error: dict) -> str:
         module = dispatch_error["Module"]
         pallet = next(p for p in self.shape.metadata.pallets.values() if p.index == module["index"])
@@ -243,21 +255,15 @@ def test_features_hold_on_the_runtime_subnet_registration_and_weights(chain: Cha
     """What `features_of` claims is what the runtime does: register_network takes (hotkey, mechid) and the
     owner hotkey becomes uid 0 (§3); root weights are refused; commit-reveal exists but is off (§11.9)."""
     f = features_of(chain.shape)
-    args = dict(zip(f.register_network_args, (chain.ss58("AliceHot"), 1), strict=True))
-    while int(chain.node.call("chain_getHeader")["number"], 16) < 12:  # §3: nothing registers before block 10
-        chain.node.new_block(4)
-    netuids_before = {i.netuid for i in chain.decoder.all_dynamic_info(
-        chain.api(SUBNET, "get_all_dynamic_info", at=chain.node.call("chain_getBlockHash")))}
-    block, events = chain.submit("Alice", "register_network", args)
-    (added,) = [e["attributes"] for e in events if e["event_id"] == "NetworkAdded"]
-    netuid = added[0]
-    assert netuid not in netuids_before and added[1] == 0
+    netuids_before = {i.netuid for i in chain.ctx.all_dynamic_info()}
+    block, netuid = chain.register_network()  # with f.register_network_args
+    assert netuid not in netuids_before and netuid == min(set(range(65_536)) - netuids_before)  # smallest free
     n = u16_key(netuid)
     info = chain.decoder.dynamic_info(chain.api(SUBNET, "get_dynamic_info", netuid, at=block))
     assert info.owner_coldkey == chain.ss58("Alice") and info.tempo == chain.read("Tempo", n, at=block) == 30
     assert (info.tao_in, info.alpha_in) == (chain.read("SubnetTAO", n, at=block), chain.read("SubnetAlphaIn", n,
                                                                                                 at=block))
-    assert chain.read("TokenSymbol", n, at=block) == "αβγδεζ".encode()[2 * (netuid - 1):2 * netuid]  # 2 → β
+    assert chain.read("TokenSymbol", n, at=block) == "αβγδεζηθ".encode()[2 * (netuid - 1):2 * netuid]  # 2 → β
     state = chain.decoder.subnet_state(chain.api(SUBNET, "get_subnet_state", netuid, at=block))
     assert state.hotkeys == [chain.ss58("AliceHot")] and state.coldkeys == [chain.ss58("Alice")]
 
@@ -280,3 +286,34 @@ def test_features_hold_on_the_runtime_subnet_registration_and_weights(chain: Cha
     assert f.commit_reveal and not chain.read("CommitRevealWeightsEnabled", n, at=block)
     chain.submit("AliceHot", "commit_weights", {"netuid": netuid, "commit_hash": "0x" + "11" * 32},
                  expect_error="CommitRevealDisabled")
+
+
+def test_commit_reveal_hash_and_window_are_the_runtimes(chain: Chain) -> None:
+    """commit_weights/reveal_weights on a subnet with commit-reveal switched on: our hash and reveal window
+    are exactly what the runtime checks (too early, wrong salt, then accepted and stored)."""
+    from chain.dtao.commit_reveal import commit_hash, reveal_window
+
+    _, netuid = chain.register_network()
+    # raw key/value pairs: chopsticks' named form drops a 0 written over a non-zero default
+    chain.node.set_storage([[storage_key(chain.shape, M, "CommitRevealWeightsEnabled", u16_key(netuid)), "0x01"],
+                            [storage_key(chain.shape, M, "WeightsSetRateLimit", u16_key(netuid)), "0x" + "00" * 8]])
+    block = chain.node.new_block()
+    assert chain.read("WeightsSetRateLimit", u16_key(netuid), at=block) == 0
+    tempo = chain.read("Tempo", u16_key(netuid), at=block)
+    period = chain.read("RevealPeriodEpochs", u16_key(netuid), at=block)
+    uids, values, salt = [0], [65535], [7, 8, 9]
+    digest = commit_hash(chain.pub("AliceHot"), netuid, uids, values, salt, 0)
+    block, _ = chain.submit("AliceHot", "commit_weights", {"netuid": netuid, "commit_hash": "0x" + digest.hex()})
+    committed_at = int(chain.node.call("chain_getHeader", [block])["number"], 16)
+    first, last = reveal_window(committed_at, netuid, tempo, period)
+    reveal = {"netuid": netuid, "uids": uids, "values": values, "salt": salt, "version_key": 0}
+    chain.submit("AliceHot", "reveal_weights", reveal, expect_error="RevealTooEarly")
+    now = int(chain.node.call("chain_getHeader")["number"], 16)
+    if first - 1 > now:
+        chain.node.new_block(first - 1 - now)  # the next extrinsic lands in block `first`
+    chain.submit("AliceHot", "reveal_weights", {**reveal, "salt": [7, 8, 10]},
+                 expect_error="InvalidRevealCommitHashNotMatch")
+    block, events = chain.submit("AliceHot", "reveal_weights", reveal)
+    assert int(chain.node.call("chain_getHeader", [block])["number"], 16) <= last
+    assert "WeightsRevealed" in [e["event_id"] for e in events]
+    assert chain.read("Weights", u16_key(netuid), u16_key(0), at=block) == [(0, 65535)]

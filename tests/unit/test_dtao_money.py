@@ -136,3 +136,18 @@ def test_safefloat_shares_of_later_runtimes() -> None:
     assert value_safefloat(7 * 10**9, (7 * 10**20, -11), (3 * 10**20, -11)) == 3 * 10**9
     assert value_safefloat(10, (3 * 10**20, -20), (10**20, -20)) == 3  # floor(10/3)
     assert value_safefloat(10, (0, 0), (10**20, -20)) == 0
+
+
+def test_commit_reveal_hash_and_window() -> None:
+    import hashlib
+
+    from chain.dtao.commit_reveal import commit_hash, epoch_index, reveal_window
+
+    hot = bytes(range(32))
+    payload = hot + b"\x02\x00" + b"\x04\x01\x00" + b"\x04\xff\xff" + b"\x0c\x01\x00\x02\x00\x03\x00" + bytes(8)
+    assert commit_hash(hot, 2, [1], [65535], [1, 2, 3], 0) == hashlib.blake2b(payload, digest_size=32).digest()
+    assert commit_hash(hot, 2, [1], [65535], [1, 2, 4], 0) != commit_hash(hot, 2, [1], [65535], [1, 2, 3], 0)
+    # tempo 30, netuid 2: epochs are 31 blocks long, shifted by netuid + 1
+    assert epoch_index(27, 2, 30) == 0 and epoch_index(28, 2, 30) == 1
+    assert reveal_window(40, 2, 30) == (59, 89)  # the epoch after block 40's (epoch 1) is 2: blocks 59..89
+    assert all(epoch_index(b, 2, 30) == 2 for b in range(59, 90)) and epoch_index(90, 2, 30) == 3
