@@ -54,3 +54,11 @@ def value_safefloat(total_alpha: int, denominator: tuple[int, int], share: tuple
     if den == 0:
         return 0
     return (total_alpha * safe_float(*share) / den).__floor__()
+
+
+def stake_weight_r218(alpha: int, root_tao: int, tao_weight: int) -> int:
+    """R218's stake weight of a uid (SubnetState.total_stake, the epoch's stake input, §5): alpha + w·tao, where
+    w = TaoWeight[netuid]/u64::MAX is taken in I96F32 and widened to I64F64 for the product, then floored."""
+    w_raw32 = _R218.div(_R218.of(tao_weight), _R218.of((1 << 64) - 1)) or 0  # I96F32 raw
+    w_raw64 = w_raw32 << 32  # the same value as I64F64
+    return alpha + ((root_tao * w_raw64) >> 64)

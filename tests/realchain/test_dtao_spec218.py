@@ -12,7 +12,7 @@ import pytest
 from chain.dtao.amm import R218_RULES, Pool, alpha_for_tao, rules_for, stake_quote, tao_for_alpha
 from chain.dtao.connect import connect
 from chain.dtao.decode import STAKE, SUBNET, ApiDecoder
-from chain.dtao.shares import value_r218
+from chain.dtao.shares import stake_weight_r218, value_r218
 from chain.runtime.features import features_of
 from chain.runtime.shape import RuntimeShape
 from chain.runtime.storage_items import storage_key
@@ -273,6 +273,21 @@ def test_features_hold_on_the_runtime_subnet_registration_and_weights(chain: Cha
     assert registered == (netuid, 1, chain.ss58("BobHot"))
     state = chain.decoder.subnet_state(chain.api(SUBNET, "get_subnet_state", netuid, at=block))
     assert state.hotkeys == [chain.ss58("AliceHot"), chain.ss58("BobHot")]
+
+    # the metagraph's alpha stake per uid is the hotkey's pool (TotalHotkeyAlpha) on the subnet
+    chain.node.set_storage({M: {"SubnetTAO": [[[netuid], 10**12]], "SubnetAlphaIn": [[[netuid], 10**12]]}})
+    block, _ = chain.submit("Bob", "add_stake", {"hotkey": chain.ss58("BobHot"), "netuid": netuid,
+                                                 "amount_staked": 10 * TAO})
+    block, _ = chain.submit("Alice", "add_stake", {"hotkey": chain.ss58("AliceHot"), "netuid": 0,
+                                                   "amount_staked": 100 * TAO})
+    state = chain.ctx.subnet_state(netuid, at=block)
+    w = chain.read("TaoWeight", n, at=block)
+    for uid, hotkey in enumerate(state.hotkeys):
+        alpha = chain.read("TotalHotkeyAlpha", ss58_decode(hotkey), n, at=block)
+        root = chain.read("TotalHotkeyAlpha", ss58_decode(hotkey), u16_key(0), at=block)
+        assert (state.alpha_stake[uid], state.tao_stake[uid]) == (alpha, root)
+        assert state.total_stake[uid] == stake_weight_r218(alpha, root, w)
+    assert state.tao_stake[0] >= 100 * TAO and state.alpha_stake[1] > 9 * TAO  # both terms exercised
 
     assert not f.root_weights
     chain.submit("Alice", "root_register", {"hotkey": chain.ss58("AliceHot")})

@@ -151,3 +151,11 @@ def test_commit_reveal_hash_and_window() -> None:
     assert epoch_index(27, 2, 30) == 0 and epoch_index(28, 2, 30) == 1
     assert reveal_window(40, 2, 30) == (59, 89)  # the epoch after block 40's (epoch 1) is 2: blocks 59..89
     assert all(epoch_index(b, 2, 30) == 2 for b in range(59, 90)) and epoch_index(90, 2, 30) == 3
+
+
+def test_stake_weight_of_section_11_14() -> None:
+    from chain.dtao.shares import stake_weight_r218
+
+    w = 3_320_413_933_267_719_290  # R218's TaoWeight (§2.1, ≈ 0.18)
+    assert stake_weight_r218(82_978_467_731, 112_447_609_978, w) == 103_219_037_519  # §11.14, to the RAO
+    assert stake_weight_r218(5, 0, w) == 5 and stake_weight_r218(0, 10**9, 0) == 0
