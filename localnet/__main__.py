@@ -92,36 +92,65 @@ def _check_port(host: str, port: int) -> None:
             _fail(f"cannot listen on {host}:{port}: {err.strerror or err}; check --host")
 
 
+def _open_store(data_dir: Path, archive: bool) -> Any:
+    """The chain database, locked for this process; every refusal is one line naming the file and the fix."""
+    import sqlite3
+
+    from localnet.store import Store, StoreError
+
+    try:
+        return Store(data_dir, archive=archive)
+    except StoreError as err:
+        _fail(str(err))
+    except (OSError, sqlite3.Error) as err:
+        reason = getattr(err, "strerror", None) or err
+        _fail(f"cannot open the chain database in {data_dir}: {reason}; check the directory's owner and "
+              "permissions and the free disk space")
+
+
+def _discard(store: Any) -> None:
+    """Close the store after a failed start; a database this start created (no genesis yet) is removed so the
+    next start is not refused for an empty or half-made chain."""
+    from localnet.process import CHAIN_FILES
+
+    store.close()
+    if store.created:
+        for name in CHAIN_FILES:
+            (store.path / name).unlink(missing_ok=True)
+
+
 async def serve(args: argparse.Namespace, ready: Any = None) -> None:
     """Run node and RPC until cancelled or signalled; `ready(server)` is called once listening."""
     from localnet.genesis import GenesisError
     from localnet.node import Node
     from localnet.rpc import build_dispatcher
     from localnet.rpc.server import PortInUse, RpcServer
-    from localnet.store import Store
+    from localnet.store import StoreError
 
     data_dir: Path = args.data_dir or default_data_dir(args.name)
     mode = _mode(args)
     started = time.perf_counter()
-    _check_port(args.host, args.port)  # before touching the data dir: a second start changes nothing
-    runtime = _runtime(args.genesis)
+    store = _open_store(data_dir, args.archive)  # first: a second node on this data dir is refused naming the pid
     try:
-        store = Store(data_dir, archive=args.archive)
-    except Exception as err:
-        _fail(f"cannot open the chain database in {data_dir}: {err}; check permissions or run `localnet reset`")
-    try:
-        node = Node(runtime, store, mode)  # a fresh chain runs the pallets' genesis builders here
-    except GenesisError as err:
-        store.close()
-        _fail(f"genesis file {args.genesis} is invalid: {err}")
+        _check_port(args.host, args.port)
+        runtime = _runtime(args.genesis)
+        try:
+            node = Node(runtime, store, mode)  # a fresh chain runs the pallets' genesis builders here
+        except GenesisError as err:
+            _fail(f"genesis file {args.genesis} is invalid: {err}")
+        except StoreError as err:  # writing the genesis block failed (disk full)
+            _fail(str(err))
+    except SystemExit:
+        _discard(store)
+        raise
     server = RpcServer(build_dispatcher(node), args.host, args.port)
     try:
         await server.start()
     except PortInUse as err:
-        store.close()
+        _discard(store)
         _fail(str(err.strerror))
     except OSError as err:
-        store.close()
+        _discard(store)
         _fail(f"cannot listen on {args.host}:{args.port}: {err.strerror or err}")
     pid_path = data_dir / PID_FILE
     pid_path.write_text(json.dumps({"pid": os.getpid(), "host": args.host, "port": server.port,

@@ -25,7 +25,7 @@ from typing import Any
 from localnet.pool import Pool, PoolError, tx_hash
 from localnet.scale.codec import encode_compact
 from localnet.scale.hashers import blake2_256
-from localnet.store import BlockRecord, StateDiscarded, StateView, Store
+from localnet.store import BlockRecord, StateDiscarded, StateView, StorageFailure, Store
 
 log = logging.getLogger("localnet.node")
 
@@ -72,6 +72,18 @@ class UnknownBlock(LookupError):
     """A block hash or number the chain does not have."""
 
 
+class StorageUnavailable(Exception):
+    """Submissions are refused while the node cannot write blocks (disk full, I/O error). Carries a JSON-RPC
+    code/message/data like the pool's errors, so the client reads the real cause instead of a ban."""
+
+    code = -32000
+    message = "Storage error"
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.data = f"the node cannot write its database ({why}); free disk space (or fix the disk), then retry"
+
+
 HeadListener = Callable[[BlockRecord, dict], None]
 TxListener = Callable[[Any], None]
 
@@ -93,6 +105,8 @@ class Node:
         self._task: asyncio.Task | None = None
         self.started_at = time.time()
         self.blocks_sealed = 0
+        self.storage_error: str | None = None  # set while blocks cannot be written; cleared by the next success
+        self._storage_logged = 0.0
         self._ensure_genesis()
         self.genesis_hash: bytes = store.hash_of(0) or ZERO_HASH
 
@@ -154,6 +168,8 @@ class Node:
     def submit(self, xt: bytes, watcher: TxListener | None = None) -> tuple[bytes, str]:
         """Validate and queue an extrinsic; returns (hash, "ready" | "future"). Raises the runtime's
         TransactionError or PoolError, both carrying Substrate's author error code."""
+        if self.storage_error is not None:
+            raise StorageUnavailable(self.storage_error)
         h = tx_hash(xt)
         self.pool.precheck(h)
         valid, at = self._validate_at_best(xt)
@@ -222,7 +238,10 @@ class Node:
                 next_slot = max(next_slot + self.mode.interval, time.monotonic())
             try:
                 await self.seal()
-            except Exception:  # keep authoring; the store refused or the runtime failed on this block
+            except StorageFailure as err:  # the disk, not the transactions: they stay pooled for the retry
+                self._log_storage_failure(err)
+                await asyncio.sleep(0.5)
+            except Exception:  # keep authoring; the runtime failed on this block
                 log.exception("sealing a block failed")
                 await asyncio.sleep(0.5)
 
@@ -237,6 +256,9 @@ class Node:
                 record, outcome = await loop.run_in_executor(
                     self._executor, self._build, parent, [xt for _, xt in candidates], timestamp
                 )
+            except StorageFailure as err:
+                self.storage_error = str(err)
+                raise
             except Exception:
                 # A runtime failure on these transactions must not stall the chain: drop them (their
                 # watchers hear "dropped") so the next block can be built without them.
@@ -244,8 +266,19 @@ class Node:
                     self.pool.remove(h, "dropped")
                 self.pool.ban(h for h, _ in candidates)
                 raise
+            if self.storage_error is not None:
+                log.warning("blocks are written again (after: %s)", self.storage_error)
+                self.storage_error = None
             self._after_block(record, outcome, candidates)
             return record
+
+    def _log_storage_failure(self, err: StorageFailure) -> None:
+        """One line, at most every 30 s, while the disk stays full: not a traceback every half second."""
+        now = time.monotonic()
+        if now - self._storage_logged >= 30:
+            self._storage_logged = now
+            log.error("%s; %d transactions wait in the pool and new ones are refused until it succeeds", err,
+                      self.pool.ready_count + self.pool.future_count)
 
     def _build(self, parent: BlockRecord, xts: list[bytes], timestamp: int) -> tuple[BlockRecord, Any]:
         """Worker thread: execute on the parent state and commit (one SQLite transaction)."""

@@ -167,8 +167,13 @@ def status(data_dir: Path, host: str | None = None, port: int | None = None) -> 
 
 def reset(data_dir: Path) -> list[str]:
     """Delete the chain database so the next start writes a fresh genesis; refuses while running."""
-    if read_pid_file(data_dir):
-        raise LocalnetError(f"the localnet in {data_dir} is running; stop it first with `taocli localnet stop`")
+    from localnet.store_guard import lock_holder
+
+    holder = lock_holder(data_dir) if data_dir.is_dir() else None
+    if read_pid_file(data_dir) or holder:
+        pid = f" (pid {holder})" if holder else ""
+        raise LocalnetError(f"the localnet in {data_dir} is running{pid}; stop it first with "
+                            f"`taocli localnet stop --data-dir {data_dir}`")
     removed = []
     for name in CHAIN_FILES:
         path = data_dir / name

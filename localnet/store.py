@@ -12,19 +12,46 @@ full fsync per block.
 
 Why a head cache: almost every read (validation, RPC queries, block execution) is at the best block, so
 the whole current state lives in a dict plus a sorted key list; history reads go to SQLite.
+
+Why a lock file: two nodes on one data dir both wrote blocks (or one died on a UNIQUE constraint) and the
+second overwrote `node.pid`. The store holds an exclusive `flock` on `node.lock` (with the holder's pid in it)
+for as long as it is open; a second store on the same dir is refused naming that pid.
+
+Why a state digest: a flipped bit in a stored value used to be served silently. The meta table keeps an
+order-independent digest of the head state (the sum of blake2(key, value) over every entry, mod 2^256),
+updated in each block's transaction; start-up recomputes it from the rows and refuses a mismatch, naming
+the file and the remedy. A zero-length database is refused too, instead of silently becoming a new chain.
+
+Why bodies are pruned: outside `--archive` the extrinsics of blocks older than the kept state window, and
+headers older than BlockHashCount (4096, what mortal transactions can refer to), are deleted with the old
+state, so a long-running node's database stops growing (it grew ~414 B per block forever).
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from localnet.store_guard import (  # the errors are re-exported: callers catch them from localnet.store
+    DataDirLocked,
+    StorageFailure,
+    StoreError,
+    entry_digest,
+    release_lock,
+    reset_advice,
+    take_lock,
+)
+
 DEFAULT_KEEP_BLOCKS = 256
 PRUNE_EVERY = 64
+KEEP_HEADERS = 4096  # frame_system's BlockHashCount: the oldest block a mortal transaction can name
+DB_FILE = "chain.sqlite"
+_MOD = 1 << 256
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB);
@@ -86,15 +113,31 @@ class Store:
         self.keep_blocks = max(keep_blocks, DEFAULT_KEEP_BLOCKS)
         self.archive = archive
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path / "chain.sqlite", check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
-        self._head: dict[bytes, bytes] = {}
-        self._sorted: list[bytes] = []
-        self._best: BlockRecord | None = None
-        self._pruned_below = int(self._meta("pruned_below") or b"0")
-        self._load()
+        self._lock_fd = take_lock(self.path)
+        db_path = self.path / DB_FILE
+        self.created = not db_path.exists()
+        try:
+            if not self.created and db_path.stat().st_size == 0:
+                raise StoreError(f"the chain database {db_path} is empty (0 bytes) although it exists: the chain's "
+                                 f"history is gone (truncated or never written); {reset_advice(self.path)}")
+            self._db = sqlite3.connect(db_path, check_same_thread=False, isolation_level=None)
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.executescript(_SCHEMA)
+                self._head: dict[bytes, bytes] = {}
+                self._sorted: list[bytes] = []
+                self._best: BlockRecord | None = None
+                self._digest = 0
+                self._pruned_below = int(self._meta("pruned_below") or b"0")
+                self._load()
+            except sqlite3.DatabaseError as err:
+                self._db.close()
+                raise StoreError(f"the chain database {db_path} is damaged ({err}); {reset_advice(self.path)}") \
+                    from None
+        except BaseException:
+            self._lock_fd = release_lock(self._lock_fd)
+            raise
 
     # -- start-up -------------------------------------------------------------------------------------
 
@@ -108,12 +151,24 @@ class Store:
         if row[0] is None:
             return
         self._best = self.block_by_number(row[0], with_extrinsics=False)
+        digest = 0
         for key, value, _ in self._db.execute(
             "SELECT key, value, MAX(block) FROM state GROUP BY key ORDER BY key"
         ):
             if value is not None:
-                self._head[bytes(key)] = bytes(value)
+                k, v = bytes(key), bytes(value)
+                self._head[k] = v
+                digest += entry_digest(k, v)
         self._sorted = sorted(self._head)
+        self._digest = digest % _MOD
+        stored = self._meta("state_digest")
+        if stored is None:  # a database from before the digest: trust it once, check it from now on
+            self.set_meta("state_digest", self._digest.to_bytes(32, "little"))
+        elif int.from_bytes(stored, "little") != self._digest:
+            raise StoreError(f"the chain database {self.path / DB_FILE} fails its start-up check: the stored state "
+                             f"at block #{self._best.number if self._best else 0} does not match its digest (a "
+                             f"value was changed outside the node, or the disk corrupted it); "
+                             f"{reset_advice(self.path)}")
 
     # -- facts ----------------------------------------------------------------------------------------
 
@@ -187,32 +242,59 @@ class Store:
         if self._best is not None and block.parent != self._best.hash:
             raise ValueError(f"block {block.number} parent does not match best block hash")
         with self._lock:
-            cur = self._db.cursor()
-            cur.execute("BEGIN IMMEDIATE")
+            digest = self._digest_after(changes)
             try:
-                cur.execute(
-                    "INSERT INTO blocks (number, hash, parent, state_root, extrinsics_root, timestamp) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    (block.number, block.hash, block.parent, block.state_root, block.extrinsics_root,
-                     block.timestamp),
-                )
-                cur.executemany(
-                    "INSERT INTO extrinsics (number, idx, data) VALUES (?, ?, ?)",
-                    [(block.number, i, xt) for i, xt in enumerate(block.extrinsics)],
-                )
-                cur.executemany(
-                    "INSERT OR REPLACE INTO state (key, block, value) VALUES (?, ?, ?)",
-                    [(k, block.number, v) for k, v in changes.items()],
-                )
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
+                self._write_block(block, changes, digest)
+            except sqlite3.IntegrityError:
                 raise
+            except (sqlite3.OperationalError, sqlite3.DatabaseError, OSError) as err:
+                raise StorageFailure(f"cannot write block #{block.number} to {self.path / DB_FILE}: {err}") from err
+            self._digest = digest
             self._apply_head(changes)
             self._best = BlockRecord(block.number, block.hash, block.parent, block.state_root,
                                      block.extrinsics_root, block.timestamp)
         if not self.archive and block.number % PRUNE_EVERY == 0:
-            self.prune()
+            with contextlib.suppress(sqlite3.OperationalError):  # a full disk: prune again next time
+                self.prune()
+
+    def _digest_after(self, changes: dict[bytes, bytes | None]) -> int:
+        """The head digest once `changes` apply: each changed entry's old term out, its new term in."""
+        digest = self._digest
+        head = self._head
+        for key, value in changes.items():
+            old = head.get(key)
+            if old is not None:
+                digest -= entry_digest(key, old)
+            if value is not None:
+                digest += entry_digest(key, value)
+        return digest % _MOD
+
+    def _write_block(self, block: BlockRecord, changes: dict[bytes, bytes | None], digest: int) -> None:
+        """One SQLite transaction: the block, its extrinsics, its state rows and the new head digest."""
+        cur = self._db.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            cur.execute(
+                "INSERT INTO blocks (number, hash, parent, state_root, extrinsics_root, timestamp) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (block.number, block.hash, block.parent, block.state_root, block.extrinsics_root,
+                 block.timestamp),
+            )
+            cur.executemany(
+                "INSERT INTO extrinsics (number, idx, data) VALUES (?, ?, ?)",
+                [(block.number, i, xt) for i, xt in enumerate(block.extrinsics)],
+            )
+            cur.executemany(
+                "INSERT OR REPLACE INTO state (key, block, value) VALUES (?, ?, ?)",
+                [(k, block.number, v) for k, v in changes.items()],
+            )
+            cur.execute("INSERT OR REPLACE INTO meta (k, v) VALUES ('state_digest', ?)",
+                        (digest.to_bytes(32, "little"),))
+            cur.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                cur.execute("ROLLBACK")
+            raise
 
     def _apply_head(self, changes: dict[bytes, bytes | None]) -> None:
         head, keys = self._head, self._sorted
@@ -252,6 +334,10 @@ class Store:
                     (cutoff,),
                 )
                 removed += cur.rowcount
+                # block bodies below the kept state, headers below BlockHashCount; genesis always stays
+                cur.execute("DELETE FROM extrinsics WHERE number < ?1 AND number > 0", (cutoff,))
+                cur.execute("DELETE FROM blocks WHERE number < ?1 AND number > 0",
+                            (self.best_number - KEEP_HEADERS + 1,))
                 cur.execute("INSERT OR REPLACE INTO meta (k, v) VALUES ('pruned_below', ?)", (str(cutoff).encode(),))
                 cur.execute("COMMIT")
             except BaseException:
@@ -319,9 +405,15 @@ class Store:
         with self._lock:
             return self._db.execute("SELECT COUNT(*) FROM state").fetchone()[0]
 
+    @property
+    def bodies_from(self) -> int:
+        """The oldest block (above genesis) whose body is still stored."""
+        return 0 if self.archive else self._pruned_below
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            self._lock_fd = release_lock(self._lock_fd)
 
 
 class StateView:
@@ -339,3 +431,6 @@ class StateView:
     def keys_after(self, prefix: bytes, start_after: bytes | None, limit: int) -> list[bytes]:
         """Keys that start with `prefix` and are strictly greater than `start_after`, ascending."""
         return self.store._keys_after(prefix, start_after, limit, self.number)
+
+
+__all__ = ["BlockRecord", "DataDirLocked", "StateDiscarded", "StateView", "StorageFailure", "Store", "StoreError"]

@@ -45,6 +45,8 @@ class Response:
 
 
 Handler = Callable[[Request], Awaitable[Response]]
+_MAX_PIPELINED = 8  # requests parsed ahead of the one being answered, per connection
+_MAX_UNREAD_BYTES = 8 * 1024 * 1024  # answers written but not read by the client
 # Called for a request refused by the protocol itself (413/431/400) so the owner can count and sign it.
 Refusal = Callable[[int, str, tuple[str, int], dict[str, str]], Response]
 
@@ -108,6 +110,7 @@ class HttpProtocol(asyncio.Protocol):
         self.client: tuple[str, int] = ("", 0)
         self.queue: deque[tuple[Request, bool]] = deque()
         self.busy = False
+        self.paused = False
         self.timer: asyncio.TimerHandle | None = None
         self._reset()
 
@@ -196,6 +199,8 @@ class HttpProtocol(asyncio.Protocol):
         if length is not None and length.isdigit() and int(length) > limit:
             self._refuse(413, f"request body of {length} bytes exceeds the axon's limit of {limit} bytes")
             raise httptools.HttpParserError("body too large")
+        if self._headers.get("expect", "").lower() == "100-continue" and self.transport is not None:
+            self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")  # curl waits a second for this otherwise
         self._arm(self.state.limits.body_timeout)
 
     def on_body(self, body: bytes) -> None:
@@ -216,6 +221,9 @@ class HttpProtocol(asyncio.Protocol):
         self._in_message = False
         self._disarm()
         self.queue.append((request, keep_alive))
+        if len(self.queue) >= _MAX_PIPELINED and self.transport is not None and not self.paused:
+            self.paused = True  # a client pipelining faster than we answer waits in its own socket buffer
+            self.transport.pause_reading()
         if not self.busy:
             self.busy = True
             self.state.begin()
@@ -226,6 +234,9 @@ class HttpProtocol(asyncio.Protocol):
         try:
             while self.queue and self.transport is not None:
                 request, keep_alive = self.queue.popleft()
+                if self.paused and len(self.queue) < _MAX_PIPELINED // 2:
+                    self.paused = False
+                    self.transport.resume_reading()
                 try:
                     response = await self.state.handler(request)
                 except Exception:  # the handler answers every error itself; this is a last resort
@@ -235,6 +246,8 @@ class HttpProtocol(asyncio.Protocol):
                 if self.transport is None:
                     break
                 self.transport.write(render(response, keep_alive))
+                if self.transport.get_write_buffer_size() > _MAX_UNREAD_BYTES:
+                    keep_alive = False  # the client does not read its answers: stop answering it
                 if not keep_alive:
                     self.transport.close()
                     break

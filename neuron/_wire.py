@@ -58,9 +58,10 @@ def extended_response_message(base: str, dendrite_nonce: int | None, status: int
 
 def _text(value: Any) -> str:
     # Header values must stay on one line of latin-1: a status message is free text from a handler.
-    text = str(value)
-    if "\r" in text or "\n" in text:
-        text = text.replace("\r", " ").replace("\n", " ")
+    text = value if type(value) is str else str(value)
+    if text.isascii() and text.isprintable():
+        return text
+    text = text.replace("\r", " ").replace("\n", " ")
     return text.encode("latin-1", "replace").decode("latin-1")
 
 

@@ -121,12 +121,10 @@ class Neuron:
             self.status.update(state="running")
             self.status.flush(force=True)
             log.info("%s running: uid %s on subnet %s (%s)", self.role, self.uid, self.config.netuid, self.link.url)
-            while not self.stop_event.is_set():
-                self.tick()
+            self.loop()
         except Stopped:
             pass
-        except (NeuronError, tpl.TemplateError) as exc:
-            log.error("%s", exc)
+        except (NeuronError, tpl.TemplateError) as exc:  # the CLI prints it (one line, into the log when detached)
             self.status.update(state="failed", error=str(exc))
             code = 1
         finally:
@@ -135,6 +133,26 @@ class Neuron:
             self.status.flush(force=True)
             pid_path.unlink(missing_ok=True)
         return code
+
+    def loop(self) -> None:
+        """tick() until stopped. An unexpected error costs one tick (logged with its traceback, then a
+        backoff wait), never the process: a neuron under a supervisor must not become a crash loop."""
+        failures = 0
+        while not self.stop_event.is_set():
+            try:
+                self.tick()
+                if failures:
+                    self.status.update(error=None)
+                failures = 0
+            except (Stopped, NeuronError, tpl.TemplateError):
+                raise
+            except Exception:
+                failures += 1
+                delay = min(BACKOFF_START * 2 ** (failures - 1), BACKOFF_MAX)
+                log.exception("unexpected error in the %s loop (%d in a row); going on in %.0f s", self.role,
+                              failures, delay)
+                self.status.update(error=f"unexpected error ({failures} in a row); see the log")
+                self.wait(delay)
 
     def _install_signals(self) -> None:
         if threading.current_thread() is not threading.main_thread():

@@ -108,6 +108,20 @@ class ChainLink:
     def neurons(self, netuid: int, at: str | None = None) -> list[NeuronInfo]:
         return self._guard(lambda: self.client.neurons(netuid, at))  # type: ignore[no-any-return]
 
+    def neuron(self, netuid: int, uid: int) -> NeuronInfo | None:
+        """One uid with its weight and bond rows (at the best block)."""
+        return self._guard(lambda: self.client.neuron(netuid, uid))  # type: ignore[no-any-return]
+
+    def last_epoch_block(self, netuid: int, at: str | None = None) -> int:
+        """The block in which the subnet's epoch last ran, as seen at block `at` (-1 if the subnet is gone)."""
+        def read() -> int:
+            info = self.client.subnet(netuid, at)
+            if info is None:
+                return -1
+            header = self.client.rpc.call("chain_getHeader", [at] if at else [])
+            return int(header["number"], 16) - info.blocks_since_last_step
+        return self._guard(read)  # type: ignore[no-any-return]
+
     def rules(self, netuid: int) -> SubnetRules:
         def read() -> SubnetRules:
             params = self.client.hyperparameters(netuid)

@@ -1,7 +1,8 @@
 """Dendrite: the client side, sending one signed Synapse to many axons at once and checking their answers.
 
-Why httpx with one pooled client: connections to each axon are reused across calls (the validator asks
-the same miners every step), and the whole fan-out is one ``asyncio.gather`` with a total deadline per
+Connections to each axon are kept alive and reused across calls (the validator asks the same miners every
+step) by a small asyncio + httptools pool (``neuron/_client.py``; httpx measured ~30x its CPU per call, see
+``bench/dendrite_transport.py``), and the whole fan-out is one ``asyncio.gather`` with a total deadline per
 call. Every answer comes back as a Synapse whose ``dendrite.status_code`` says what happened, mapped like
 the SDK's (408 timeout, 503 unreachable or disconnected, 400 payload error, 500 other client error,
 422 unreadable answer, otherwise the axon's HTTP status), so callers never see an exception per axon.
@@ -16,14 +17,16 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import typing
 import uuid as uuid_lib
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-import httpx
+import httptools
 import msgspec
 
 import neuron._wire as _wire
+from neuron._client import Answer, ClientPool
 from neuron.network import AxonInfo
 from neuron.synapse import BASE_FIELDS, Synapse, TerminalInfo, decode, encode, normalised, sha3_hex
 from wallet.keypair import Keypair
@@ -50,9 +53,10 @@ class Dendrite:
         # The prefix tells a taocli axon that this dendrite also signs every body byte (see neuron/_wire.py).
         self.uuid = _wire.UUID_PREFIX + str(uuid_lib.uuid1())
         self.require_signed_responses = require_signed_responses
-        self._limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
-        self._clients: dict[asyncio.AbstractEventLoop, httpx.AsyncClient] = {}
+        self._max_idle = max_connections
+        self._clients: dict[asyncio.AbstractEventLoop, ClientPool] = {}
         self._last_nonce = 0
+        self._keys: dict[str, Keypair] = {}
         self._sync_loop: asyncio.AbstractEventLoop | None = None
         self._sync_thread: threading.Thread | None = None
 
@@ -80,7 +84,7 @@ class Dendrite:
     async def aclose(self) -> None:
         client = self._clients.pop(asyncio.get_running_loop(), None)
         if client is not None:
-            await client.aclose()
+            client.close()
 
     def close(self) -> None:
         """Close pooled connections and the background loop (from sync code; in async code ``await aclose()``)."""
@@ -106,13 +110,11 @@ class Dendrite:
         await self.aclose()
 
     # ----- one call ---------------------------------------------------------------------------------------
-    def _client(self) -> httpx.AsyncClient:
+    def _client(self) -> ClientPool:
         loop = asyncio.get_running_loop()
         client = self._clients.get(loop)
         if client is None:
-            # trust_env=False: an HTTP proxy from the environment would drop the underscore headers.
-            client = httpx.AsyncClient(limits=self._limits, trust_env=False, timeout=None)
-            self._clients[loop] = client
+            client = self._clients[loop] = ClientPool(self._max_idle)
         return client
 
     def _nonce(self) -> int:
@@ -141,10 +143,8 @@ class Dendrite:
         headers["content-type"] = "application/json"
         return syn, body, headers
 
-    def _url(self, target: AxonInfo, name: str) -> str:
-        ip = "127.0.0.1" if self.external_ip and target.ip == self.external_ip else target.ip
-        host = f"[{ip}]" if ":" in ip else ip
-        return f"http://{host}:{target.port}/{name}"
+    def _host(self, target: AxonInfo) -> str:
+        return "127.0.0.1" if self.external_ip and target.ip == self.external_ip else target.ip
 
     async def _call(self, target: AxonInfo, base: Synapse, body_hash: str, timeout: float) -> Synapse:
         start = time.perf_counter()
@@ -152,7 +152,7 @@ class Dendrite:
         name = type(syn).__name__
         try:
             reply = await asyncio.wait_for(
-                self._client().post(self._url(target, name), content=body, headers=headers), timeout)
+                self._client().post(self._host(target), target.port, f"/{name}", headers, body), timeout)
             self._absorb(syn, target, reply)
         except Exception as exc:
             code, text = _map_error(exc, target, name, timeout)
@@ -160,7 +160,7 @@ class Dendrite:
         syn.dendrite.process_time = time.perf_counter() - start  # type: ignore[union-attr]
         return syn
 
-    def _absorb(self, syn: Synapse, target: AxonInfo, reply: httpx.Response) -> None:
+    def _absorb(self, syn: Synapse, target: AxonInfo, reply: Answer) -> None:
         """Copy a verified answer onto ``syn`` (fields on 200; status and message always)."""
         headers = reply.headers
         axon = _wire.parse_terminal(headers, _wire.AXON_PREFIX)
@@ -168,38 +168,43 @@ class Dendrite:
         if problem:
             _set_status(syn, 502, f"Response not verified from {target.ip}:{target.port}: {problem}")
             return
-        status = reply.status_code
+        status = reply.status
         if status == 200:
-            answer = decode(type(syn), reply.content)
+            answer = decode(type(syn), reply.body)
             for field in type(syn).__struct_fields__:
                 if field not in BASE_FIELDS:
                     setattr(syn, field, getattr(answer, field))
             message = axon.status_message or "Success"
         else:
             try:
-                message = str(msgspec.json.decode(reply.content).get("message", ""))
+                message = str(msgspec.json.decode(reply.body).get("message", ""))
             except (msgspec.DecodeError, AttributeError):
-                message = reply.text[:200]
+                message = reply.body[:200].decode("utf-8", "replace")
         axon.status_code, axon.status_message = status, message
         syn.axon = axon
         syn.dendrite.status_code, syn.dendrite.status_message = status, message  # type: ignore[union-attr]
 
-    def _check_signature(self, syn: Synapse, target: AxonInfo, axon: TerminalInfo, reply: httpx.Response) -> str:
+    def _check_signature(self, syn: Synapse, target: AxonInfo, axon: TerminalInfo, reply: Answer) -> str:
         """Empty when the answer is signed by ``target``'s hotkey (or unsigned and that is allowed)."""
         if axon.hotkey is not None and axon.hotkey != target.hotkey:
             return f"answered by hotkey {axon.hotkey}, not {target.hotkey}"
-        if not axon.signature or axon.nonce is None:
-            return "the answer is not signed" if self.require_signed_responses else ""
-        try:
-            key = Keypair.from_ss58(target.hotkey)
-        except Exception:
-            return f"target hotkey {target.hotkey!r} is not an ss58 address"
-        message = _wire.response_message(axon.nonce, self.hotkey, target.hotkey, axon.uuid)
         extended = reply.headers.get(_wire.EXT_SIGNATURE)
-        if extended:
-            ext = _wire.extended_response_message(message, syn.dendrite.nonce, reply.status_code, reply.content)
+        if axon.nonce is None or not (extended or axon.signature):
+            return "the answer is not signed" if self.require_signed_responses else ""
+        key = self._keys.get(target.hotkey)
+        if key is None:
+            try:
+                key = Keypair.from_ss58(target.hotkey)
+            except Exception:
+                return f"target hotkey {target.hotkey!r} is not an ss58 address"
+            if len(self._keys) > 4096:
+                self._keys.clear()
+            self._keys[target.hotkey] = key
+        message = _wire.response_message(axon.nonce, self.hotkey, target.hotkey, axon.uuid)
+        if extended:  # a taocli axon: signed over our nonce, the status and the body too
+            ext = _wire.extended_response_message(message, syn.dendrite.nonce, reply.status, reply.body)
             return "" if key.verify(ext, extended) else "body signature mismatch"
-        return "" if key.verify(message, axon.signature) else "signature mismatch"
+        return "" if key.verify(message, typing.cast(str, axon.signature)) else "signature mismatch"
 
     def _background_loop(self) -> asyncio.AbstractEventLoop:
         if self._sync_loop is None:
@@ -217,18 +222,16 @@ def _set_status(syn: Synapse, code: int, text: str) -> None:
 
 
 def _map_error(exc: Exception, target: AxonInfo, name: str, timeout: float) -> tuple[int, str]:
-    """The SDK's client-side status codes, for httpx's exceptions."""
+    """The SDK's client-side status codes (it maps aiohttp's exceptions; these are the stdlib's)."""
     where = f"{target.ip}:{target.port}/{name}"
-    if isinstance(exc, (asyncio.TimeoutError, httpx.TimeoutException)):
+    if isinstance(exc, asyncio.TimeoutError):
         return 408, f"Request timeout after {timeout} seconds"
-    if isinstance(exc, httpx.ConnectError):
-        return 503, f"Service unavailable at {where}"
-    if isinstance(exc, httpx.RemoteProtocolError):
+    if isinstance(exc, ConnectionResetError):
         return 503, f"Service disconnected at {where}: {exc}"
-    if isinstance(exc, httpx.NetworkError):
-        return 503, f"Service connection error at {where}: {exc}"
-    if isinstance(exc, httpx.DecodingError):
+    if isinstance(exc, ConnectionRefusedError):
+        return 503, f"Service unavailable at {where}"
+    if isinstance(exc, OSError):
+        return 503, f"Service connection error at {where}: {exc.strerror or exc}"
+    if isinstance(exc, httptools.HttpParserError):
         return 400, f"Payload error from {where}: {exc}"
-    if isinstance(exc, httpx.HTTPError):
-        return 500, f"Client error calling {where}: {exc}"
     return 422, f"Failed to parse response from {where}: {type(exc).__name__}: {exc}"

@@ -39,6 +39,7 @@ class SyncReport:
     n_before: int = 0
     n_after: int = 0
     replaced: list[int] = field(default_factory=list)  # uids whose hotkey changed (deregistered + reused)
+    rows: list[int] | None = None  # full sync: the weight/bond rows re-read (None = all of them)
 
     @property
     def changed(self) -> bool:
@@ -68,6 +69,7 @@ class Metagraph:
         self.axon_block = np.zeros(0, dtype=np.int64)
         self.weights: np.ndarray | None = None  # n×n, row = setter, u16 proportions as floats in [0, 1]
         self.bonds: np.ndarray | None = None
+        self._epoch_block = -1  # block of the subnet's last epoch when weights/bonds were read in full
 
     # -- views -------------------------------------------------------------------------------
 
@@ -104,16 +106,51 @@ class Metagraph:
     # -- reading the chain -----------------------------------------------------------------------
 
     def sync(self, link: ChainLink, *, lite: bool = True, force: bool = False) -> SyncReport:
-        """Bring the arrays to the chain's best block; cheap (one tiny call) when no block came since."""
+        """Bring the arrays to the chain's best block; cheap (one tiny call) when no block came since.
+
+        With `lite=False` and weights already held, only what changed is re-read: the n×n matrices are
+        read again in full only when an epoch ran since (bonds move at every epoch); otherwise only the
+        rows of uids that set weights (their last_update moved) or changed hands are fetched.
+        """
         block = link.block()
         if block == self.block and not force and (lite or self.weights is not None):
             return SyncReport(block, read=False, n_before=self.n, n_after=self.n)
         at = link.block_hash(block)
-        neurons = link.neurons_lite(self.netuid, at) if lite else link.neurons(self.netuid, at)
         before = list(self.hotkeys)
-        self.fill(neurons, block)
+        if lite or force or self.weights is None or self.bonds is None:
+            self.fill(link.neurons_lite(self.netuid, at) if lite else link.neurons(self.netuid, at), block)
+            rows: list[int] | None = None
+            if not lite:
+                self._epoch_block = link.last_epoch_block(self.netuid, at)
+        else:
+            rows = self._sync_rows(link, at, block, before)
         replaced = [uid for uid, hk in enumerate(before) if uid < self.n and self.hotkeys[uid] != hk]
-        return SyncReport(block, True, len(before), self.n, replaced)
+        return SyncReport(block, True, len(before), self.n, replaced, rows)
+
+    def _sync_rows(self, link: ChainLink, at: str, block: int, before: list[str]) -> list[int] | None:
+        """The incremental full sync: returns the uids whose rows were re-read (None = everything was)."""
+        epoch = link.last_epoch_block(self.netuid, at)
+        old_update, weights, bonds = self.last_update.copy(), self.weights, self.bonds
+        self.fill(link.neurons_lite(self.netuid, at), block)
+        if epoch != self._epoch_block or self.n != len(before) or weights is None or bonds is None:
+            self.fill(link.neurons(self.netuid, at), block)
+            self._epoch_block = epoch
+            return None
+        changed = [uid for uid in range(self.n)
+                   if self.hotkeys[uid] != before[uid] or self.last_update[uid] != old_update[uid]]
+        for uid in changed:
+            row = link.neuron(self.netuid, uid)
+            weights[uid] = 0.0
+            bonds[uid] = 0.0
+            if row is not None:
+                for dest, value in row.weights:
+                    if dest < self.n:
+                        weights[uid, dest] = value / U16
+                for dest, value in row.bonds:
+                    if dest < self.n:
+                        bonds[uid, dest] = value / U16
+        self.weights, self.bonds = weights, bonds
+        return changed
 
     def fill(self, neurons: list[NeuronInfoLite] | list[NeuronInfo], block: int) -> None:
         """Set every array from decoded neuron infos (ordered by uid here, whatever the reply's order)."""

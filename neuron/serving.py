@@ -63,8 +63,7 @@ def _started(axon: Any, neuron: Neuron) -> Any:
     except OSError as exc:
         from neuron.base import NeuronError
 
-        raise NeuronError(f"the axon cannot listen on {neuron.config.axon_host}:{neuron.config.axon_port} "
-                          f"({exc.strerror or exc}); pick another port with --axon-port") from None
+        raise NeuronError(f"the axon cannot start: {exc.strerror or exc}") from None
     return axon
 
 
@@ -119,4 +118,6 @@ def report_requests(neuron: Neuron) -> None:
     elif now - mark[0] >= 10.0:
         neuron.status.update(request_rate=(served - mark[1]) / (now - mark[0]))
         neuron._rate_mark = (now, served)  # type: ignore[attr-defined]
+    if "request_rate" not in neuron.status.fields:  # until a 10 s window has passed: the average since start
+        neuron.status.update(request_rate=counters.get("rate_per_second"))
     neuron.status.update(requests=counters, requests_served=served)

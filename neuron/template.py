@@ -8,6 +8,7 @@ template's own (possibly heavy) libraries, so only a running neuron calls this, 
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.util
 import os
@@ -96,7 +97,10 @@ def load_package(where: Path) -> str:
         package = f"subnet_templates.{where.name}"
         importlib.import_module(package)
         return package
-    package = "taocli_template_" + re.sub(r"\W", "_", where.name)
+    # Named by the full path: two scaffolded subnets with the same directory name must not share modules.
+    digest = hashlib.sha1(str(where).encode(), usedforsecurity=False).hexdigest()[:12]
+    safe = re.sub(r"\W", "_", where.name)
+    package = f"taocli_template_{safe}_{digest}"
     if package in sys.modules:
         return package
     init = where / "__init__.py"

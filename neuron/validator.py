@@ -93,6 +93,9 @@ class Validator(Neuron):
     def _step(self, step: int) -> None:
         query = self.template.query(step)
         uids = self.sample() if query is not None else []
+        if query is not None and not uids and self.metagraph.block != self.retry("block number", self.link.block):
+            self.resync()  # nobody to ask yet (miners not served when we last synced): look again, cheaply
+            uids = self.sample()
         if query is not None and uids:
             responses = self.ask(uids, query)
             rewards = self.template.reward(step, query, responses)
@@ -133,17 +136,17 @@ class Validator(Neuron):
         last = int(m.last_update[uid]) if uid < m.n else 0
         if rules.weights_rate_limit and last and block + 1 - last < rules.weights_rate_limit:
             retry_at = last + rules.weights_rate_limit
-            self.status.update(weights_wait=f"rate limit: {rules.weights_rate_limit} blocks since block {last}; "
-                                            f"next at block {retry_at}")
-            log.info("weights not set yet: subnet %d allows one set every %d blocks, last at block %d; next at "
-                     "block %d", self.config.netuid, rules.weights_rate_limit, last, retry_at)
+            self._not_yet(f"subnet {self.config.netuid} allows one set every {rules.weights_rate_limit} blocks; "
+                          f"last at block {last}, next at block {retry_at}")
             return
         if not bool(m.validator_permit[uid]):
-            self.status.update(weights_wait="no validator permit yet (given at each epoch to the top stakes)")
-            log.info("weights not set: uid %d has no validator permit yet; permits go to the largest stakes at "
-                     "each epoch (stake more, or wait for the next epoch)", uid)
+            self._not_yet(f"uid {uid} has no validator permit yet; permits go to the largest stakes at each "
+                          "epoch (stake more, or wait for the next epoch)")
             return
         scores = self.state.scores.copy()
+        if not np.any(scores > 0):
+            self._not_yet("no miner has a score yet (none queried, or none answered right)")
+            return
         uids, weights = weighting.process_weights(scores, rules.min_allowed_weights, rules.max_weight_share)
         if len(uids) == 0:
             return
@@ -151,10 +154,12 @@ class Validator(Neuron):
             receipt = self.retry("set_weights", lambda: self.link.set_weights(
                 self.config.hotkey, self.config.netuid, uids.tolist(), weights.tolist(), self.version_key))
         except ChainError as exc:
-            self.status.update(weights_error=str(exc))
-            log.warning("weights not set: %s", exc)
+            self._not_yet(str(exc), warning=True)
             return
         self.weights_due = False
+        self._why_not = None
+        if uid < m.n:
+            m.last_update[uid] = int(receipt.block_number or block)  # our own rate-limit check until the resync
         self.state.last_weights_block = int(receipt.block_number or block)
         self.state.save(self.config.state_dir / STATE_FILE)
         shown = {int(u): round(float(w), 4) for u, w in zip(uids, weights, strict=True)}
@@ -162,6 +167,12 @@ class Validator(Neuron):
         self.status.update(last_weights={"block": self.state.last_weights_block, "weights": shown, "u16": u16,
                                          "from_scores": scores.tolist(),
                                          "rules": [rules.min_allowed_weights, rules.max_weights_limit]},
-                           weights_wait=None, weights_error=None)
+                           weights_wait=None)
         log.info("weights set in block #%s: %s", receipt.block_number, shown)
 
+    def _not_yet(self, why: str, warning: bool = False) -> None:
+        """Say why weights were not set: in the status always, in the log once per distinct reason."""
+        self.status.update(weights_wait=why)
+        if why != getattr(self, "_why_not", None):
+            (log.warning if warning else log.info)("weights not set: %s", why)
+            self._why_not = why

@@ -14,7 +14,7 @@ import errno
 import os
 import secrets
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from wallet.errors import KeyExists, UnwritablePath
@@ -75,6 +75,32 @@ def _fsync_dir(directory: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+@contextlib.contextmanager
+def locked(directory: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``directory`` itself (flock on the directory; no lock file left behind).
+
+    Why: a key is two files (the secret and its ``pub.txt``); two processes replacing the same key at once
+    could each win one file, leaving a secret and a public file of different keys. Writers that hold this
+    lock for both files leave one key or the other, whole. Without fcntl (Windows) it does nothing.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    ensure_dir(directory)
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(directory, flags)
+    except OSError as exc:
+        raise _unwritable(directory, exc) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def backup_name(path: Path) -> Path:
@@ -161,4 +187,4 @@ def _install(tmp: Path, path: Path, overwrite: bool, keep_backup: bool = True) -
     return backup
 
 
-__all__ = ["DIR_MODE", "FILE_MODE", "atomic_write", "backup_name", "ensure_dir", "read_bytes"]
+__all__ = ["DIR_MODE", "FILE_MODE", "atomic_write", "backup_name", "ensure_dir", "locked", "read_bytes"]

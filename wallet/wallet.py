@@ -9,9 +9,11 @@ It knows nothing of networks and never prompts.
 from __future__ import annotations
 
 import os
+import unicodedata
 from pathlib import Path
 
 from wallet.errors import InvalidName, InvalidSeed, KeyExists, UnknownHotkey, UnknownWallet
+from wallet.fsio import locked
 from wallet.keyfile import Keyfile
 from wallet.keypair import Keypair
 from wallet.ss58 import public_key_from
@@ -21,6 +23,18 @@ DEFAULT_NAME = "default"
 _PUB_SUFFIX = "pub.txt"
 _BAK_SUFFIX = ".bak"
 _MAX_NAME = 128
+# Characters that show nothing (or reorder what follows) although their category is a visible one.
+_INVISIBLE = frozenset([0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFFA0,
+                        *range(0x180B, 0x1810), *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"})
+
+
+def _invisible(c: str) -> bool:
+    """Whether a character could make two different names look alike in `wallet list` (zero-width, bidi
+    override, non-breaking or other unusual spaces, unassigned or private-use code points)."""
+    if c == " ":
+        return False
+    return unicodedata.category(c) in _HIDDEN_CATEGORIES or ord(c) in _INVISIBLE
 
 
 def validate_name(name: str, kind: str = "wallet") -> str:
@@ -34,6 +48,11 @@ def validate_name(name: str, kind: str = "wallet") -> str:
         raise InvalidName(f"the {kind} name {shown!r} starts with '.' (reserved for hidden and temporary files)")
     if any(ord(c) < 32 or ord(c) == 127 for c in name) or name != name.strip():
         raise InvalidName(f"the {kind} name {shown!r} contains control characters or surrounding spaces")
+    hidden = next((c for c in name if _invisible(c)), None)
+    if hidden is not None:
+        label = unicodedata.name(hidden, "unnamed character")
+        raise InvalidName(f"the {kind} name {shown!a} contains an invisible or direction-changing character "
+                          f"(U+{ord(hidden):04X} {label}); use visible characters only")
     if len(name.encode("utf-8")) > _MAX_NAME:
         raise InvalidName(f"the {kind} name is longer than {_MAX_NAME} bytes")
     if name.endswith(_BAK_SUFFIX):
@@ -208,14 +227,16 @@ class Wallet:
     def set_coldkey(self, keypair: Keypair, *, password: str | None, overwrite: bool = False) -> None:
         """Write the coldkey ($NACL-encrypted unless ``password`` is None) and coldkeypub.txt."""
         _require_secret(keypair, "coldkey", "set_coldkeypub / `taocli wallet regen-coldkeypub`")
-        self._refuse_existing(overwrite, self.coldkey_file, self.coldkeypub_file)
-        self.coldkey_file.write(keypair, password=password, overwrite=overwrite)
-        self.coldkeypub_file.write(keypair, public_only=True, overwrite=True)
+        with locked(self.wallet_dir):  # both files from this key, even when another process writes too
+            self._refuse_existing(overwrite, self.coldkey_file, self.coldkeypub_file)
+            self.coldkey_file.write(keypair, password=password, overwrite=overwrite)
+            self.coldkeypub_file.write(keypair, public_only=True, overwrite=True)
 
     def set_coldkeypub(self, keypair_or_address: Keypair | str | bytes, *, overwrite: bool = False) -> None:
         """Write only coldkeypub.txt from a keypair, SS58 address or hex/raw public key."""
         keypair = _as_public(keypair_or_address)
-        self.coldkeypub_file.write(keypair, public_only=True, overwrite=overwrite)
+        with locked(self.wallet_dir):
+            self.coldkeypub_file.write(keypair, public_only=True, overwrite=overwrite)
 
     def set_hotkey(
         self,
@@ -229,16 +250,19 @@ class Wallet:
         name = self.hotkey if hotkey is None else hotkey
         secret, pub = self.hotkey_file_for(name), self.hotkeypub_file_for(name)
         _require_secret(keypair, "hotkey", "set_hotkeypub / `taocli wallet regen-hotkeypub`")
-        self._refuse_existing(overwrite, secret, pub)
-        secret.write(keypair, password=password, overwrite=overwrite)
-        pub.write(keypair, public_only=True, overwrite=True)
+        with locked(self.wallet_dir):  # both files from this key, even when another process writes too
+            self._refuse_existing(overwrite, secret, pub)
+            secret.write(keypair, password=password, overwrite=overwrite)
+            pub.write(keypair, public_only=True, overwrite=True)
 
     def set_hotkeypub(
         self, keypair_or_address: Keypair | str | bytes, *, overwrite: bool = False, hotkey: str | None = None
     ) -> None:
         """Write only ``<hotkey>pub.txt`` (a watch-only hotkey)."""
         name = self.hotkey if hotkey is None else hotkey
-        self.hotkeypub_file_for(name).write(_as_public(keypair_or_address), public_only=True, overwrite=overwrite)
+        with locked(self.wallet_dir):
+            self.hotkeypub_file_for(name).write(_as_public(keypair_or_address), public_only=True,
+                                                overwrite=overwrite)
 
 
 def _require_secret(keypair: Keypair, role: str, instead: str) -> None:

@@ -88,6 +88,8 @@ def _maybe(node: Node, at: Any, shape: Any, *, with_extrinsics: bool) -> Any:
         record = node.store.block_by_hash(block_hash, with_extrinsics=with_extrinsics)
         if record is None:
             return None
+        if with_extrinsics and 0 < record.number < node.store.bodies_from:
+            return None  # its body was pruned (not --archive): null, as a pruning Substrate node answers
     return shape(record)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from typing import Any
 
 from localnet.node import Node
@@ -15,6 +16,7 @@ from localnet.store import BlockRecord
 MAX_PAGED_KEYS = 1000  # Substrate's STORAGE_KEYS_PAGED_MAX_COUNT
 MAX_QUERY_BLOCKS = 1000
 MAX_ALL_KEYS = 100_000
+MAX_QUERY_READS = 100_000  # keys x blocks of one state_queryStorage
 CODE_KEY = b":code"
 
 
@@ -67,17 +69,21 @@ def install(d: Dispatcher, node: Node) -> None:
     d.add("state_getStorageSize", storage_size)
     d.add("state_getStorageSizeAt", storage_size)
 
-    def get_keys(s: Session, prefix: Any, at: Any = None) -> list[str]:
-        return [to_hex(k) for k in state_at(node, at).keys_after(hex_bytes(prefix, "prefix"), None, MAX_ALL_KEYS)]
+    def get_keys(s: Session, prefix: Any, at: Any = None) -> Any:
+        """Unpaged: up to MAX_ALL_KEYS keys, listed in a worker thread (heavy; the loop keeps serving)."""
+        view, raw = state_at(node, at), hex_bytes(prefix, "prefix")
+        return off_loop(lambda: [to_hex(k) for k in view.keys_after(raw, None, MAX_ALL_KEYS)])
 
-    def get_keys_paged(s: Session, prefix: Any, count: Any, start_key: Any = None, at: Any = None) -> list[str]:
+    def get_keys_paged(s: Session, prefix: Any, count: Any, start_key: Any = None, at: Any = None) -> Any:
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
             raise invalid_params("count: expected a non-negative integer")
         if count > MAX_PAGED_KEYS:
             raise invalid_params(f"count exceeds maximum value. value: {count}, max: {MAX_PAGED_KEYS}")
         start = None if start_key is None else hex_bytes(start_key, "start key")
-        view = state_at(node, at)
-        return [to_hex(k) for k in view.keys_after(hex_bytes(prefix or "0x", "prefix"), start, count)]
+        view, raw = state_at(node, at), hex_bytes(prefix or "0x", "prefix")
+        if view.number == node.store.best_number:  # the head is an in-memory sorted list: cheap, answer inline
+            return [to_hex(k) for k in view.keys_after(raw, start, count)]
+        return off_loop(lambda: [to_hex(k) for k in view.keys_after(raw, start, count)])  # SQLite history
 
     d.add("state_getKeys", get_keys)
     d.add("state_getKeysPaged", get_keys_paged)
@@ -89,7 +95,7 @@ def install(d: Dispatcher, node: Node) -> None:
         return [{"block": block_hash_at(node, view),
                  "changes": [[to_hex(k), _opt_hex(view.get(k))] for k in raw]}]
 
-    def query_storage(s: Session, keys: Any, from_block: Any, to_block: Any = None) -> list[dict[str, Any]]:
+    def query_storage(s: Session, keys: Any, from_block: Any, to_block: Any = None) -> Any:
         raw = _keys_param(keys)
         first = state_at(node, from_block).number
         last = state_at(node, to_block).number
@@ -97,19 +103,9 @@ def install(d: Dispatcher, node: Node) -> None:
             raise invalid_params("to block is before from block")
         if last - first >= MAX_QUERY_BLOCKS:
             raise invalid_params(f"range longer than {MAX_QUERY_BLOCKS} blocks")
-        out: list[dict[str, Any]] = []
-        previous: dict[bytes, bytes | None] = {}
-        for number in range(first, last + 1):
-            view = node.store.at(number)
-            changes = []
-            for k in raw:
-                value = view.get(k)
-                if number == first or previous.get(k) != value:
-                    changes.append([to_hex(k), _opt_hex(value)])
-                previous[k] = value
-            if changes:
-                out.append({"block": block_hash_at(node, view), "changes": changes})
-        return out
+        if len(raw) * (last - first + 1) > MAX_QUERY_READS:
+            raise invalid_params(f"keys x blocks above {MAX_QUERY_READS}; ask for fewer keys or a shorter range")
+        return off_loop(lambda: _query_range(node, raw, first, last))
 
     d.add("state_queryStorageAt", query_storage_at)
     d.add("state_queryStorage", query_storage)
@@ -158,6 +154,29 @@ def install(d: Dispatcher, node: Node) -> None:
     d.add("state_unsubscribeRuntimeVersion", Session.unsubscribe)
     d.add("chain_subscribeRuntimeVersion", _runtime_version_subscription(node))
     d.add("chain_unsubscribeRuntimeVersion", Session.unsubscribe)
+
+
+def _query_range(node: Node, raw: list[bytes], first: int, last: int) -> list[dict[str, Any]]:
+    """Worker thread: the values of `raw` keys at every block of [first, last], only where they changed."""
+    out: list[dict[str, Any]] = []
+    previous: dict[bytes, bytes | None] = {}
+    for number in range(first, last + 1):
+        view = node.store.at(number)
+        changes = []
+        for k in raw:
+            value = view.get(k)
+            if number == first or previous.get(k) != value:
+                changes.append([to_hex(k), _opt_hex(value)])
+            previous[k] = value
+        if changes:
+            out.append({"block": block_hash_at(node, view), "changes": changes})
+    return out
+
+
+async def off_loop(work: Callable[[], Any]) -> Any:
+    """Run heavy work (long key listings, history scans) in a worker thread so the event loop keeps serving.
+    A coroutine, so nothing starts until it is awaited: a batch stops awaiting once its reply budget is spent."""
+    return await asyncio.get_running_loop().run_in_executor(None, work)
 
 
 def _runtime_call(rt: Any, view: Any, method: str, data: bytes) -> bytes:

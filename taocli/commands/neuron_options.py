@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from taocli.errors import CliError
+from taocli.errors import CliError, UsageProblem
 
 NEURON = "Neuron"
 
@@ -98,6 +98,10 @@ def start(req: StartRequest, detach: bool, json_out: bool, apply_extra: Any) -> 
     except Exception as exc:  # the wallet layer's errors are one-liners already
         raise CliError(str(exc)) from None
     if detach:
+        hotkey_file = session.wallet.hotkey_file
+        if hotkey_file.exists and hotkey_file.is_encrypted and req.password_file is None:
+            raise UsageProblem(f"hotkey '{session.hotkey}' is encrypted and a detached {req.role} cannot ask for its "
+                               "password; give --password-file FILE (mode 0600), or run it in the foreground")
         network_url = cs.client.network.url
         info = neurons.start_detached(t, req.argv(session.name, session.hotkey, session.path, network_url,
                                                   template_dir), session.out)

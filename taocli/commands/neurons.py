@@ -223,7 +223,7 @@ def status_lines(d: dict[str, Any]) -> list[tuple[str, str]]:
         shown = " ".join(f"{u}:{w:.3f}" for u, w in weights.get("weights", {}).items())
         weights_text = f"block #{weights.get('block')}: {shown}"
     else:
-        weights_text = d.get("weights_wait") or d.get("weights_error") or "-"
+        weights_text = "never"
     updated = d.get("updated")
     ago = f"{time.time() - updated:.0f} s ago" if isinstance(updated, (int, float)) else "-"
     rows = [("state", f"{d.get('state', '?')}" + (f" (pid {d.get('pid')})" if d.get("running") else "")),
@@ -235,6 +235,8 @@ def status_lines(d: dict[str, Any]) -> list[tuple[str, str]]:
             ("requests served", f"{d.get('requests_served', 0)} ({num('request_rate', '{:.2f}')}/s)")]
     if d.get("role") == "validator":
         rows += [("step", str(d.get("step", "-"))), ("last weights set", weights_text)]
+        if d.get("weights_wait"):
+            rows.append(("weights not set because", str(d["weights_wait"])))
     if d.get("error"):
         rows.append(("error", str(d["error"])))
     rows += [("updated", ago), ("files", str(d.get("dir", "-")))]
@@ -247,6 +249,9 @@ def logs(role: str, session: Session, netuid: int | None, lines: int, follow: bo
     from neuron.status import LOG_FILE
 
     targets = find_targets(role, session, netuid)
+    if not targets:
+        raise CliError(f"no {role} of {session.name}/{session.hotkey} has run; start one with "
+                       f"`taocli {role} start --template echo --netuid N --detach`")
     if len(targets) != 1:
         which = ", ".join(str(t.netuid) for t in targets) or "none"
         raise UsageProblem(f"give --netuid: {role} logs of {session.name}/{session.hotkey} exist for netuids {which}")

@@ -186,3 +186,13 @@ def _solve_with_bar(cs: ChainSession, client: Any, block: int, block_hash: bytes
             bar.update(task, completed=min(float(p.hashes), float(difficulty) * 0.99),
                        rate=f"{p.hash_rate:,.0f} H/s")
         return pw.solve(block, block_hash, hotkey_pk, difficulty, processes=processes, progress=show, stale=stale)
+
+
+def _register_new() -> None:
+    """`subnets new` (scaffolding, no chain) lives in its own module; registered here to share the group."""
+    from taocli.commands.subnets_new import new
+
+    app.command("new")(new)
+
+
+_register_new()

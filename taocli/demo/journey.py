@@ -31,7 +31,7 @@ TEMPO = 10
 FUNDS = {"owner": "200", "validator": "300", "miner": "20", "nominator": "100"}
 VALIDATOR_STAKE = "200"
 NOMINATION = "50"
-MINER_WEIGHTS = (0.6, 0.4)
+MINER_WEIGHTS = (0.5, 0.3, 0.2)
 
 
 @dataclass
@@ -111,6 +111,8 @@ class Journey:
                           f"{self.client.balance(coldkey)}", receipt, amount=value.to_json())
 
     def create_subnet(self) -> None:
+        from wallet.keypair import Keypair
+
         self.say.section("Create a subnet and tune it as its owner (`taocli subnets create`, `taocli sudo set`)")
         owner = self.coldkey(OWNER)
         self.say.step("owner's coldkey unlocked", f"password read from the 0600 file "
@@ -131,11 +133,22 @@ class Journey:
         receipt = self.send(prepared, owner)
         self.say.step("weights rate limit", f"{old} → 0 blocks (owner call {prepared.describe()}, no sudo "
                       f"needed), so new neurons may set weights at once", receipt)
+        old = self.client.hyperparameters(netuid).max_weights_limit
+        prepared = self.client.prepare_sudo_set(owner.ss58_address, netuid, "max_weights_limit", 65535)
+        receipt = self.send(prepared, owner)
+        self.say.step("max weight limit", f"{old} → 65535 (owner call): the default caps one miner's share at "
+                      f"{old / 65535:.1%}, below 1/n for a few neurons, which makes a validator's weights uniform",
+                      receipt)
+        alice = Keypair.from_uri("//Alice")
+        prepared = self.client.prepare_sudo_set(alice.ss58_address, netuid, "target_regs_per_interval", 4)
+        receipt = self.send(prepared, alice)
+        self.say.step("registrations per interval", "target 1 → 4 (sudo call by //Alice, the dev chain's sudo "
+                      "key): a new subnet admits 3 registrations per interval, the demo makes 4", receipt)
         self.outcome.owner_before = self.client.balance(owner.ss58_address)
 
     def register(self) -> None:
         netuid = self.outcome.netuid
-        self.say.section(f"Register a validator and two miners on subnet {netuid} by burning TAO "
+        self.say.section(f"Register a validator and three miners on subnet {netuid} by burning TAO "
                          "(`taocli subnets register`)")
         for role in (VALIDATOR, *MINERS):
             info = self.client.subnet(netuid)

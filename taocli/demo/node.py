@@ -52,7 +52,8 @@ class DemoNode:
 
     def to_json(self) -> dict[str, Any]:
         return {"endpoint": self.url, "data_dir": str(self.config.data_dir), "pid": self.pid,
-                "port": self.config.port, "mode": "instant", "genesis": str(self.config.genesis),
+                "port": self.config.port, "mode": "fast" if self.config.fast else "instant",
+                "genesis": str(self.config.genesis),
                 "stopped": self.stopped, "port_free": self.port_free}
 
 
@@ -68,11 +69,16 @@ def _interrupt(signum: int, frame: Any) -> None:
 
 
 @contextmanager
-def fresh_node(narrator: Narrator, root: Path, tempo: int) -> Iterator[DemoNode]:
-    """Start a node on a fresh chain under `root`, yield it, and stop it on the way out, always."""
+def fresh_node(narrator: Narrator, root: Path, tempo: int, keep: bool = False) -> Iterator[DemoNode]:
+    """Start a node on a fresh chain under `root`, yield it, and stop it on the way out, always.
+
+    With `keep`, a run that went well leaves the chain running, restarted with its own block timer (`--fast`)
+    on the same data dir and port, so the neurons kept with it see time pass without the demo sealing blocks.
+    """
     config = lp.NodeConfig(data_dir=root / "chain", host=HOST, port=free_port(), instant=True,
                            genesis=write_genesis(root / "genesis.toml", tempo))
     node = DemoNode(config)
+    kept = False
     main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if main else None
     try:
@@ -83,8 +89,17 @@ def fresh_node(narrator: Narrator, root: Path, tempo: int) -> Iterator[DemoNode]
         narrator.step("local chain started", f"pid {node.pid}, {node.url}, genesis tempo {tempo}, "
                       f"log {info.get('log')}")
         yield node
+        if keep:
+            _stop(narrator, node, main)
+            config.instant, config.fast = False, True
+            node.pid = int(lp.start_detached(config)["pid"])
+            node.stopped = node.port_free = False
+            kept = True
+            narrator.step("local chain restarted with a block every 0.25 s (--fast), kept running",
+                          f"pid {node.pid}, {node.url}, same data dir")
     finally:
-        _stop(narrator, node, main)
+        if not kept:  # an error or Ctrl-C stops the chain even under --keep
+            _stop(narrator, node, main)
         if main:
             signal.signal(signal.SIGTERM, previous)
 

@@ -33,7 +33,7 @@ NEW_DEMO_PASSWORD = "demo: violet anchor drifts past noon 17"  # what `change-pa
 #: (wallet, hotkey) of each role in the chain journey.
 OWNER = ("owner", "default")
 VALIDATOR = ("validator", "default")
-MINERS = (("miner", "miner1"), ("miner", "miner2"))
+MINERS = (("miner", "miner1"), ("miner", "miner2"), ("miner", "miner3"))
 NOMINATOR = ("nominator", "default")
 
 
@@ -104,7 +104,7 @@ def write_private_file(path: Path, secret: str) -> Path:
 
 
 def create_wallets(narrator: Narrator, root: Path) -> DemoWallets:
-    """Owner (encrypted), validator, miner (two hotkeys) and nominator; sign/verify; show, re-password, restore."""
+    """Owner (encrypted), validator, miner (three hotkeys) and nominator; sign/verify; show, re-password, restore."""
     wallets = DemoWallets(root / "wallets", write_private_file(root / "owner.password", DEMO_PASSWORD))
     runner = WalletRunner(narrator)
     nominator_words = _make_keys(runner, narrator, wallets)
@@ -114,9 +114,9 @@ def create_wallets(narrator: Narrator, root: Path) -> DemoWallets:
 
 
 def _make_keys(runner: WalletRunner, narrator: Narrator, wallets: DemoWallets) -> str:
-    """Create the four wallets and the second miner hotkey; returns the nominator coldkey's words."""
+    """Create the four wallets and the other miner hotkeys; returns the nominator coldkey's words."""
     where = ["-p", str(wallets.path)]
-    narrator.section("Wallets: owner, validator, miner (2 hotkeys), nominator — no prompts (taocli wallet)")
+    narrator.section("Wallets: owner, validator, miner (3 hotkeys), nominator — no prompts (taocli wallet)")
     made = runner.ok(["create", "-w", "owner", *where, "--password-file", str(wallets.password_file), "--yes",
                       "--json"])
     _remember(wallets, made, "coldkey encrypted (argon2) with the password from a 0600 file", narrator)
@@ -128,10 +128,10 @@ def _make_keys(runner: WalletRunner, narrator: Narrator, wallets: DemoWallets) -
                       "--json"])
     _remember(wallets, made, "coldkey unencrypted; its words are kept (not shown) to restore it below", narrator)
     nominator_words = made["mnemonics"]["coldkey"]
-    name, hotkey = MINERS[1]
-    made = runner.ok(["new-hotkey", "-w", name, "-H", hotkey, *where, "--yes", "--json"])
-    wallets.hotkeys[(name, hotkey)] = made["hotkey"]["ss58_address"]
-    narrator.step(f"hotkey '{hotkey}' added to wallet '{name}'", made["hotkey"]["ss58_address"])
+    for name, hotkey in MINERS[1:]:
+        made = runner.ok(["new-hotkey", "-w", name, "-H", hotkey, *where, "--yes", "--json"])
+        wallets.hotkeys[(name, hotkey)] = made["hotkey"]["ss58_address"]
+        narrator.step(f"hotkey '{hotkey}' added to wallet '{name}'", made["hotkey"]["ss58_address"])
     listed = runner.ok(["list", *where, "--json"])["wallets"]
     narrator.step("wallet list", ", ".join(f"{w['name']} ({len(w['hotkeys'])} hotkey"
                                            f"{'s' if len(w['hotkeys']) != 1 else ''})" for w in listed))

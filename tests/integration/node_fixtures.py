@@ -34,8 +34,9 @@ def free_port() -> int:
 class NodeProcess:
     """One `python -m localnet` process (`--instant` unless other flags are given)."""
 
-    def __init__(self, data_dir: Path, *flags: str, port: int | None = None):
+    def __init__(self, data_dir: Path, *flags: str, port: int | None = None, fd_limit: int | None = None):
         self.data_dir = Path(data_dir)
+        self.fd_limit = fd_limit  # RLIMIT_NOFILE of the node process (tests that exhaust descriptors)
         self.flags = list(flags) or ["--instant"]
         self.port = port or free_port()
         self.proc: subprocess.Popen | None = None
@@ -56,7 +57,7 @@ class NodeProcess:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "localnet", "--data-dir", str(self.data_dir), "--port", str(self.port),
              "--log-level", "WARNING", *self.flags],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=self._limits,
         )
         log.close()
         deadline = time.monotonic() + timeout
@@ -71,6 +72,23 @@ class NodeProcess:
                 time.sleep(0.03)
         raise RuntimeError(f"node did not answer within {timeout} s:\n{self.log()[-3000:]}")
 
+    def _limits(self) -> None:
+        # A file-size limit then makes writes fail with EFBIG instead of killing the node (disk-full tests).
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        if self.fd_limit is not None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_NOFILE, (self.fd_limit, self.fd_limit))
+
+    def rss_mb(self) -> float:
+        """The node's resident memory now (Linux /proc)."""
+        assert self.proc is not None
+        with open(f"/proc/{self.proc.pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
+
     def log(self) -> str:
         path = self.data_dir / "test-node.log"
         return path.read_text(errors="replace") if path.exists() else ""
@@ -78,6 +96,12 @@ class NodeProcess:
     def rpc(self, method: str, params: list | None = None, timeout: float = 10.0) -> Any:
         """One call over HTTP POST; returns the whole reply (result or error)."""
         body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []}).encode()
+        req = urllib.request.Request(self.http_url, data=body, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return json.loads(resp.read())
+
+    def rpc_raw(self, body: bytes, timeout: float = 10.0) -> Any:
+        """POST any bytes as a JSON-RPC payload; returns the decoded reply."""
         req = urllib.request.Request(self.http_url, data=body, headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             return json.loads(resp.read())

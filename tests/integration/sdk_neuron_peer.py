@@ -5,6 +5,7 @@ Usage (one JSON line per result on stdout):
                                                   and serves until stdin closes
   sdk_neuron_peer.py dendrite PORT HOTKEY URI N   N calls of Echo to 127.0.0.1:PORT (axon hotkey HOTKEY) as URI
   sdk_neuron_peer.py forge PORT HOTKEY URI        one call whose signature is made by another key
+  sdk_neuron_peer.py bench PORT HOTKEY URI SECONDS CONCURRENCY   the SDK dendrite's rate, as JSON
   sdk_neuron_peer.py hash                         body hashes of fixed Echo values, for the hash vectors
 Works with SDK 6.9.3 and 10.x (names differ; see _sdk()).
 (No `from __future__ import annotations`: the SDK axon reads the forward annotation as a class.)
@@ -48,7 +49,7 @@ LEGACY = str(getattr(bt, "__version__", "10")).startswith("6.")
 class Echo(bt.Synapse):
     # 6.x reads required_hash_fields as a pydantic field (sent in the body); 7+ as a class variable.
     if LEGACY:
-        required_hash_fields: list = ["text"]  # noqa: RUF012
+        required_hash_fields: list = ["text"]
     else:
         required_hash_fields: ClassVar[tuple[str, ...]] = ("text",)
     text: str
@@ -60,7 +61,7 @@ class Mixed(bt.Synapse):
     required_hash_fields: ClassVar[tuple[str, ...]] = ("values", "text", "mapping", "count")
     text: str
     values: list[float]
-    mapping: dict = {}
+    mapping: dict = {}  # noqa: RUF012
     count: int = 0
 
 
@@ -126,6 +127,30 @@ def forge(port: int, hotkey: str, uri: str) -> None:
     print(json.dumps(_report(answer)), flush=True)
 
 
+def bench(port: int, hotkey: str, uri: str, seconds: float, concurrency: int) -> None:
+    """The SDK dendrite's rate with ``concurrency`` calls in flight (one dendrite, as a validator has)."""
+    import asyncio
+
+    dendrite = DendriteCls(wallet=Keypair.create_from_uri(uri))
+    target = _target(port, hotkey)
+
+    async def main() -> dict:
+        done = {"ok": 0, "failed": 0}
+        stop_at = time.perf_counter() + seconds
+
+        async def worker() -> None:
+            while time.perf_counter() < stop_at:
+                answer = await dendrite.forward(target, Echo(text="x"), timeout=10)
+                done["ok" if answer.dendrite.status_code == 200 else "failed"] += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        done["rate"] = done["ok"] / (time.perf_counter() - started)
+        return done
+
+    print(json.dumps(asyncio.run(main())), flush=True)
+
+
 def hashes() -> None:
     print(json.dumps({
         "echo": Echo(text="héllo wörld").body_hash,
@@ -142,6 +167,8 @@ if __name__ == "__main__":
         call(int(args[0]), args[1], args[2], int(args[3]))
     elif mode == "forge":
         forge(int(args[0]), args[1], args[2])
+    elif mode == "bench":
+        bench(int(args[0]), args[1], args[2], float(args[3]), int(args[4]))
     elif mode == "hash":
         hashes()
     else:

@@ -62,6 +62,9 @@ def build_subnet(node: NodeProcess, wallet_path: Path, keys: dict[str, tuple[Key
         attrs = added.attributes
         netuid = int(attrs[0] if isinstance(attrs, (list, tuple)) else next(iter(attrs.values())))
         client.execute(client.prepare_sudo_set(owner.ss58_address, netuid, "weights_rate_limit", rate_limit), owner)
+        # The default cap (MaxWeightsLimit 1000/65535 ≈ 1.5 %) is below 1/n for a few neurons, which turns every
+        # weight vector into uniform weights (the SDK's rule as ours): lift it so scores decide incentive.
+        client.execute(client.prepare_sudo_set(owner.ss58_address, netuid, "max_weights_limit", 65535), owner)
         alice = Keypair.from_uri("//Alice")  # the dev chain's sudo key: room for every registration at once
         client.execute(client.prepare_sudo_set(alice.ss58_address, netuid, "target_regs_per_interval", 32), alice)
         subnet = LocalSubnet(node, netuid, wallet_path)

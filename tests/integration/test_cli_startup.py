@@ -18,7 +18,8 @@ from tests.integration.test_cli_support import clean_env, run_cli
 pytestmark = pytest.mark.slow  # starts Python processes
 
 NEVER_AT_START = ("substrateinterface", "scalecodec", "numpy", "websockets", "nacl", "sr25519", "zxcvbn",
-                  "pydantic", "bip_utils", "cryptography", "chain", "localnet.node", "neuron")
+                  "pydantic", "bip_utils", "cryptography", "chain", "localnet.node", "neuron", "torch",
+                  "subnet_templates")
 
 
 def modules_after(code: str, home: Path) -> set[str]:
@@ -72,3 +73,15 @@ def test_help_lists_the_groups_and_version_prints(tmp_path: Path) -> None:
         assert group in res.stdout
     version = run_cli(["--version"], tmp_path)
     assert version.code == 0 and version.stdout.startswith("taocli ")
+
+
+def test_building_every_command_group_imports_no_torch(tmp_path: Path) -> None:
+    """torch belongs to the neuron processes: even the miner, validator, subnets and demo modules only name it."""
+    loaded = modules_after(
+        "import typer.main\nfrom taocli._click import click\nfrom taocli.main import RootGroup, app\n"
+        "root = typer.main.get_command(app)\nctx = click.Context(root)\n"
+        "for name in RootGroup.LAZY:\n    group = root.get_command(ctx, name)\n"
+        "    for sub in getattr(group, 'list_commands', lambda _c: [])(ctx):\n        group.get_command(ctx, sub)\n",
+        tmp_path)
+    assert any(m.startswith("taocli.commands.") for m in loaded)  # the groups were really built
+    assert sorted(m for m in loaded if m == "torch" or m.startswith(("torch.", "subnet_templates."))) == []

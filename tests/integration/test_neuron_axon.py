@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from typing import ClassVar
 
 from neuron import Axon, Dendrite
 from neuron.network import AxonInfo
@@ -27,7 +28,7 @@ def test_fan_out_answers_each_axon_in_order_with_status_and_time(axon_factory, d
     for answer in answers:
         assert answer.status_code == 200 and answer.status_message == "Success"
         assert answer.process_time is not None and 0 < answer.process_time < 5
-        assert answer.axon.hotkey == AXON_KEY.ss58_address and answer.axon.signature
+        assert answer.axon.hotkey == AXON_KEY.ss58_address and answer.axon.nonce
     assert axons[0].stats()["by_status"] == {200: 2}
 
 
@@ -232,3 +233,84 @@ def test_info_and_stats(axon_factory) -> None:  # noqa: F811
     assert plain.info().ip == "127.0.0.1" and plain.info().port == plain.port > 0
     stats = plain.stats()
     assert stats["requests"] == 0 and stats["in_flight"] == 0 and stats["uptime_seconds"] >= 0
+
+
+def test_a_tampered_answer_is_refused_502(axon_factory) -> None:  # noqa: F811
+    """A man in the middle between a taocli dendrite and axon: passing answers through works, editing them does not."""
+    from neuron._client import ClientPool
+    from neuron._http import HttpProtocol, Limits, Request, Response, ServerState
+
+    axon = axon_factory()
+    tamper = {"on": False}
+
+    async def relay(request: Request) -> Response:
+        pool = ClientPool()
+        try:
+            forwarded = {k: v for k, v in request.headers.items() if k not in ("host", "content-length")}
+            answer = await pool.post("127.0.0.1", axon.port, request.path, forwarded, request.body)
+        finally:
+            pool.close()
+        body = answer.body.replace(b'"HI"', b'"OK"') if tamper["on"] else answer.body
+        headers = {k: v for k, v in answer.headers.items() if k not in ("content-length", "connection")}
+        return Response(answer.status, headers, body)
+
+    async def main() -> list[int]:
+        state = ServerState(relay, lambda *a: Response(500), Limits())
+        server = await asyncio.get_running_loop().create_server(lambda: HttpProtocol(state), "127.0.0.1", 0)
+        target = AxonInfo("127.0.0.1", server.sockets[0].getsockname()[1], AXON_KEY.ss58_address)
+        codes = []
+        async with Dendrite(CALLER_KEY, require_signed_responses=True) as d:
+            passed = await d.forward(target, Echo(text="hi"))
+            codes.append(passed.status_code)
+            assert passed.reply == "HI"
+            tamper["on"] = True
+            edited = await d.forward(target, Echo(text="hi"))
+            codes.append(edited.status_code)
+            assert edited.reply is None and "signature" in edited.status_message
+        server.close()
+        return codes
+
+    assert asyncio.run(main()) == [200, 502]
+
+
+def test_an_axon_can_be_stopped_and_started_again(dendrite) -> None:  # noqa: F811
+    def blocking(syn: Sleep) -> Sleep:  # sync: runs in the axon's thread pool
+        return syn
+
+    axon = Axon(AXON_KEY, host="127.0.0.1", port=0).attach(blocking)
+    for _ in range(2):
+        axon.start()
+        assert dendrite.query(axon.info(), Sleep(tag="x")).status_code == 200
+        axon.stop(grace=1.0)
+
+
+def test_async_start_and_stop_on_the_callers_loop() -> None:
+    async def main() -> int:
+        axon = Axon(AXON_KEY, host="127.0.0.1", port=0).attach(
+            __import__("tests.integration.neuron_fixtures", fromlist=["echo"]).echo)
+        await axon.astart()
+        async with Dendrite(CALLER_KEY) as d:
+            answer = await d.forward(axon.info(), Echo(text="x"))
+        await axon.astop()
+        return answer.status_code
+
+    assert asyncio.run(main()) == 200
+
+
+def test_attach_refuses_what_it_cannot_serve() -> None:
+    import pytest
+
+    from neuron import Synapse
+
+    class Typo(Synapse):
+        required_hash_fields: ClassVar[tuple[str, ...]] = ("txt",)
+        text: str = ""
+
+    axon = Axon(AXON_KEY, host="127.0.0.1", port=0)
+    with pytest.raises(TypeError, match="txt"):
+        axon.attach(lambda s: s, synapse=Typo)
+    with pytest.raises(TypeError, match="annotate its first parameter"):
+        axon.attach(lambda s: s)
+    axon.attach(lambda s: s, synapse=Echo)
+    with pytest.raises(ValueError, match="already attached"):
+        axon.attach(lambda s: s, synapse=Echo)

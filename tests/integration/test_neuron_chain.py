@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from chain.client import Subtensor
@@ -61,8 +62,26 @@ def test_metagraph_weights_on_request(subnet) -> None:
     assert graph.weights is None  # lite by default: no n×n read
     graph.sync(link, lite=False)
     assert graph.weights is not None
-    row = graph.weights[subnet.uids["vali"]]
-    assert row[subnet.uids["m1"]] == pytest.approx(1.0) and row[subnet.uids["m2"]] == pytest.approx(1 / 3, abs=1e-4)
+    vali, m1, m2 = subnet.uids["vali"], subnet.uids["m1"], subnet.uids["m2"]
+    row = graph.weights[vali]
+    assert row[m1] == pytest.approx(1.0) and row[m2] == pytest.approx(1 / 3, abs=1e-4)
+
+    # incremental: a new set_weights (no epoch in between) re-reads that one row only
+    with Subtensor(subnet.node.url) as client:
+        client.set_weights(keys["vali"][1], subnet.netuid, [m1, m2], [1, 4])
+        info = client.subnet(subnet.netuid)
+    assert info is not None and info.blocks_since_last_step > 0  # still the same epoch (tempo 10, instant node)
+    report = graph.sync(link, lite=False)
+    assert report.read and report.rows == [vali]
+    assert graph.weights[vali][m1] == pytest.approx(0.25, abs=1e-4) and graph.weights[vali][m2] == pytest.approx(1.0)
+    fresh = Metagraph(subnet.netuid)
+    fresh.sync(link, lite=False)
+    assert np.array_equal(fresh.weights, graph.weights) and np.array_equal(fresh.bonds, graph.bonds)
+    # an epoch moves every bond: then everything is read again
+    seal_until_epoch(subnet)
+    assert graph.sync(link, lite=False).rows is None
+    fresh.sync(link, lite=False, force=True)
+    assert np.array_equal(fresh.bonds, graph.bonds) and np.array_equal(fresh.incentive, graph.incentive)
     link.close()
 
 
@@ -138,3 +157,128 @@ def test_a_stop_request_ends_the_backoff_at_once(tmp_path) -> None:
     with pytest.raises(Stopped):
         neuron.retry("block number", neuron.link.block)
     assert time.monotonic() - started < 2.0
+
+
+def _validator_config(subnet, tmp_path: Path) -> NeuronConfig:
+    from neuron.template import resolve
+
+    return NeuronConfig(role="validator", netuid=subnet.netuid, network=subnet.node.url,
+                        hotkey=subnet.keys["vali"][1], wallet_name="vali", hotkey_name="default",
+                        template_dir=resolve("echo"), state_dir=tmp_path / "vali", serve=False, step_seconds=0.05)
+
+
+def test_validator_says_when_and_why_it_cannot_set_weights_and_resumes_its_state(subnet, tmp_path) -> None:
+    from neuron.validator import Validator
+
+    keys, netuid = subnet.keys, subnet.netuid
+    owner = keys["owner"][0]
+    seal_until_epoch(subnet)  # a permit for the staked validator, whatever ran before
+    v = Validator(_validator_config(subnet, tmp_path))
+    v.check_registered()
+    v.setup()
+    try:
+        v.state.scores[subnet.uids["m1"]] = 0.8
+        v.state.scores[subnet.uids["m2"]] = 0.2
+        block = v.link.block()
+        v.try_set_weights(block)  # rate limit 0 in this fixture: sets at once
+        sent = v.status.fields["last_weights"]
+        with Subtensor(subnet.node.url) as client:
+            assert dict(client.neuron(netuid, subnet.uids["vali"]).weights) == {
+                int(k): val for k, val in sent["u16"].items()}
+            client.execute(client.prepare_sudo_set(owner.ss58_address, netuid, "weights_rate_limit", 1000), owner)
+        try:
+            v.weights_due = True
+            v.try_set_weights(v.link.block())
+            why = v.status.fields["weights_wait"]
+            assert f"one set every 1000 blocks; last at block {sent['block']}, next at block {sent['block'] + 1000}" \
+                in why
+            assert v.weights_due  # still owed: tried again after the window
+        finally:
+            with Subtensor(subnet.node.url) as client:
+                client.execute(client.prepare_sudo_set(owner.ss58_address, netuid, "weights_rate_limit", 0), owner)
+        v.state.step = 7
+        v.state.save(v.config.state_dir / "state.npz")
+    finally:
+        v.shutdown()
+    again = Validator(_validator_config(subnet, tmp_path))
+    again.check_registered()
+    again.setup()
+    try:
+        assert again.state.step == 7
+        assert again.state.scores[subnet.uids["m1"]] == pytest.approx(0.8)
+        assert again.state.last_weights_block == sent["block"]
+    finally:
+        again.shutdown()
+
+
+def test_deferred_scores_arrive_when_the_truth_does_through_a_real_axon(subnet, tmp_path) -> None:
+    """A --template-path template whose validator scores a step's answers two steps later (matured)."""
+    from neuron.miner import Miner
+    from neuron.validator import Validator
+    from tests.unit.test_neuron_template import write_deferred_template
+
+    where = write_deferred_template(tmp_path)
+    keys, netuid = subnet.keys, subnet.netuid
+    common = dict(netuid=netuid, network=subnet.node.url, template_dir=where, hotkey_name="default", axon_port=0)
+    miner = Miner(NeuronConfig(role="miner", hotkey=keys["m1"][1], wallet_name="m1", state_dir=tmp_path / "m1",
+                               **common))
+    miner.check_registered()
+    miner.setup()
+    v = Validator(NeuronConfig(role="validator", hotkey=keys["vali"][1], wallet_name="vali", serve=False,
+                               state_dir=tmp_path / "vali", **common))
+    try:
+        v.check_registered()
+        v.setup()
+        m1 = subnet.uids["m1"]
+        assert m1 in v.sample()  # m1 serves (m2 may have served in another test: it then answers 503, scored 0)
+        seen = []
+        for step in range(4):
+            v._step(step)
+            seen.append(float(v.state.scores[m1]))
+        assert seen[0] == seen[1] == 0.0  # answers are in, but the truth is not yet
+        assert seen[2] == pytest.approx(0.1) and seen[3] == pytest.approx(0.19)  # matured: the answers were right
+        assert miner.axon.stats()["by_status"].get(200) == 4
+    finally:
+        v.shutdown()
+        miner.shutdown()
+
+
+def test_a_detached_neuron_with_an_encrypted_hotkey_needs_a_password_file(subnet, tmp_path) -> None:
+    from wallet.keypair import Keypair
+    from wallet.wallet import Wallet
+
+    w = Wallet("locked", "default", str(subnet.wallet_path))
+    w.set_coldkeypub(Keypair.from_uri("//locked-cold"))
+    w.set_hotkey(Keypair.from_uri("//locked-hot"), password="a long passphrase 42!")
+    done = _cli("miner", "start", "--template", "echo", "--netuid", str(subnet.netuid), "-w", "locked",
+                "-p", str(subnet.wallet_path), "--network", subnet.node.url, "--detach", home=tmp_path)
+    assert done.returncode == 2 and "is encrypted" in done.stderr and "--password-file" in done.stderr
+    assert not (tmp_path / ".taocli" / "neurons" / "locked").exists()  # nothing spawned
+
+
+def test_ctrl_c_stops_a_foreground_miner_cleanly(subnet, tmp_path) -> None:
+    import json
+    import signal
+
+    env = {**os.environ, "HOME": str(tmp_path), "TAOCLI_CONFIG": str(tmp_path / "config.toml")}
+    proc = subprocess.Popen([sys.executable, "-m", "taocli", "miner", "start", "--template", "echo", "--netuid",
+                             str(subnet.netuid), "-w", "m2", "-p", str(subnet.wallet_path), "--network",
+                             subnet.node.url, "--axon-port", "0"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    status = tmp_path / ".taocli" / "neurons" / "m2" / "default" / f"netuid{subnet.netuid}" / "miner" / "status.json"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if status.exists() and json.loads(status.read_text() or "{}").get("state") == "running":
+                break
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "received SIGINT" in err and "Traceback" not in err
+    assert json.loads(status.read_text())["state"] == "stopped"
+    assert not (status.parent / "neuron.pid").exists()

@@ -139,7 +139,8 @@ def test_validator_and_three_miners_earn_by_their_answers(tmp_path: Path) -> Non
         assert all(pid_alive(pid) for i, pid in enumerate(pids) if i != 2)
 
         # -- the weights on chain are what the validator set from its scores -------------------------
-        cli.stop("validator", "vali")
+        stopped = cli.run("validator", "stop", "--netuid", str(subnet.netuid), "-w", "vali", "--json")
+        assert json.loads(stopped.stdout)["stopped"] == [{"netuid": subnet.netuid, "pid": pids[0], "clean": True}]
         assert not pid_alive(pids[0])
         final = cli.status("validator", "vali")
         assert final["state"] == "stopped"

@@ -90,3 +90,30 @@ def test_metagraph_file_with_a_pickle_is_refused(tmp_path) -> None:
     path.write_bytes(b"PK junk")
     with pytest.raises((ValueError, OSError)):
         Metagraph.load(path)
+
+
+def test_an_unexpected_error_costs_one_tick_not_the_process(tmp_path) -> None:
+    from neuron.base import Neuron, NeuronConfig, NeuronError
+
+    class Flaky(Neuron):
+        ticks = 0
+
+        def tick(self) -> None:
+            self.ticks += 1
+            if self.ticks == 1:
+                raise RuntimeError("a bug in a dependency")
+            if self.ticks == 2:
+                raise NeuronError("deregistered")
+
+    config = NeuronConfig(role="miner", netuid=1, network="ws://127.0.0.1:1", hotkey=None,  # type: ignore[arg-type]
+                          wallet_name="w", hotkey_name="h", template_dir=tmp_path, state_dir=tmp_path / "s")
+    import neuron.base as base
+
+    flaky = Flaky(config)
+    base.BACKOFF_START, saved = 0.01, base.BACKOFF_START
+    try:
+        with pytest.raises(NeuronError):
+            flaky.loop()
+    finally:
+        base.BACKOFF_START = saved
+    assert flaky.ticks == 2 and "unexpected error (1 in a row)" in flaky.status.fields["error"]

@@ -29,6 +29,11 @@ def _dispatch(ctx: CallContext, call: Any) -> Any:
     return call.call.fn(ctx, *call.args)
 
 
+def event(kind: Any, *args: Any) -> bytes:
+    """One deposited event as `Chain.call` returns it: phase ApplyExtrinsic(0), the event, no topics."""
+    return b"\x02" + kind.encode(*args) + b"\x00"
+
+
 def acct(i: int) -> bytes:
     """A distinct 32-byte AccountId per small integer."""
     return bytes([i % 256]) * 31 + bytes([i // 256])

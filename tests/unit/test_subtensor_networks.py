@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from localnet.runtime import balances
 from localnet.runtime.subtensor import storage as st
-from localnet.runtime.subtensor.events import NetworkAdded, NetworkRemoved
+from localnet.runtime.subtensor.events import NetworkAdded, NetworkRemoved, RegistrationAllowed
 from localnet.runtime.subtensor.networks import (
     dissolve_network,
     lock_cost,
     register_network,
     subnet_to_prune,
 )
-from tests.unit.test_subtensor_harness import TAO, Chain, acct
+from tests.unit.test_subtensor_harness import TAO, Chain, acct, event
 
 OWNER = acct(1)
 
@@ -24,7 +25,9 @@ def funded(table: dict | None = None, balance: int = 100_000 * TAO) -> Chain:
 def test_register_network_creates_subnet_with_2024_values() -> None:
     chain = funded()
     events = chain.call(OWNER, register_network)
-    assert events == [b"\x02" + NetworkAdded.encode(1, 0) + b"\x00"]
+    assert events[0] == event(balances.Withdraw, OWNER, 100 * TAO)
+    assert events[1] == event(RegistrationAllowed, 1, True) and len(events) == 14  # one per init_new_network setter
+    assert events[-1] == event(NetworkAdded, 1, 0)
     assert chain.free(OWNER) == 100_000 * TAO - 100 * TAO
     assert chain.get(st.SubnetLocked, 1) == 100 * TAO
     assert chain.get(st.SubnetOwner, 1) == OWNER
@@ -98,7 +101,7 @@ def test_full_limit_prunes_weakest_subnet_and_refunds_owner() -> None:
     chain.block += 1
     events = chain.call(other, register_network)
     assert events[0] == b"\x02" + NetworkRemoved.encode(1) + b"\x00"
-    assert events[1] == b"\x02" + NetworkAdded.encode(1, 0) + b"\x00"
+    assert events[-1] == event(NetworkAdded, 1, 0)
     assert chain.free(OWNER) == owner_before + 10 * TAO  # lock refunded to the pruned subnet's owner
     assert chain.get(st.SubnetOwner, 1) == other
     assert chain.get(st.Weights, 0, 0) == [(1, 0), (2, 65535)]

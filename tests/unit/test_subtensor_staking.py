@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from localnet.runtime import balances
 from localnet.runtime.subtensor import storage as st
 from localnet.runtime.subtensor.events import DelegateAdded, StakeAdded, StakeRemoved
 from localnet.runtime.subtensor.staking import (
@@ -12,7 +13,7 @@ from localnet.runtime.subtensor.staking import (
     increase_stake,
     remove_stake,
 )
-from tests.unit.test_subtensor_harness import TAO, Chain, acct
+from tests.unit.test_subtensor_harness import TAO, Chain, acct, event
 
 COLD, HOT, OTHER = acct(1), acct(2), acct(3)
 
@@ -35,7 +36,7 @@ def test_add_stake_moves_free_balance_into_the_five_counters() -> None:
     assert chain.get(st.TotalStake) == 40 * TAO
     assert chain.get(st.TotalIssuance) == issuance  # §14.2: moving balance into stake mints nothing
     assert chain.get(st.LastTxBlock, COLD) == chain.block
-    assert events == [b"\x02" + StakeAdded.encode(HOT, 40 * TAO) + b"\x00"]
+    assert events == [event(balances.Withdraw, COLD, 40 * TAO), event(StakeAdded, HOT, 40 * TAO)]
 
 
 def test_add_stake_errors_in_order() -> None:
@@ -70,7 +71,7 @@ def test_remove_stake_returns_balance_and_checks() -> None:
     chain.fund(OTHER, 10 * TAO)
     assert chain.error(OTHER, remove_stake, HOT, TAO) == "NonAssociatedColdKey"
     events = chain.call(COLD, remove_stake, HOT, 20 * TAO)
-    assert events == [b"\x02" + StakeRemoved.encode(HOT, 20 * TAO) + b"\x00"]
+    assert events == [event(balances.Deposit, COLD, 20 * TAO), event(StakeRemoved, HOT, 20 * TAO)]
     assert chain.free(COLD) == 70 * TAO
     assert chain.get(st.Stake, HOT, COLD) == 30 * TAO
     assert chain.get(st.TotalStake) == 30 * TAO

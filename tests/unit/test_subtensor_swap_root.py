@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from localnet.runtime import balances
 from localnet.runtime.subtensor import storage as st
 from localnet.runtime.subtensor.events import HotkeySwapped
 from localnet.runtime.subtensor.networks import register_network
@@ -12,7 +13,7 @@ from localnet.runtime.subtensor.root import root_register
 from localnet.runtime.subtensor.serving import serve_axon
 from localnet.runtime.subtensor.staking import add_stake, become_delegate
 from localnet.runtime.subtensor.swap import faucet, swap_hotkey
-from tests.unit.test_subtensor_harness import TAO, Chain, acct
+from tests.unit.test_subtensor_harness import TAO, Chain, acct, event
 from tests.unit.test_subtensor_registration import solve
 
 OWNER, COLD, NOMINATOR, OLD, NEW = acct(1), acct(2), acct(3), acct(4), acct(5)
@@ -36,7 +37,7 @@ def test_swap_hotkey_moves_everything_keyed_by_the_hotkey() -> None:
     chain = swap_chain()
     before = chain.free(COLD)
     events = chain.call(COLD, swap_hotkey, OLD, NEW)
-    assert events == [b"\x02" + HotkeySwapped.encode(COLD, OLD, NEW) + b"\x00"]
+    assert events == [event(balances.Withdraw, COLD, TAO), event(HotkeySwapped, COLD, OLD, NEW)]
     assert chain.free(COLD) == before - TAO
     assert chain.get(st.Owner, NEW) == COLD and not st.Owner.contains(chain.state, OLD)
     assert chain.get(st.TotalHotkeyStake, NEW) == 140 * TAO

@@ -39,27 +39,33 @@ def can_withdraw(state: State, who: bytes, amount: int) -> bool:
     return balances.can_withdraw(state, who, amount, keep_alive=False)
 
 
-def withdraw_keep_alive(state: State, who: bytes, amount: int) -> bool:
+def withdraw_keep_alive(state: State, who: bytes, amount: int, ctx: Any = None) -> bool:
     """Withdraw (burn from Balances) without reaping the account; False if it would fall below ED.
 
-    Withdrawing nothing always succeeds, as `Currency::withdraw` returns early for a zero amount.
+    Withdrawing nothing always succeeds, as `Currency::withdraw` returns early for a zero amount. Inside a
+    call (`ctx`), pallet_balances deposits `Balances.Withdraw(who, amount)` as the real runtime does.
     """
     if amount == 0:
         return True
     try:
-        balances.withdraw(None, state, who, amount, keep_alive=True)
+        balances.withdraw(ctx, state, who, amount, keep_alive=True)
     except DispatchError:
         return False
+    if ctx is not None:
+        ctx.deposit_event(balances.Withdraw, who, amount)
     return True
 
 
-def deposit(state: State, who: bytes, amount: int) -> int:
+def deposit(state: State, who: bytes, amount: int, ctx: Any = None) -> int:
     """`deposit_creating`: credit free balance and return what was credited. Like Substrate, an amount
-    below ED to an account that does not exist is dropped (0 credited) rather than failing the caller."""
+    below ED to an account that does not exist is dropped (0 credited) rather than failing the caller.
+    Inside a call (`ctx`), `Balances.Deposit(who, amount)` is deposited as on the real runtime."""
     if amount == 0:
         return 0
     try:
-        balances.deposit(None, state, who, amount)
+        balances.deposit(ctx, state, who, amount)
     except DispatchError:
         return 0
+    if ctx is not None:
+        ctx.deposit_event(balances.Deposit, who, amount)
     return amount

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from localnet.runtime.subtensor import events as ev
 from localnet.runtime.subtensor import host
 from localnet.runtime.subtensor.events import NetworkAdded, NetworkRemoved
 from localnet.runtime.subtensor.pallet_math import U16_MAX, network_lock_cost
@@ -74,11 +75,16 @@ State = Any
 U64_MAX = (1 << 64) - 1
 
 #: Items `init_new_network` writes with its own values for a user subnet (§4.2).
-_NEW_SUBNET_VALUES: tuple[tuple[Any, Any], ...] = (
-    (NetworkRegistrationAllowed, True), (MaxAllowedUids, 256), (MaxAllowedValidators, 64),
-    (MinAllowedWeights, 1), (MaxWeightsLimit, U16_MAX), (AdjustmentInterval, 360),
-    (TargetRegistrationsPerInterval, 1), (AdjustmentAlpha, 17_893_341_751_498_265_066),
-    (ImmunityPeriod, 5000), (MinBurn, 1), (MinDifficulty, U64_MAX), (MaxDifficulty, U64_MAX),
+# Each is written by the pallet's own setter, which deposits its event (the real runtime's create emits all
+# twelve, in this order, between Balances.Withdraw and NetworkAdded).
+_NEW_SUBNET_VALUES: tuple[tuple[Any, Any, Any], ...] = (
+    (NetworkRegistrationAllowed, True, ev.RegistrationAllowed), (MaxAllowedUids, 256, ev.MaxAllowedUidsSet),
+    (MaxAllowedValidators, 64, ev.MaxAllowedValidatorsSet), (MinAllowedWeights, 1, ev.MinAllowedWeightSet),
+    (MaxWeightsLimit, U16_MAX, ev.MaxWeightLimitSet), (AdjustmentInterval, 360, ev.AdjustmentIntervalSet),
+    (TargetRegistrationsPerInterval, 1, ev.RegistrationPerIntervalSet),
+    (AdjustmentAlpha, 17_893_341_751_498_265_066, ev.AdjustmentAlphaSet), (ImmunityPeriod, 5000, ev.ImmunityPeriodSet),
+    (MinBurn, 1, ev.MinBurnSet), (MinDifficulty, U64_MAX, ev.MinDifficultySet),
+    (MaxDifficulty, U64_MAX, ev.MaxDifficultySet),
 )
 #: Items `init_new_network` makes explicit (writes their default when absent), so the maps that the
 #: block step iterates (Tempo above all) know the subnet.
@@ -99,15 +105,18 @@ def lock_cost(state: State, block: int) -> int:
                              NetworkLockReductionInterval.get(state), NetworkLastRegistered.get(state), block)
 
 
-def init_new_network(state: State, netuid: int, tempo: int) -> None:
-    """`init_new_network`: the subnet exists, with the 2024 values for a user-created subnet."""
+def init_new_network(state: State, netuid: int, tempo: int, ctx: Any = None) -> None:
+    """`init_new_network`: the subnet exists, with the 2024 values for a user-created subnet (inside a call,
+    `ctx`, each value's setter event is deposited, as the real runtime does)."""
     Tempo.set(state, netuid, tempo)
     SubnetworkN.set(state, netuid, 0)
     NetworksAdded.set(state, netuid, True)
     TotalNetworks.set(state, TotalNetworks.get(state) + 1)
     NetworkModality.set(state, netuid, 0)
-    for item, value in _NEW_SUBNET_VALUES:
+    for item, value, event in _NEW_SUBNET_VALUES:
         item.set(state, netuid, value)
+        if ctx is not None:
+            ctx.deposit_event(event, netuid, value)
     for item in _EXPLICIT:
         if not item.contains(state, netuid):
             item.set(state, netuid, item.get(state, netuid))
@@ -170,11 +179,11 @@ def register_network(ctx: Any) -> None:
             raise pallet.error("AllNetworksInImmunity")
         remove_network(state, netuid)
         ctx.deposit_event(NetworkRemoved, netuid)
-    if not host.withdraw_keep_alive(state, coldkey, cost):
+    if not host.withdraw_keep_alive(state, coldkey, cost, ctx):
         raise pallet.error("BalanceWithdrawalError")
     SubnetLocked.set(state, netuid, cost)
     NetworkLastLockCost.set(state, cost)
-    init_new_network(state, netuid, NewSubnetTempo.get(state))
+    init_new_network(state, netuid, NewSubnetTempo.get(state), ctx)
     if (burn := NewSubnetBurn.get(state)) is not None:
         Burn.set(state, netuid, burn)
     NetworkLastRegistered.set(state, block)

@@ -13,7 +13,7 @@ from typing import Any
 from Crypto.Hash import keccak
 
 from localnet.runtime.subtensor import host
-from localnet.runtime.subtensor.events import NeuronRegistered
+from localnet.runtime.subtensor.events import NeuronRegistered, RAORecycledForRegistrationSet
 from localnet.runtime.subtensor.neurons import append_neuron, neuron_to_prune, replace_neuron
 from localnet.runtime.subtensor.staking import create_account_if_missing, owns
 from localnet.runtime.subtensor.storage import (
@@ -123,12 +123,14 @@ def burned_register(ctx: Any, netuid: int, hotkey: bytes) -> None:
     cost = Burn.get(state, netuid)
     if not host.can_withdraw(state, coldkey, cost):
         raise pallet.error("NotEnoughBalanceToStake")
-    if not host.withdraw_keep_alive(state, coldkey, cost):
+    if not host.withdraw_keep_alive(state, coldkey, cost, ctx):
         raise pallet.error("BalanceWithdrawalError")
     TotalIssuance.set(state, max(0, TotalIssuance.get(state) - cost))
+    recycled = RAORecycledForRegistration.get(state, netuid) + cost
+    RAORecycledForRegistration.set(state, netuid, recycled)
+    ctx.deposit_event(RAORecycledForRegistrationSet, netuid, recycled)  # increase_rao_recycled's setter
     uid = _finish(ctx, netuid, coldkey, hotkey, block)
     bump(state, netuid, BurnRegistrationsThisInterval, RegistrationsThisInterval, RegistrationsThisBlock)
-    RAORecycledForRegistration.set(state, netuid, RAORecycledForRegistration.get(state, netuid) + cost)
     ctx.deposit_event(NeuronRegistered, netuid, uid, hotkey)
 
 

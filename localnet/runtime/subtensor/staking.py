@@ -72,13 +72,13 @@ def decrease_stake(state: State, coldkey: bytes, hotkey: bytes, amount: int) -> 
     TotalStake.set(state, max(0, TotalStake.get(state) - amount))
 
 
-def pay_out(state: State, coldkey: bytes, amount: int) -> None:
+def pay_out(state: State, coldkey: bytes, amount: int, ctx: Any = None) -> None:
     """Move `amount` of existing tokens (stake or a lock) to `coldkey`'s free balance.
 
     If Balances drops it (below ED to an account that does not exist), those tokens are gone, and
     TotalIssuance says so.
     """
-    lost = amount - host.deposit(state, coldkey, amount)
+    lost = amount - host.deposit(state, coldkey, amount, ctx)
     if lost:
         TotalIssuance.set(state, max(0, TotalIssuance.get(state) - lost))
 
@@ -143,7 +143,7 @@ def add_stake(ctx: Any, hotkey: bytes, amount_staked: int) -> None:
     _ensure_may_stake(state, coldkey, hotkey)
     if tx_rate_limit_exceeded(state, coldkey, block):
         raise pallet.error("TxRateLimitExceeded")
-    if not host.withdraw_keep_alive(state, coldkey, amount_staked):
+    if not host.withdraw_keep_alive(state, coldkey, amount_staked, ctx):
         raise pallet.error("BalanceWithdrawalError")
     increase_stake(state, coldkey, hotkey, amount_staked)
     LastTxBlock.set(state, coldkey, block)
@@ -160,7 +160,7 @@ def remove_stake(ctx: Any, hotkey: bytes, amount_unstaked: int) -> None:
     if tx_rate_limit_exceeded(state, coldkey, block):
         raise pallet.error("TxRateLimitExceeded")
     decrease_stake(state, coldkey, hotkey, amount_unstaked)
-    pay_out(state, coldkey, amount_unstaked)
+    pay_out(state, coldkey, amount_unstaked, ctx)
     LastTxBlock.set(state, coldkey, block)
     ctx.deposit_event(StakeRemoved, hotkey, amount_unstaked)
 

@@ -50,7 +50,7 @@ def swap_hotkey(ctx: Any, hotkey: bytes, new_hotkey: bytes) -> None:
         raise pallet.error("AlreadyRegistered")
     if not host.can_withdraw(state, coldkey, SWAP_FEE):
         raise pallet.error("NotEnoughBalance")
-    if not host.withdraw_keep_alive(state, coldkey, SWAP_FEE):
+    if not host.withdraw_keep_alive(state, coldkey, SWAP_FEE, ctx):
         raise pallet.error("BalanceWithdrawalError")
     TotalIssuance.set(state, max(0, TotalIssuance.get(state) - SWAP_FEE))
     for item in (Owner, TotalHotkeyStake, Delegates, LastTxBlock):
