@@ -35,6 +35,7 @@ RUNTIMES = ROOT.parent / "shared" / "fixtures" / "subtensor-runtimes"
 GENESIS = RUNTIMES / "raw_spec_testfinney.json"
 WASM_HEX = RUNTIMES / "code_substitute_2585476.txt"  # spec 143, compressed WASM as hex
 SPEC_VERSION = 143
+RAONET = RUNTIMES / "raonet.json"  # spec 218, the dTAO rao-games build: `--genesis` alone boots it
 
 
 class ChopsticksUnavailable(RuntimeError):
@@ -91,10 +92,14 @@ def spec143_wasm() -> Path:
 
 
 class Chopsticks:
-    """One chopsticks process serving the spec-143 runtime on a free port (blocks built on submit)."""
+    """One chopsticks process serving a real runtime on a free port: spec 143 with blocks built on submit by
+    default; `runtime_args` (e.g. `["--genesis", RAONET]`) and `build_mode` ("Manual": blocks only on
+    `dev_newBlock`) pick another runtime and mode."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, runtime_args: list[str] | None = None, build_mode: str = "Instant") -> None:
         self.workdir = workdir
+        self.runtime_args = runtime_args
+        self.build_mode = build_mode
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
         self.startup_seconds = 0.0
@@ -104,13 +109,21 @@ class Chopsticks:
         return f"ws://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 90.0) -> Chopsticks:
-        exe, wasm = chopsticks_bin(), spec143_wasm()
+        exe = chopsticks_bin()
+        if self.runtime_args is None:
+            runtime = ["--genesis", str(GENESIS), "--wasm-override", str(spec143_wasm())]
+        else:
+            runtime = self.runtime_args
+            missing = [a for a in runtime if a.endswith(".json") and not Path(a).exists()]
+            if missing:
+                raise ChopsticksUnavailable(f"the runtime fixture {missing[0]} is missing (the shared/ checkout "
+                                            f"beside the repo)")
         self.workdir.mkdir(parents=True, exist_ok=True)
         log = (self.workdir / "chopsticks.log").open("ab")
         t0 = time.perf_counter()
         self.proc = subprocess.Popen(
-            [str(exe), "--genesis", str(GENESIS), "--wasm-override", str(wasm), "--allow-unresolved-imports",
-             "--build-block-mode", "Instant", "--port", str(self.port), "--host", "127.0.0.1"],
+            [str(exe), *runtime, "--allow-unresolved-imports",
+             "--build-block-mode", self.build_mode, "--port", str(self.port), "--host", "127.0.0.1"],
             cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True)
         log.close()
@@ -144,6 +157,17 @@ class Chopsticks:
         assert "error" not in reply, reply
         return reply["result"]
 
+    def call(self, method: str, params: list[Any] | None = None) -> Any:
+        """The result, with an error reply raised as chain.rpc.RpcError: the interface of taocli's
+        RpcConnection, so chain code (e.g. chain.dtao.connect) can take this process directly."""
+        from chain.rpc import RpcError
+
+        reply = self.rpc(method, params)
+        error = reply.get("error")
+        if error is not None:
+            raise RpcError(method, error.get("code"), str(error.get("message", error)))
+        return reply["result"]
+
     def fund_and_make_sudo(self, address: str, rao: int) -> None:
         """Give `address` a free balance and the sudo key (neither genesis does), then build a block."""
         account = {"nonce": 0, "consumers": 0, "providers": 1, "sufficients": 0,
@@ -162,10 +186,11 @@ class Chopsticks:
             self.proc.wait(5)
 
 
-def start_real_chain(workdir: Path) -> Chopsticks:
+def start_real_chain(workdir: Path, runtime_args: list[str] | None = None,
+                     build_mode: str = "Instant") -> Chopsticks:
     """A started chopsticks, or a skip (a fail under CI) naming what is missing."""
     try:
-        return Chopsticks(workdir).start()
+        return Chopsticks(workdir, runtime_args, build_mode).start()
     except ChopsticksUnavailable as exc:
         _unavailable(str(exc))
         raise  # unreachable: skip/fail raise

@@ -17,10 +17,10 @@ from chain.runtime.features import features_of
 from chain.runtime.shape import RuntimeShape
 from chain.runtime.storage_items import storage_key
 from chain.storage import u16_key
-from tests.realchain.chopsticks_node import Chopsticks, chopsticks_bin, spec218_args
+from tests.realchain.chopsticks import RAONET, Chopsticks, start_real_chain
 from wallet.ss58 import ss58_decode, ss58_encode
 
-pytestmark = [pytest.mark.realchain, pytest.mark.slow]
+pytestmark = [pytest.mark.realchain, pytest.mark.slow, pytest.mark.xdist_group("realchain_dtao")]
 M = "SubtensorModule"
 TAO = 10**9
 
@@ -32,11 +32,19 @@ class Chain:
         from substrateinterface import Keypair, SubstrateInterface
 
         self.node = node
-        self.ctx = connect(node.rpc)  # what the client learns at connect
+        self.ctx = connect(node)  # what the client learns at connect
         self.shape: RuntimeShape = self.ctx.shape
         self.decoder: ApiDecoder = self.ctx.decoder
         self.keys = {name: Keypair.create_from_uri(f"//{name}") for name in ("Alice", "Bob", "AliceHot", "BobHot")}
         self.substrate = SubstrateInterface(url=node.url)
+
+    def new_block(self, count: int = 1) -> str:
+        self.node.call("dev_newBlock", [{"count": count}])
+        return self.node.call("chain_getBlockHash")
+
+    def set_storage(self, changes: dict | list) -> None:
+        """chopsticks' dev_setStorage: {pallet: {item: [[[keys], value]]}} by name, or [[key, value]] raw."""
+        self.node.call("dev_setStorage", [changes])
 
     def ss58(self, name: str) -> str:
         return self.keys[name].ss58_address
@@ -56,7 +64,7 @@ class Chain:
         composed = self.substrate.compose_call(M, call, params)
         extrinsic = self.substrate.create_signed_extrinsic(call=composed, keypair=self.keys[signer])
         self.substrate.submit_extrinsic(extrinsic, wait_for_inclusion=False)
-        block = self.node.new_block()
+        block = self.new_block()
         events = [e.value for e in self.substrate.get_events(block)]
         failed = [self.error_name(e["attributes"]["dispatch_error"]) for e in events
                   if e["event_id"] == "ExtrinsicFailed"]
@@ -66,9 +74,9 @@ class Chain:
     def register_network(self) -> tuple[str, int]:
         """register_network(AliceHot, mechid 1) by Alice, past the network rate limit; (block, new netuid)."""
         while int(self.node.call("chain_getHeader")["number"], 16) < 12:  # §3: nothing before block 10
-            self.node.new_block(4)
+            self.new_block(4)
         # raw key/value: chopsticks' named form drops a 0 written over a non-zero value
-        self.node.set_storage([[storage_key(self.shape, M, "NetworkLastRegistered"), "0x" + "00" * 8]])
+        self.set_storage([[storage_key(self.shape, M, "NetworkLastRegistered"), "0x" + "00" * 8]])
         args = dict(zip(features_of(self.shape).register_network_args, (self.ss58("AliceHot"), 1), strict=True))
         block, events = self.submit("Alice", "register_network", args)
         (added,) = [e["attributes"] for e in events if e["event_id"] == "NetworkAdded"]
@@ -84,23 +92,20 @@ class Chain:
 
 @pytest.fixture(scope="module")
 def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
-    binary = chopsticks_bin()
-    if binary is None:
-        pytest.skip("chopsticks is not installed and npm is not available to install it")
-    log: Path = tmp_path_factory.mktemp("chopsticks") / "spec218.log"
-    node = Chopsticks(binary, spec218_args(), log)
+    workdir: Path = tmp_path_factory.mktemp("chopsticks218")
+    node = start_real_chain(workdir, ["--genesis", str(RAONET)], build_mode="Manual")
     try:
         alice = ss58_encode(bytes.fromhex("d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d"))
         c = Chain(node)
         assert c.ss58("Alice") == alice
         funded = {"providers": 1, "data": {"free": 1_000_000 * TAO}}
-        node.set_storage({
+        c.set_storage({
             "System": {"Account": [[[c.ss58("Alice")], funded], [[c.ss58("Bob")], funded]]},
             M: {"Owner": [[[c.ss58("AliceHot")], c.ss58("Alice")]],
                 # §11.6's artificial pool on the genesis subnet 1 (genesis: 10 TAO against 1 alpha)
                 "SubnetTAO": [[[1], 10**12]], "SubnetAlphaIn": [[[1], 10**12]]},
         })
-        node.new_block()
+        c.new_block()
         yield c
     finally:
         node.stop()
@@ -267,7 +272,7 @@ def test_features_hold_on_the_runtime_subnet_registration_and_weights(chain: Cha
     state = chain.decoder.subnet_state(chain.api(SUBNET, "get_subnet_state", netuid, at=block))
     assert state.hotkeys == [chain.ss58("AliceHot")] and state.coldkeys == [chain.ss58("Alice")]
 
-    chain.node.set_storage({M: {"Owner": [[[chain.ss58("BobHot")], chain.ss58("Bob")]]}})
+    chain.set_storage({M: {"Owner": [[[chain.ss58("BobHot")], chain.ss58("Bob")]]}})
     block, events = chain.submit("Bob", "burned_register", {"netuid": netuid, "hotkey": chain.ss58("BobHot")})
     (registered,) = [e["attributes"] for e in events if e["event_id"] == "NeuronRegistered"]
     assert registered == (netuid, 1, chain.ss58("BobHot"))
@@ -275,7 +280,7 @@ def test_features_hold_on_the_runtime_subnet_registration_and_weights(chain: Cha
     assert state.hotkeys == [chain.ss58("AliceHot"), chain.ss58("BobHot")]
 
     # the metagraph's alpha stake per uid is the hotkey's pool (TotalHotkeyAlpha) on the subnet
-    chain.node.set_storage({M: {"SubnetTAO": [[[netuid], 10**12]], "SubnetAlphaIn": [[[netuid], 10**12]]}})
+    chain.set_storage({M: {"SubnetTAO": [[[netuid], 10**12]], "SubnetAlphaIn": [[[netuid], 10**12]]}})
     block, _ = chain.submit("Bob", "add_stake", {"hotkey": chain.ss58("BobHot"), "netuid": netuid,
                                                  "amount_staked": 10 * TAO})
     block, _ = chain.submit("Alice", "add_stake", {"hotkey": chain.ss58("AliceHot"), "netuid": 0,
@@ -310,9 +315,9 @@ def test_commit_reveal_hash_and_window_are_the_runtimes(chain: Chain) -> None:
 
     _, netuid = chain.register_network()
     # raw key/value pairs: chopsticks' named form drops a 0 written over a non-zero default
-    chain.node.set_storage([[storage_key(chain.shape, M, "CommitRevealWeightsEnabled", u16_key(netuid)), "0x01"],
+    chain.set_storage([[storage_key(chain.shape, M, "CommitRevealWeightsEnabled", u16_key(netuid)), "0x01"],
                             [storage_key(chain.shape, M, "WeightsSetRateLimit", u16_key(netuid)), "0x" + "00" * 8]])
-    block = chain.node.new_block()
+    block = chain.new_block()
     assert chain.read("WeightsSetRateLimit", u16_key(netuid), at=block) == 0
     tempo = chain.read("Tempo", u16_key(netuid), at=block)
     period = chain.read("RevealPeriodEpochs", u16_key(netuid), at=block)
@@ -325,7 +330,7 @@ def test_commit_reveal_hash_and_window_are_the_runtimes(chain: Chain) -> None:
     chain.submit("AliceHot", "reveal_weights", reveal, expect_error="RevealTooEarly")
     now = int(chain.node.call("chain_getHeader")["number"], 16)
     if first - 1 > now:
-        chain.node.new_block(first - 1 - now)  # the next extrinsic lands in block `first`
+        chain.new_block(first - 1 - now)  # the next extrinsic lands in block `first`
     chain.submit("AliceHot", "reveal_weights", {**reveal, "salt": [7, 8, 10]},
                  expect_error="InvalidRevealCommitHashNotMatch")
     block, events = chain.submit("AliceHot", "reveal_weights", reveal)

@@ -6,19 +6,16 @@ import pytest
 
 from chain.runtime.features import features_of
 from chain.runtime.fetch import fetch_metadata_bytes, fetch_shape
-from tests.realchain.chopsticks_node import Chopsticks, chopsticks_bin, spec143_args
+from tests.realchain.chopsticks import start_real_chain
 
 pytestmark = [pytest.mark.realchain, pytest.mark.slow]
 
 
 def test_spec143_shape_at_connect(tmp_path) -> None:
-    binary = chopsticks_bin()
-    if binary is None:
-        pytest.skip("chopsticks is not installed and npm is not available to install it")
-    node = Chopsticks(binary, spec143_args(tmp_path), tmp_path / "spec143.log")
+    node = start_real_chain(tmp_path)
     try:
-        assert fetch_metadata_bytes(node.rpc)[4] == 14  # V15 is absent: the V14 fallback
-        shape = fetch_shape(node.rpc)
+        assert fetch_metadata_bytes(node)[4] == 14  # V15 is absent: the V14 fallback
+        shape = fetch_shape(node)
         f = features_of(shape)
         assert f.era == "2024" and f.root_weights and shape.apis is None
         assert shape.call("SubtensorModule", "add_stake").arg_names == ("hotkey", "amount_staked")
