@@ -1,0 +1,74 @@
+"""One object per connected runtime holding what the dTAO reads need: its shape, features, reply decoder and
+swap rules, with a runtime-API call and a storage read that both go by the metadata's declarations.
+
+Why a context and not more methods on the connection: the rooms (staking, subnets, delegation) take it as an
+argument, so each stays a few functions, and the 2024 rooms never see it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chain.dtao.amm import SwapRules, rules_for
+from chain.dtao.decode import DELEGATE, STAKE, SUBNET, ApiDecoder
+from chain.dtao.structs import Delegate, DynamicInfo, Hyperparams, StakeInfo, SubnetState
+from chain.runtime.features import Features, features_of
+from chain.runtime.fetch import fetch_shape
+from chain.runtime.shape import RuntimeShape
+from chain.runtime.storage_items import decode_value, storage_key
+from chain.storage import u16_key
+
+
+@dataclass(frozen=True)
+class DtaoContext:
+    rpc: Any  # chain.rpc.RpcConnection (or anything with .call(method, params))
+    shape: RuntimeShape
+    features: Features
+    decoder: ApiDecoder
+    rules: SwapRules | None  # None: quote with the chain's SwapRuntimeApi
+
+    def call_api(self, api: str, method: str, *args: Any, at: str | None = None) -> bytes:
+        params: list[Any] = [f"{api}_{method}", "0x" + self.decoder.encode_args(api, method, *args).hex()]
+        if at:
+            params.append(at)
+        reply = self.rpc.call("state_call", params)
+        return bytes.fromhex(reply[2:])
+
+    def read(self, pallet: str, item: str, *keys: bytes, at: str | None = None) -> Any:
+        """A storage value by its declared type; the declared default when never written."""
+        params: list[Any] = [storage_key(self.shape, pallet, item, *keys)]
+        if at:
+            params.append(at)
+        raw = self.rpc.call("state_getStorage", params)
+        return decode_value(self.shape, pallet, item, None if raw is None else bytes.fromhex(raw[2:]))
+
+    def all_dynamic_info(self, at: str | None = None) -> list[DynamicInfo]:
+        return self.decoder.all_dynamic_info(self.call_api(SUBNET, "get_all_dynamic_info", at=at))
+
+    def dynamic_info(self, netuid: int, at: str | None = None) -> DynamicInfo | None:
+        return self.decoder.dynamic_info(self.call_api(SUBNET, "get_dynamic_info", netuid, at=at))
+
+    def subnet_state(self, netuid: int, at: str | None = None) -> SubnetState | None:
+        return self.decoder.subnet_state(self.call_api(SUBNET, "get_subnet_state", netuid, at=at))
+
+    def stake_info_for_coldkey(self, coldkey: bytes, at: str | None = None) -> list[StakeInfo]:
+        return self.decoder.stake_info_for_coldkey(self.call_api(STAKE, "get_stake_info_for_coldkey", coldkey, at=at))
+
+    def hyperparams(self, netuid: int, at: str | None = None) -> Hyperparams | None:
+        return self.decoder.hyperparams(self.call_api(SUBNET, "get_subnet_hyperparams", netuid, at=at))
+
+    def delegates(self, at: str | None = None) -> list[Delegate]:
+        return self.decoder.delegates(self.call_api(DELEGATE, "get_delegates", at=at))
+
+    def mechanism(self, netuid: int, at: str | None = None) -> int:
+        """SubnetMechanism (0 stable, 1 AMM); root is stable whatever storage says."""
+        return 0 if netuid == 0 else self.read("SubtensorModule", "SubnetMechanism", u16_key(netuid), at=at)
+
+
+def connect(rpc: Any, at: str | None = None) -> DtaoContext:
+    """Learn the runtime at `at` (default: best block): one metadata fetch and one version call."""
+    shape = fetch_shape(rpc, at)
+    version = rpc.call("state_getRuntimeVersion", [at] if at else [])
+    return DtaoContext(rpc, shape, features_of(shape), ApiDecoder(shape, int(version["specVersion"])),
+                       rules_for(shape))
