@@ -279,12 +279,13 @@ class Delegate:
         """`per_subnet`: the runtime declares nominators as (account, [(netuid, alpha)]) — decided from the
         declared type, since an empty list looks the same in both eras."""
         need(f, "DelegateInfo", REQUIRED_FIELDS["DelegateInfo"])
-        nominations: list[tuple[str, int, int]] | None = [] if per_subnet else None
+        found: list[tuple[str, int, int]] = []
         for coldkey, held in f["nominators"] if per_subnet else ():
             if not isinstance(held, list):
                 raise RuntimeTooNew("DelegateInfo.nominators is not a per-subnet list")
             for netuid, alpha in held:
                 if alpha:
-                    nominations.append((account(coldkey, "nominator"), netuid, alpha))
+                    found.append((account(coldkey, "nominator"), netuid, alpha))
         return Delegate(account(f["delegate_ss58"], "delegate_ss58"), account(f["owner_ss58"], "owner_ss58"),
-                        f["take"], list(f["registrations"]), list(f["validator_permits"]), nominations)
+                        f["take"], list(f["registrations"]), list(f["validator_permits"]),
+                        found if per_subnet else None)
