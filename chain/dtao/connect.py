@@ -68,7 +68,12 @@ class DtaoContext:
 
 def connect(rpc: Any, at: str | None = None) -> DtaoContext:
     """Learn the runtime at `at` (default: best block): one metadata fetch and one version call."""
-    shape = fetch_shape(rpc, at)
+    return context_for(rpc, fetch_shape(rpc, at), at)
+
+
+def context_for(rpc: Any, shape: RuntimeShape, at: str | None = None) -> DtaoContext:
+    """The context over a shape already read (the connection reads it once to pick its rooms). The spec
+    version only picks the layout of opaque replies (see decode.py), never a behaviour."""
     version = rpc.call("state_getRuntimeVersion", [at] if at else [])
     return DtaoContext(rpc, shape, features_of(shape), ApiDecoder(shape, int(version["specVersion"])),
                        rules_for(shape))

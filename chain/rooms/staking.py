@@ -8,6 +8,7 @@ from chain import storage as st
 from chain import types as ty
 from chain.balance import Balance
 from chain.connection import SUBTENSOR
+from chain.dtao.views import TAO_UNIT, Holdings, StakeRow
 from chain.errors import PreconditionFailed
 from chain.rooms.balances import account_id
 from chain.rooms.checks import need_tx_window, short
@@ -53,6 +54,11 @@ class Staking:
         except MethodNotFound:
             infos = self._stake_scan(pk)
         return [s for s in infos if s.stake > 0]
+
+    def holdings(self, coldkey: str) -> Holdings:
+        """The coldkey's stake rows and their TAO total; in 2024 stake is TAO, so each row is its own value."""
+        rows = [StakeRow(s.hotkey, None, s.stake, TAO_UNIT, s.stake) for s in self.stake_for_coldkey(coldkey)]
+        return Holdings(rows, sum(r.amount for r in rows))
 
     def _stake_scan(self, coldkey: bytes) -> list[ty.StakeInfo]:
         prefix = "0x" + st.prefix(SUBTENSOR, "Stake").hex()

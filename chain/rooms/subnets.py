@@ -69,6 +69,11 @@ class Subnets:
         except MethodNotFound:
             return self._hyperparameters_from_storage(netuid)
 
+    def hyperparameters_by_name(self, netuid: int) -> dict[str, Any] | None:
+        """Every hyperparameter the chain reports, by name (what `subnets hyperparameters` shows)."""
+        params = self.hyperparameters(netuid)
+        return None if params is None else params.to_json()
+
     def _hyperparameters_from_storage(self, netuid: int) -> ty.SubnetHyperparams | None:
         if not self.subnet_exists(netuid):
             return None

@@ -1,0 +1,81 @@
+"""What the dTAO reads hand to the CLI: a subnet's pool row and a coldkey's stake rows, each amount with its
+unit (τ, or the subnet's own symbol), JSON-ready. A value the client could not obtain is None, never 0 or a
+guess; the CLI shows "—" for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+RAO = 10**9
+TAO_UNIT = "τ"
+
+
+def decimal(raw: int) -> str:
+    """9-decimal text of an integer amount of 1e-9 units (τ's RAO, α's smallest unit), exact."""
+    sign = "-" if raw < 0 else ""
+    whole, frac = divmod(abs(raw), RAO)
+    return f"{sign}{whole}.{frac:09d}"
+
+
+def amount_json(raw: int | None, unit: str) -> dict[str, Any] | None:
+    return None if raw is None else {"raw": raw, "value": decimal(raw), "unit": unit}
+
+
+def price_json(price: Fraction | None) -> dict[str, Any] | None:
+    """τ per α: exact as a fraction, and floored to 9 decimals for display."""
+    if price is None:
+        return None
+    return {"exact": f"{price.numerator}/{price.denominator}", "value": decimal((price * RAO).__floor__()),
+            "unit": f"{TAO_UNIT}/α"}
+
+
+@dataclass(frozen=True, slots=True)
+class SubnetPool:
+    """One subnet of `subnets list` on a dTAO chain."""
+
+    netuid: int
+    symbol: str  # the subnet's alpha unit
+    name: str | None
+    owner: str
+    tempo: int
+    price: Fraction | None  # τ per α; None when taocli cannot price this subnet
+    tao_in: int  # τ in the pool
+    alpha_in: int  # α in the pool
+    alpha_out: int  # α outside the pool (staked)
+    emission_share: Fraction | None  # this subnet's share of the emission; None when the era does not say
+
+    def to_json(self) -> dict[str, Any]:
+        share = self.emission_share
+        return {"netuid": self.netuid, "symbol": self.symbol, "name": self.name, "owner": self.owner,
+                "tempo": self.tempo, "price": price_json(self.price),
+                "tao_in": amount_json(self.tao_in, TAO_UNIT), "alpha_in": amount_json(self.alpha_in, self.symbol),
+                "alpha_out": amount_json(self.alpha_out, self.symbol),
+                "emission_share": None if share is None else f"{share.numerator}/{share.denominator}"}
+
+
+@dataclass(frozen=True, slots=True)
+class StakeRow:
+    """A coldkey's stake on one hotkey (and, on dTAO, one subnet): the amount in its own unit and its TAO
+    value at the spot price (None when unpriced). In 2024 the amount is TAO and `netuid` is None."""
+
+    hotkey: str
+    netuid: int | None
+    amount: int
+    unit: str
+    tao_value: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"hotkey": self.hotkey, "netuid": self.netuid, "amount": amount_json(self.amount, self.unit),
+                "tao_value": amount_json(self.tao_value, TAO_UNIT)}
+
+
+@dataclass(frozen=True, slots=True)
+class Holdings:
+    """Every stake row of a coldkey and their total in TAO (None if any row is unpriced: a partial sum would
+    understate the holding)."""
+
+    rows: list[StakeRow]
+    staked_tao: int | None

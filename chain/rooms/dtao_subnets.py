@@ -1,0 +1,96 @@
+"""Subnets on a dTAO runtime: the sibling of `chain.rooms.subnets.Subnets`, chosen by `chain.era`.
+
+Every subnet is an AMM pool of TAO against its own alpha, so the list shows price, reserves, symbol and the
+emission share; hyperparameters come from the runtime's own API (defaults included). Writes are inherited,
+and a 2024 call the runtime no longer takes is refused by `Connection.compose` before anything is signed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from chain import types as ty
+from chain.dtao.portfolio import spot_prices, symbol
+from chain.dtao.structs import DynamicInfo, Hyperparams
+from chain.dtao.views import SubnetPool
+from chain.rooms.subnets import Subnets
+from chain.storage import u16_key
+
+if TYPE_CHECKING:
+    from chain.connection import Connection
+    from chain.dtao.connect import DtaoContext
+    from chain.rooms.balances import Balances
+
+MODULE = "SubtensorModule"
+
+
+class DtaoSubnets(Subnets):
+    """Subnet reads of the dTAO era: pools, prices, symbols, the runtime's hyperparameters."""
+
+    def __init__(self, conn: Connection, balances: Balances, ctx: DtaoContext) -> None:
+        super().__init__(conn, balances)
+        self.ctx = ctx
+
+    def pools(self, at: str | None = None) -> list[SubnetPool] | None:
+        """Every subnet's pool, read at one block so prices, reserves and shares agree."""
+        at = at or self.conn.block_hash()
+        infos = self.ctx.all_dynamic_info(at)
+        prices = self.prices(infos, at)
+        shares = emission_shares(infos)
+        return [SubnetPool(i.netuid, self.symbol(i, at), i.subnet_name, i.owner_coldkey, i.tempo,
+                           prices.get(i.netuid), i.tao_in, i.alpha_in, i.alpha_out, shares.get(i.netuid))
+                for i in infos]
+
+    def prices(self, infos: Iterable[DynamicInfo], at: str) -> dict[int, Fraction]:
+        """τ per α by subnet. Constant-product runtimes (R218/R233) price from the pool and the subnet's
+        mechanism; a runtime whose swap only the chain can quote (`rules is None`) gets no price here yet,
+        so every value depending on it shows "—" rather than a reserve ratio that is not its price."""
+        if self.ctx.rules is None:
+            return {}
+        infos = list(infos)
+        mechanisms = {i.netuid: self.ctx.mechanism(i.netuid, at=at) for i in infos}
+        return spot_prices(infos, mechanisms)
+
+    def symbol(self, info: DynamicInfo, at: str) -> str:
+        """The subnet's unit: DynamicInfo's symbol (R233+), else storage `TokenSymbol` where declared."""
+        found: bytes | str | None = info.token_symbol
+        if not found and self.ctx.shape.item(MODULE, "TokenSymbol") is not None:
+            found = self.ctx.read(MODULE, "TokenSymbol", u16_key(info.netuid), at=at)
+        return symbol(info.netuid, found)
+
+    def symbols(self, at: str | None = None) -> dict[int, str]:
+        at = at or self.conn.block_hash()
+        return {i.netuid: self.symbol(i, at) for i in self.ctx.all_dynamic_info(at)}
+
+    def hyperparameters_by_name(self, netuid: int) -> dict[str, Any] | None:
+        """The runtime's own `get_subnet_hyperparams`, every field by its name (unwritten storage answered
+        with the chain's defaults); fixed-point values as exact fractions "n/d"."""
+        found: Hyperparams | None = self.ctx.hyperparams(netuid)
+        if found is None:
+            return None
+        return {k: f"{v.numerator}/{v.denominator}" if isinstance(v, Fraction) else v
+                for k, v in found.values.items()}
+
+    def hyperparameters(self, netuid: int) -> ty.SubnetHyperparams | None:
+        """The 2024 record where the runtime's reply carries every 2024 field (R218 does); else None and the
+        caller reads `dtao_hyperparameters`, which has them all by name."""
+        found = self.ctx.hyperparams(netuid)
+        if found is None:
+            return None
+        try:
+            return ty.SubnetHyperparams(**{name: found.values[name] for name, _ in ty.HYPERPARAM_FIELDS})
+        except (KeyError, TypeError):
+            return None
+
+
+def emission_shares(infos: list[DynamicInfo]) -> dict[int, Fraction]:
+    """Each subnet's share of the emission: R218's `emission` (τ per block) or, where the era sends it,
+    `tao_in_emission`, over their sum. Empty when the era sends neither or all are zero."""
+    values = {i.netuid: i.tao_in_emission if i.tao_in_emission is not None else i.emission for i in infos}
+    known = {n: v for n, v in values.items() if v is not None}
+    total = sum(known.values())
+    if not known or total == 0:
+        return {}
+    return {n: Fraction(v, total) for n, v in known.items()}
