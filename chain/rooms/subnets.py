@@ -17,6 +17,7 @@ from chain.scale import Reader
 
 if TYPE_CHECKING:
     from chain.connection import Connection
+    from chain.dtao.views import SubnetPool
     from chain.prepared import PreparedCall
     from chain.receipt import Receipt
     from chain.rooms.balances import Balances
@@ -68,6 +69,10 @@ class Subnets:
             return ty.decode_hyperparams(self.conn.info("subnetInfo_getSubnetHyperparams", [netuid]))
         except MethodNotFound:
             return self._hyperparameters_from_storage(netuid)
+
+    def pools(self, at: str | None = None) -> list[SubnetPool] | None:
+        """Subnet pools: None here, since 2024 subnets have none (the dTAO sibling lists them)."""
+        return None
 
     def hyperparameters_by_name(self, netuid: int) -> dict[str, Any] | None:
         """Every hyperparameter the chain reports, by name (what `subnets hyperparameters` shows)."""

@@ -185,10 +185,10 @@ def waiting(out: Output, message: str) -> Iterator[Callable[[str], None]]:
 
 def hyperparameters_of(cs: ChainSession, netuid: int) -> dict[str, Any]:
     """A subnet's hyperparameters by name, or the missing-subnet error."""
-    params = cs.client.subnets.hyperparameters(netuid)
+    params = cs.client.subnets.hyperparameters_by_name(netuid)
     if params is None:
         raise missing_subnet(netuid)
-    return params.to_json()
+    return params
 
 
 def open_chain(name: str | None, hotkey: str | None, path: str | None, network: str | None, json_out: bool,

@@ -85,6 +85,9 @@ def list_(name: WalletName = None, wallet_path: WalletPath = None, network: Netw
 
     with open_chain(name, None, wallet_path, network, json_out, yes) as cs:
         coldkey = cs.coldkey_address()
+        if cs.client.era == "dtao":
+            dtao_stake_list(cs, coldkey)
+            return
         stakes = cs.client.staking.stake_for_coldkey(coldkey)
         free = cs.client.balances.balance(coldkey)
     total = sum(s.stake for s in stakes)
@@ -93,3 +96,16 @@ def list_(name: WalletName = None, wallet_path: WalletPath = None, network: Netw
     render = table(f"Stake of {coldkey} on {cs.network} (free {free}, staked {tao(total)})", ["hotkey", "stake"],
                    [[s.hotkey, tao(s.stake)] for s in stakes])
     cs.out.result(data, render)
+
+
+def dtao_stake_list(cs: ChainSession, coldkey: str) -> None:
+    """Stake per (hotkey, netuid) in the subnet's alpha, each valued in TAO at spot."""
+    from taocli.commands import dtao_display as show
+
+    held = cs.client.staking.holdings(coldkey)
+    free = cs.client.balances.balance(coldkey)
+    staked = show.units(held.staked_tao, "τ")
+    cs.out.result({"network": cs.network, "coldkey": coldkey, "free": free.to_json(), **show.holdings_json(held)},
+                  show.stake_rows(f"Stake of {coldkey} on {cs.network} (free {free}, staked {staked})", held))
+    if show.unpriced(held) and not cs.out.json_mode:
+        cs.out.note(show.UNPRICED_NOTE)

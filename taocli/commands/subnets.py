@@ -25,7 +25,16 @@ Processes = Annotated[int | None, typer.Option("--processes", help="CPU processe
 def list_(network: Network = None, json_out: Json = False, yes: Yes = False, debug: Debug = False) -> None:
     """List every subnet with its size, tempo, burn and emission."""
     with open_chain(None, None, None, network, json_out, yes) as cs:
-        subnets = cs.client.subnets.subnets()
+        pools = cs.client.subnets.pools()
+        subnets = [] if pools is not None else cs.client.subnets.subnets()
+    if pools is not None:  # a dTAO chain: every subnet is a pool of TAO against its own alpha
+        from taocli.commands import dtao_display
+
+        cs.out.result({"network": cs.network, "subnets": [p.to_json() for p in pools]},
+                      dtao_display.subnet_pools(f"Subnets on {cs.network}", pools))
+        if any(p.price is None for p in pools) and not cs.out.json_mode:
+            cs.out.note(dtao_display.UNPRICED_NOTE)
+        return
     rows = [s.to_json() for s in subnets]
     render = table(f"Subnets on {cs.network}", ["netuid", "n", "max n", "tempo", "burn", "emission", "owner"],
                    [[str(s.netuid), str(s.subnetwork_n), str(s.max_allowed_uids), str(s.tempo), tao(s.burn),

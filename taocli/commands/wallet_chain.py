@@ -21,9 +21,16 @@ def _balances(client: Any, address: str) -> dict[str, Any]:
     from chain.balance import Balance
 
     free = client.balances.balance(address)
-    staked = sum(s.stake for s in client.staking.stake_for_coldkey(address))
+    staked = client.staking.holdings(address).staked_tao  # dTAO: alpha valued at spot; None if unpriced
+    if staked is None:
+        return {"coldkey": address, "free": free.to_json(), "staked": None, "total": None}
     return {"coldkey": address, "free": free.to_json(), "staked": Balance(staked).to_json(),
             "total": Balance(free.rao + staked).to_json()}
+
+
+def _tao_or_unknown(value: dict[str, Any] | None) -> str:
+    """A TAO amount from its JSON form, or "—" when the chain client could not value it."""
+    return "—" if value is None else tao(value["rao"])
 
 
 def balance(
@@ -50,9 +57,11 @@ def balance(
     data: dict[str, Any] = {"network": cs.network, "wallets": rows} if all_wallets else {"network": cs.network,
                                                                                          **rows[0]}
     render = table(f"Balances on {cs.network}", ["wallet", "coldkey", "free", "staked", "total"],
-                   [[r["wallet"], r["coldkey"], tao(r["free"]["rao"]), tao(r["staked"]["rao"]),
-                     tao(r["total"]["rao"])] for r in rows])
+                   [[r["wallet"], r["coldkey"], tao(r["free"]["rao"]), _tao_or_unknown(r["staked"]),
+                     _tao_or_unknown(r["total"])] for r in rows])
     cs.out.result(data, render)
+    if any(r["staked"] is None for r in rows) and not cs.out.json_mode:
+        cs.out.note("— : some stake is alpha of a subnet taocli cannot price on this runtime; see `taocli stake list`")
 
 
 def overview(
@@ -86,8 +95,8 @@ def overview(
 
     def render(console: Any) -> None:
         console.print(f"Wallet {cs.wallet_session.name} — coldkey {coldkey} on {cs.network}")
-        console.print(f"  free {tao(head['free']['rao'])}   staked {tao(head['staked']['rao'])}   "
-                      f"total {tao(head['total']['rao'])}")
+        console.print(f"  free {tao(head['free']['rao'])}   staked {_tao_or_unknown(head['staked'])}   "
+                      f"total {_tao_or_unknown(head['total'])}")
         if not neurons:
             console.print("  No hotkey of this wallet is registered on any subnet.")
             return

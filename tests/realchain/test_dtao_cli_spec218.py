@@ -1,0 +1,117 @@
+"""The dTAO reads through the real `taocli --json` against the real spec-218 runtime under chopsticks: each
+value the CLI prints is compared with storage of the same block, read independently by the metadata's
+declarations (`Chain.read`) or stock substrate-interface. Shares the chain set-up of test_dtao_spec218.py."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from chain.dtao.shares import value_r218
+from chain.storage import u16_key
+from tests.integration.test_cli_chain_support import ChainCli, make_wallet
+from tests.realchain.test_dtao_spec218 import TAO, Chain
+from tests.realchain.test_dtao_spec218 import chain as chain  # the module fixture: one chain per module
+from wallet.keypair import Keypair
+from wallet.ss58 import ss58_encode
+
+pytestmark = [pytest.mark.realchain, pytest.mark.slow, pytest.mark.xdist_group("realchain_dtao")]
+
+
+@pytest.fixture(scope="module")
+def cli(chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> ChainCli:
+    """Bob's wallet on disk, Bob staked on subnet 1 and Alice on root, one block built; the CLI over it."""
+    home: Path = tmp_path_factory.mktemp("dtao-cli")
+    make_wallet(home / "wallets", "bob", Keypair.from_uri("//Bob"))
+    make_wallet(home / "wallets", "alice", Keypair.from_uri("//Alice"))
+    chain.submit("Bob", "add_stake", {"hotkey": chain.ss58("AliceHot"), "netuid": 1, "amount_staked": 10 * TAO})
+    chain.submit("Alice", "add_stake", {"hotkey": chain.ss58("AliceHot"), "netuid": 0,
+                                        "amount_staked": 100 * TAO})
+    chain.submit("Bob", "add_stake", {"hotkey": chain.ss58("AliceHot"), "netuid": 0, "amount_staked": 3 * TAO})
+    return ChainCli(chain.node, home)  # type: ignore[arg-type]  # anything with .url
+
+
+def raw(value: dict) -> int:
+    return int(value["raw"])
+
+
+def price_of(chain: Chain, netuid: int, at: str) -> Fraction:
+    """Spot price read from storage alone: root and mechanism-0 subnets 1:1, else SubnetTAO / SubnetAlphaIn."""
+    n = u16_key(netuid)
+    if netuid == 0 or chain.read("SubnetMechanism", n, at=at) == 0:
+        return Fraction(1)
+    return Fraction(chain.read("SubnetTAO", n, at=at), chain.read("SubnetAlphaIn", n, at=at))
+
+
+def symbol_of(chain: Chain, netuid: int, at: str) -> str:
+    return bytes(chain.read("TokenSymbol", u16_key(netuid), at=at)).decode() or f"α{netuid}"
+
+
+def test_subnets_list_equals_storage(chain: Chain, cli: ChainCli) -> None:
+    listed = cli.ok("subnets", "list")["subnets"]
+    at = chain.node.call("chain_getBlockHash")  # Manual build mode: the CLI read this block
+    netuids = [row["netuid"] for row in listed]
+    assert netuids == [0, 1]
+    emissions = {n: chain.read("EmissionValues", u16_key(n), at=at) for n in netuids}
+    for row in listed:
+        netuid, n = row["netuid"], u16_key(row["netuid"])
+        unit = symbol_of(chain, netuid, at)
+        assert row["symbol"] == unit and row["alpha_in"]["unit"] == unit and row["tao_in"]["unit"] == "τ"
+        assert raw(row["tao_in"]) == chain.read("SubnetTAO", n, at=at)
+        assert raw(row["alpha_in"]) == chain.read("SubnetAlphaIn", n, at=at)
+        assert raw(row["alpha_out"]) == chain.read("SubnetAlphaOut", n, at=at)
+        assert row["tempo"] == chain.read("Tempo", n, at=at)
+        assert row["owner"] == ss58_encode(chain.read("SubnetOwner", n, at=at))
+        assert Fraction(row["price"]["exact"]) == price_of(chain, netuid, at)
+        total = sum(emissions.values())
+        assert row["emission_share"] == (None if total == 0 else
+                                         f"{Fraction(emissions[netuid], total).numerator}/"
+                                         f"{Fraction(emissions[netuid], total).denominator}")
+    assert Fraction(listed[1]["price"]["exact"]) != 1  # subnet 1 is a real AMM pool here, not 1:1
+
+
+def stake_of(chain: Chain, coldkey: str, netuid: int, at: str) -> int:
+    hot, cold, n = chain.pub("AliceHot"), chain.pub(coldkey), u16_key(netuid)
+    return value_r218(chain.read("TotalHotkeyAlpha", hot, n, at=at), chain.read("TotalHotkeyShares", hot, n, at=at),
+                      chain.read("Alpha", hot, cold, n, at=at))
+
+
+def test_stake_list_and_wallet_balance_equal_storage(chain: Chain, cli: ChainCli) -> None:
+    listed = cli.ok("stake", "list", wallet="bob")
+    at = chain.node.call("chain_getBlockHash")
+    rows = {(r["hotkey"], r["netuid"]): r for r in listed["stakes"]}
+    assert set(rows) == {(chain.ss58("AliceHot"), 0), (chain.ss58("AliceHot"), 1)}
+    total = 0
+    for (_, netuid), row in rows.items():
+        alpha = stake_of(chain, "Bob", netuid, at)
+        value = (alpha * price_of(chain, netuid, at)).__floor__()
+        assert raw(row["amount"]) == alpha > 0 and row["amount"]["unit"] == symbol_of(chain, netuid, at)
+        assert raw(row["tao_value"]) == value and row["tao_value"]["unit"] == "τ"
+        total += value
+    assert raw(listed["staked_tao_value"]) == total
+    free = chain.substrate.query("System", "Account", [chain.ss58("Bob")], block_hash=at)["data"]["free"].value
+    assert listed["free"]["rao"] == free
+
+    balance = cli.ok("wallet", "balance", wallet="bob")
+    assert (balance["free"]["rao"], balance["staked"]["rao"], balance["total"]["rao"]) == (free, total, free + total)
+
+
+def test_hyperparameters_are_the_chains_own(chain: Chain, cli: ChainCli) -> None:
+    shown = cli.ok("subnets", "hyperparameters", "--netuid", "1")["hyperparameters"]
+    at = chain.node.call("chain_getBlockHash")
+    items = {"rho": "Rho", "kappa": "Kappa", "tempo": "Tempo", "immunity_period": "ImmunityPeriod",
+             "max_validators": "MaxAllowedValidators", "min_burn": "MinBurn", "max_burn": "MaxBurn",
+             "weights_rate_limit": "WeightsSetRateLimit", "commit_reveal_weights_enabled": "CommitRevealWeightsEnabled",
+             "liquid_alpha_enabled": "LiquidAlphaOn", "difficulty": "Difficulty"}
+    for name, item in items.items():
+        assert shown[name] == chain.read(item, u16_key(1), at=at), name  # unwritten: the declared default
+    assert "subnet 77 does not exist" in cli.fails("subnets", "hyperparameters", "--netuid", "77")
+
+
+def test_calls_without_meaning_on_dtao_say_so_in_one_line(cli: ChainCli) -> None:
+    line = cli.fails("root", "weights", "--netuids", "1", "--weights", "1", wallet="alice")
+    assert "root weights do not exist on this chain" in line and "weights set --netuid" in line
+    line = cli.fails("delegate", "become", wallet="alice")
+    assert "every hotkey takes nominations on this chain" in line
