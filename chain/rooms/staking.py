@@ -8,7 +8,6 @@ from chain import storage as st
 from chain import types as ty
 from chain.balance import Balance
 from chain.connection import SUBTENSOR
-from chain.dtao.views import TAO_UNIT, Holdings, StakeRow
 from chain.errors import PreconditionFailed
 from chain.rooms.balances import account_id
 from chain.rooms.checks import need_tx_window, short
@@ -18,6 +17,7 @@ from wallet.ss58 import ss58_encode
 
 if TYPE_CHECKING:
     from chain.connection import Connection
+    from chain.dtao.views import Holdings
     from chain.prepared import PreparedCall
     from chain.receipt import Receipt
     from chain.rooms.balances import Balances
@@ -57,6 +57,8 @@ class Staking:
 
     def holdings(self, coldkey: str) -> Holdings:
         """The coldkey's stake rows and their TAO total; in 2024 stake is TAO, so each row is its own value."""
+        from chain.dtao.views import TAO_UNIT, Holdings, StakeRow
+
         rows = [StakeRow(s.hotkey, None, s.stake, TAO_UNIT, s.stake) for s in self.stake_for_coldkey(coldkey)]
         return Holdings(rows, sum(r.amount for r in rows))
 
