@@ -79,3 +79,42 @@ class Holdings:
 
     rows: list[StakeRow]
     staked_tao: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class NeuronStake:
+    """One uid of a dTAO metagraph: its alpha stake on the subnet (and that alpha's TAO value at spot), its
+    root stake in τ, and the stake weight the epoch uses (α + w·τ, in the subnet's α units)."""
+
+    uid: int
+    hotkey: str
+    coldkey: str
+    alpha_stake: int  # α of the subnet
+    alpha_tao_value: int | None  # τ at spot; None when unpriced
+    root_stake: int  # τ staked on root by this hotkey
+    stake_weight: int  # α + w·τ
+    emission: int  # α of the subnet
+    dividends: int  # u16 proportion
+    incentive: int  # u16 proportion
+    validator_permit: bool
+    active: bool
+
+    def to_json(self, symbol: str) -> dict[str, Any]:
+        return {"uid": self.uid, "hotkey": self.hotkey, "coldkey": self.coldkey,
+                "alpha_stake": amount_json(self.alpha_stake, symbol),
+                "alpha_tao_value": amount_json(self.alpha_tao_value, TAO_UNIT),
+                "root_stake": amount_json(self.root_stake, TAO_UNIT),
+                "stake_weight": amount_json(self.stake_weight, symbol), "emission": amount_json(self.emission, symbol),
+                "dividends": self.dividends, "incentive": self.incentive,
+                "validator_permit": self.validator_permit, "active": self.active}
+
+
+@dataclass(frozen=True, slots=True)
+class SubnetMetagraph:
+    """`subnets show` on a dTAO chain: the subnet's pool and every uid's stake, read at one block."""
+
+    pool: SubnetPool
+    neurons: list[NeuronStake]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"subnet": self.pool.to_json(), "neurons": [n.to_json(self.pool.symbol) for n in self.neurons]}

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from chain import types as ty
 from chain.dtao.portfolio import spot_prices, symbol
 from chain.dtao.structs import DynamicInfo, Hyperparams
-from chain.dtao.views import SubnetPool
+from chain.dtao.views import NeuronStake, SubnetMetagraph, SubnetPool
 from chain.rooms.subnets import Subnets
 from chain.storage import u16_key
 
@@ -42,6 +42,25 @@ class DtaoSubnets(Subnets):
         return [SubnetPool(i.netuid, self.symbol(i, at), i.subnet_name, i.owner_coldkey, i.tempo,
                            prices.get(i.netuid), i.tao_in, i.alpha_in, i.alpha_out, shares.get(i.netuid))
                 for i in infos]
+
+    def metagraph(self, netuid: int, at: str | None = None) -> SubnetMetagraph | None:
+        """Every uid's alpha stake (valued in TAO at spot), root stake and stake weight; None: no subnet."""
+        at = at or self.conn.block_hash()
+        info = self.ctx.dynamic_info(netuid, at)
+        state = self.ctx.subnet_state(netuid, at)
+        if info is None or state is None:
+            return None
+        price = self.prices([info], at).get(netuid)
+        shares = emission_shares(self.ctx.all_dynamic_info(at))
+        pool = SubnetPool(netuid, self.symbol(info, at), info.subnet_name, info.owner_coldkey, info.tempo, price,
+                          info.tao_in, info.alpha_in, info.alpha_out, shares.get(netuid))
+        neurons = [NeuronStake(uid, hotkey, state.coldkeys[uid], state.alpha_stake[uid],
+                               None if price is None else (state.alpha_stake[uid] * price).__floor__(),
+                               state.tao_stake[uid], state.total_stake[uid], state.emission[uid],
+                               state.dividends[uid], state.incentives[uid], state.validator_permit[uid],
+                               state.active[uid])
+                   for uid, hotkey in enumerate(state.hotkeys)]
+        return SubnetMetagraph(pool, neurons)
 
     def prices(self, infos: Iterable[DynamicInfo], at: str) -> dict[int, Fraction]:
         """τ per α by subnet. Constant-product runtimes (R218/R233) price from the pool and the subnet's

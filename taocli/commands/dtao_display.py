@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from taocli.commands.chainctx import table
 
 if TYPE_CHECKING:  # pragma: no cover
-    from chain.dtao.views import Holdings, SubnetPool
+    from chain.dtao.views import Holdings, SubnetMetagraph, SubnetPool
 
 UNKNOWN = "—"
 UNPRICED_NOTE = "— : taocli cannot price this subnet's alpha on this runtime, so its TAO value is not shown"
@@ -37,6 +37,18 @@ def subnet_pools(title: str, pools: list[SubnetPool]) -> Callable[[Any], None]:
             for p in pools]
     return table(title, ["netuid", "symbol", "name", "price", "TAO in pool", "alpha in pool", "alpha staked",
                          "emission", "tempo", "owner"], rows)
+
+
+def metagraph(title: str, graph: SubnetMetagraph) -> Callable[[Any], None]:
+    p, sym = graph.pool, graph.pool.symbol
+    head = (f"{title}: {len(graph.neurons)} uids, tempo {p.tempo}, price {price(p.price, sym)}, "
+            f"pool {units(p.tao_in, 'τ')} / {units(p.alpha_in, sym)}")
+    rows = [[str(n.uid), n.hotkey, units(n.alpha_stake, sym), units(n.alpha_tao_value, "τ"), units(n.root_stake, "τ"),
+             units(n.stake_weight, sym), units(n.emission, sym), f"{n.dividends / 65535:.4f}",
+             f"{n.incentive / 65535:.4f}", "✓" if n.validator_permit else "", "✓" if n.active else ""]
+            for n in graph.neurons]
+    return table(head, ["uid", "hotkey", "alpha stake", "value (τ)", "root stake", "stake weight", "emission",
+                        "dividends", "incentive", "vpermit", "active"], rows)
 
 
 def stake_rows(title: str, held: Holdings) -> Callable[[Any], None]:

@@ -47,6 +47,9 @@ def show(netuid: Netuid, network: Network = None, json_out: Json = False, yes: Y
          debug: Debug = False) -> None:
     """Show a subnet's metagraph: every uid with stake, ranks, incentive, dividends, emission and axon."""
     with open_chain(None, None, None, network, json_out, yes) as cs:
+        if cs.client.era == "dtao":
+            dtao_show(cs, netuid)
+            return
         info = cs.client.subnets.subnet(netuid)
         if info is None:
             raise missing_subnet(netuid)
@@ -65,6 +68,22 @@ def show(netuid: Netuid, network: Network = None, json_out: Json = False, yes: Y
 
 
 app.command("metagraph")(show)
+
+
+def dtao_show(cs: ChainSession, netuid: int) -> None:
+    """A dTAO metagraph: alpha stake in the subnet's symbol with its TAO value, root stake in τ."""
+    from chain.rooms.dtao_subnets import DtaoSubnets
+    from taocli.commands import dtao_display
+
+    subnets = cs.client.subnets
+    assert isinstance(subnets, DtaoSubnets)  # era "dtao" picked the dTAO rooms (chain.client.rooms_for)
+    graph = subnets.metagraph(netuid)
+    if graph is None:
+        raise missing_subnet(netuid)
+    cs.out.result({"network": cs.network, "netuid": netuid, **graph.to_json()},
+                  dtao_display.metagraph(f"Metagraph of subnet {netuid} on {cs.network}", graph))
+    if graph.pool.price is None and not cs.out.json_mode:
+        cs.out.note(dtao_display.UNPRICED_NOTE)
 
 
 @app.command("hyperparameters")

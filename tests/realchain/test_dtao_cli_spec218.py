@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from chain.dtao.shares import value_r218
+from chain.dtao.shares import stake_weight_r218, value_r218
 from chain.storage import u16_key
 from tests.integration.test_cli_chain_support import ChainCli, make_wallet
 from tests.realchain.test_dtao_spec218 import TAO, Chain
 from tests.realchain.test_dtao_spec218 import chain as chain  # the module fixture: one chain per module
 from wallet.keypair import Keypair
-from wallet.ss58 import ss58_encode
+from wallet.ss58 import ss58_decode, ss58_encode
 
 pytestmark = [pytest.mark.realchain, pytest.mark.slow, pytest.mark.xdist_group("realchain_dtao")]
 
@@ -115,3 +115,39 @@ def test_calls_without_meaning_on_dtao_say_so_in_one_line(cli: ChainCli) -> None
     assert "root weights do not exist on this chain" in line and "weights set --netuid" in line
     line = cli.fails("delegate", "become", wallet="alice")
     assert "every hotkey takes nominations on this chain" in line
+
+
+def test_subnets_show_alpha_stake_and_its_tao_value(chain: Chain, cli: ChainCli) -> None:
+    for command in ("show", "metagraph"):
+        shown = cli.ok("subnets", command, "--netuid", "1")
+        at = chain.node.call("chain_getBlockHash")
+        n, unit, price = u16_key(1), symbol_of(chain, 1, at), price_of(chain, 1, at)
+        assert raw(shown["subnet"]["tao_in"]) == chain.read("SubnetTAO", n, at=at)
+        assert Fraction(shown["subnet"]["price"]["exact"]) == price
+        neurons = shown["neurons"]
+        assert len(neurons) == chain.read("SubnetworkN", n, at=at) >= 1
+        for row in neurons:
+            hot = ss58_decode(row["hotkey"])
+            assert row["hotkey"] == ss58_encode(chain.read("Keys", n, u16_key(row["uid"]), at=at))
+            assert row["coldkey"] == ss58_encode(chain.read("Owner", hot, at=at))
+            alpha = chain.read("TotalHotkeyAlpha", hot, n, at=at)
+            assert raw(row["alpha_stake"]) == alpha and row["alpha_stake"]["unit"] == unit
+            assert raw(row["alpha_tao_value"]) == (alpha * price).__floor__()
+            assert raw(row["root_stake"]) == chain.read("TotalHotkeyAlpha", hot, u16_key(0), at=at)
+            assert raw(row["stake_weight"]) == stake_weight_r218(alpha, raw(row["root_stake"]),
+                                                                 chain.read("TaoWeight", n, at=at))
+        assert raw(neurons[0]["alpha_stake"]) > 0  # AliceHot holds Bob's stake on subnet 1
+    assert "subnet 77 does not exist" in cli.fails("subnets", "show", "--netuid", "77")
+
+
+def test_tables_label_each_amount_with_its_unit(chain: Chain, cli: ChainCli) -> None:
+    at = chain.node.call("chain_getBlockHash")
+    unit = symbol_of(chain, 1, at)
+    listed = cli.ok("subnets", "list", json_out=False).stdout
+    assert f"τ/{unit}" in listed and f" {unit}" in listed
+    shown = cli.ok("subnets", "show", "--netuid", "1", json_out=False).stdout
+    assert f"τ/{unit}" in shown and "Metagraph of subnet 1" in shown
+    stakes = cli.ok("stake", "list", wallet="bob", json_out=False).stdout
+    assert f" {unit}" in stakes and " τ" in stakes
+    balance = cli.ok("wallet", "balance", wallet="bob", json_out=False).stdout
+    assert "—" not in balance and "τ" in balance
