@@ -53,7 +53,7 @@ def rooms_for(conn: Connection, balances: Balances) -> Rooms:
     """The dTAO siblings when the runtime declares stake per subnet and subnet pools, else the 2024 rooms."""
     from chain.era import learn_era
 
-    ctx = learn_era(conn.rpc)
+    ctx = learn_era(conn.rpc, memo=conn.uses_disk_cache)
     if ctx is None:
         return legacy_rooms(conn, balances)
     from chain.rooms.dtao_refusals import DtaoDelegation, DtaoWeights

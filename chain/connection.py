@@ -66,6 +66,11 @@ class Connection:
     # -- connection -----------------------------------------------------------------------------
 
     @property
+    def uses_disk_cache(self) -> bool:
+        """Whether this connection may keep what it learns of the runtime on disk (metadata, era)."""
+        return self._use_cache
+
+    @property
     def substrate(self) -> SubstrateInterface:
         """The substrate-interface connection used for signing, opened on first use."""
         if self._substrate is None:
