@@ -56,13 +56,14 @@ def rooms_for(conn: Connection, balances: Balances) -> Rooms:
     ctx = learn_era(conn.rpc, memo=conn.uses_disk_cache)
     if ctx is None:
         return legacy_rooms(conn, balances)
-    from chain.rooms.dtao_refusals import DtaoDelegation, DtaoWeights
+    from chain.rooms.dtao_delegation import DtaoDelegation
     from chain.rooms.dtao_staking import DtaoStaking
     from chain.rooms.dtao_subnets import DtaoSubnets
+    from chain.rooms.dtao_weights import DtaoWeights
 
     subnets = DtaoSubnets(conn, balances, ctx)
     registration = Registration(conn, balances, subnets)
-    delegation = DtaoDelegation(conn, registration, ctx)
+    delegation = DtaoDelegation(conn, registration, ctx, subnets)
     staking = DtaoStaking(conn, balances, registration, delegation, ctx, subnets)
     return Rooms(balances, subnets, registration, delegation, staking, DtaoWeights(conn, subnets, registration, ctx),
                  Serving(conn, registration), Admin(conn, subnets), "dtao")

@@ -118,3 +118,39 @@ class SubnetMetagraph:
 
     def to_json(self) -> dict[str, Any]:
         return {"subnet": self.pool.to_json(), "neurons": [n.to_json(self.pool.symbol) for n in self.neurons]}
+
+
+@dataclass(frozen=True, slots=True)
+class DelegateView:
+    """A hotkey that takes nominations on a dTAO chain: its take, and who stakes to it on which subnet (alpha
+    in that subnet's unit, valued in TAO at spot). `nominations` None: the share type is unknown to taocli."""
+
+    hotkey: str
+    owner: str
+    take: int  # u16 proportion of 65535
+    registrations: list[int] | None  # None when the runtime did not list it
+    nominations: list[tuple[str, int, int, int | None]] | None  # (coldkey, netuid, alpha, τ value)
+    units: dict[int, str]
+    tao_value: int | None  # Σ τ value of every nomination; None if any is unpriced or unknown
+
+    @staticmethod
+    def of(hotkey: str, owner: str, take: int, registrations: list[int] | None, held: list[Any] | None,
+           prices: dict[int, Fraction], units: dict[int, str]) -> DelegateView:
+        if held is None:
+            return DelegateView(hotkey, owner, take, registrations, None, units, None)
+        rows = [(n.coldkey, n.netuid, n.alpha,
+                 None if n.netuid not in prices else (n.alpha * prices[n.netuid]).__floor__()) for n in held]
+        values = [v for *_, v in rows]
+        total = None if any(v is None for v in values) else sum(v for v in values if v is not None)
+        return DelegateView(hotkey, owner, take, registrations, rows, units, total)
+
+    def unit(self, netuid: int) -> str:
+        return self.units.get(netuid, f"α{netuid}")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"hotkey": self.hotkey, "owner": self.owner, "take": self.take,
+                "take_ratio": f"{self.take}/65535", "registrations": self.registrations,
+                "nominators": None if self.nominations is None else [
+                    {"coldkey": c, "netuid": n, "alpha": amount_json(a, self.unit(n)),
+                     "tao_value": amount_json(v, TAO_UNIT)} for c, n, a, v in self.nominations],
+                "total_tao_value": amount_json(self.tao_value, TAO_UNIT)}

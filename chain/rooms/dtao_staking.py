@@ -45,6 +45,13 @@ class DtaoStaking(Staking):
                 for p in held]
         return Holdings(rows, total_tao_value(held))
 
+    def delegations(self, coldkey: str, at: str | None = None) -> list[tuple[StakeRow, int]]:
+        """`delegate mine`: each position with the take of the hotkey it is staked to (every hotkey is a
+        delegate here)."""
+        at = at or self.conn.block_hash()
+        return [(row, int(self.ctx.read("SubtensorModule", "Delegates", account_id(row.hotkey), at=at)))
+                for row in self.holdings(coldkey, at).rows]
+
     def stake_for_coldkey(self, coldkey: str | bytes) -> list[ty.StakeInfo]:
         """Refused: a 2024 StakeInfo holds TAO, and dTAO stake is alpha per subnet (`holdings` values it)."""
         from chain.errors import RuntimeMismatch

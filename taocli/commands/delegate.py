@@ -27,6 +27,11 @@ def _check(address: str) -> str:
 def list_(network: Network = None, json_out: Json = False, yes: Yes = False, debug: Debug = False) -> None:
     """List every delegate with its take, total stake, nominators and subnets."""
     with open_chain(None, None, None, network, json_out, yes) as cs:
+        if cs.client.era == "dtao":
+            from taocli.commands import dtao_delegates
+
+            dtao_delegates.list_(cs)
+            return
         delegates = sorted(cs.client.delegation.delegates(), key=lambda d: -d.total_stake)
     render = table(f"Delegates on {cs.network}", ["hotkey", "owner", "take", "total", "nominators", "subnets",
                                                    "return/1000"],
@@ -40,6 +45,11 @@ def show(delegate: DelegateSs58, network: Network = None, json_out: Json = False
          debug: Debug = False) -> None:
     """Show one delegate and its nominators."""
     with open_chain(None, None, None, network, json_out, yes) as cs:
+        if cs.client.era == "dtao":
+            from taocli.commands import dtao_delegates
+
+            dtao_delegates.show(cs, _check(delegate))
+            return
         info = cs.client.delegation.delegate(_check(delegate))
     if info is None:
         raise CliError(f"{delegate} is not a delegate; list delegates with `taocli delegate list`")
@@ -86,6 +96,11 @@ def mine(name: WalletName = None, wallet_path: WalletPath = None, network: Netwo
     """The delegates this wallet's coldkey nominates, with its stake on each."""
     with open_chain(name, None, wallet_path, network, json_out, yes) as cs:
         coldkey = cs.coldkey_address()
+        if cs.client.era == "dtao":
+            from taocli.commands import dtao_delegates
+
+            dtao_delegates.mine(cs, coldkey)
+            return
         delegated = cs.client.delegation.delegated(coldkey)
     rows = [{"delegate": d.to_json(), "stake": s} for d, s in delegated]
     render = table(f"Delegations of {coldkey} on {cs.network}", ["delegate", "take", "my stake", "total"],

@@ -151,3 +151,32 @@ def test_tables_label_each_amount_with_its_unit(chain: Chain, cli: ChainCli) -> 
     assert f" {unit}" in stakes and " τ" in stakes
     balance = cli.ok("wallet", "balance", wallet="bob", json_out=False).stdout
     assert "—" not in balance and "τ" in balance
+
+
+def test_delegates_and_their_nominations_equal_the_share_map(chain: Chain, cli: ChainCli) -> None:
+    chain.submit("Alice", "root_register", {"hotkey": chain.ss58("AliceHot")})  # the runtime lists it then
+    listed = cli.ok("delegate", "list")["delegates"]
+    shown = cli.ok("delegate", "show", "--delegate", chain.ss58("AliceHot"))["delegate"]
+    at = chain.node.call("chain_getBlockHash")
+    (mine,) = [d for d in listed if d["hotkey"] == chain.ss58("AliceHot")]
+    assert mine == shown
+    assert shown["owner"] == chain.ss58("Alice") and shown["take"] == chain.read("Delegates", chain.pub("AliceHot"),
+                                                                                   at=at)
+    expected = {(name, netuid): stake_of(chain, name, netuid, at) for name in ("Alice", "Bob") for netuid in (0, 1)}
+    expected = {(chain.ss58(name), netuid): a for (name, netuid), a in expected.items() if a}
+    got = {(n["coldkey"], n["netuid"]): n for n in shown["nominators"]}
+    assert set(got) == set(expected) and {(chain.ss58("Bob"), 1), (chain.ss58("Alice"), 0)} <= set(got)
+    total = 0
+    for key, row in got.items():
+        value = (expected[key] * price_of(chain, key[1], at)).__floor__()
+        assert raw(row["alpha"]) == expected[key] and row["alpha"]["unit"] == symbol_of(chain, key[1], at)
+        assert raw(row["tao_value"]) == value
+        total += value
+    assert raw(shown["total_tao_value"]) == total
+    nobody = Keypair.from_uri("//Nobody").ss58_address
+    assert "no coldkey owns hotkey" in cli.fails("delegate", "show", "--delegate", nobody)
+
+    delegations = cli.ok("delegate", "mine", wallet="bob")["delegations"]
+    stakes = cli.ok("stake", "list", wallet="bob")["stakes"]
+    assert [{k: v for k, v in d.items() if k not in ("take", "take_ratio")} for d in delegations] == stakes
+    assert {d["take"] for d in delegations} == {shown["take"]}

@@ -1,8 +1,6 @@
-"""The 2024 calls that mean nothing on a dTAO runtime, refused in one line naming what replaces them.
-
-Siblings of `Weights` and `Delegation`, chosen by `chain.era`; each refusal is decided by what the runtime
-declares (`Features.root_weights`, `Features.every_hotkey_delegates`), checked before any key is unlocked.
-"""
+"""Weights on a dTAO runtime: root weights mean nothing there and are refused in one line naming what replaces
+them, decided by what the runtime declares (`Features.root_weights`), before any key is unlocked. The sibling
+of `Weights`, chosen by `chain.era` (`become_delegate`'s refusal lives in `dtao_delegation`)."""
 
 from __future__ import annotations
 
@@ -10,7 +8,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from chain.errors import PreconditionFailed
-from chain.rooms.delegation import Delegation
 from chain.rooms.weights import Weights
 
 if TYPE_CHECKING:
@@ -22,8 +19,6 @@ if TYPE_CHECKING:
 
 NO_ROOT_WEIGHTS = ("root weights do not exist on this chain (dTAO: emission follows the subnet pools); set "
                    "weights per subnet with `taocli weights set --netuid N`")
-EVERY_HOTKEY_DELEGATES = ("every hotkey takes nominations on this chain (dTAO), so there is nothing to become: "
-                          "nominators stake to the hotkey on a subnet directly")
 
 
 class DtaoWeights(Weights):
@@ -36,14 +31,3 @@ class DtaoWeights(Weights):
         if netuid == 0 and not self.ctx.features.root_weights:
             raise PreconditionFailed(NO_ROOT_WEIGHTS)
         return super().prepare_set_weights(hotkey, netuid, uids, weights, version_key)
-
-
-class DtaoDelegation(Delegation):
-    def __init__(self, conn: Connection, registration: Registration, ctx: DtaoContext) -> None:
-        super().__init__(conn, registration)
-        self.ctx = ctx
-
-    def prepare_become_delegate(self, coldkey: str, hotkey: str) -> PreparedCall:
-        if self.ctx.features.every_hotkey_delegates:
-            raise PreconditionFailed(EVERY_HOTKEY_DELEGATES)
-        return super().prepare_become_delegate(coldkey, hotkey)
