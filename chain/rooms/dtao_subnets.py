@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from chain import types as ty
 from chain.dtao.portfolio import spot_prices, symbol
-from chain.dtao.structs import DynamicInfo, Hyperparams
+from chain.dtao.structs import DynamicInfo, Hyperparams, SubnetState
 from chain.dtao.views import NeuronStake, SubnetMetagraph, SubnetPool
 from chain.rooms.subnets import Subnets
 from chain.storage import u16_key
@@ -50,10 +50,28 @@ class DtaoSubnets(Subnets):
         state = self.ctx.subnet_state(netuid, at)
         if info is None or state is None:
             return None
-        price = self.prices([info], at).get(netuid)
-        shares = emission_shares(self.ctx.all_dynamic_info(at))
-        pool = SubnetPool(netuid, self.symbol(info, at), info.subnet_name, info.owner_coldkey, info.tempo, price,
-                          info.tao_in, info.alpha_in, info.alpha_out, shares.get(netuid))
+        return self._graph(info, state, self.prices([info], at).get(netuid),
+                           emission_shares(self.ctx.all_dynamic_info(at)).get(netuid), at)
+
+    def registrations(self, hotkeys: Iterable[str], at: str | None = None) -> list[tuple[SubnetPool, NeuronStake]]:
+        """Where each of `hotkeys` holds a uid, with its stake there, read at one block (`wallet overview`)."""
+        at = at or self.conn.block_hash()
+        wanted = set(hotkeys)
+        infos = self.ctx.all_dynamic_info(at)
+        prices, shares = self.prices(infos, at), emission_shares(infos)
+        found = []
+        for info in infos:
+            state = self.ctx.subnet_state(info.netuid, at)
+            if state is None or not wanted & set(state.hotkeys):
+                continue
+            graph = self._graph(info, state, prices.get(info.netuid), shares.get(info.netuid), at)
+            found += [(graph.pool, n) for n in graph.neurons if n.hotkey in wanted]
+        return found
+
+    def _graph(self, info: DynamicInfo, state: SubnetState, price: Fraction | None, share: Fraction | None,
+               at: str) -> SubnetMetagraph:
+        pool = SubnetPool(info.netuid, self.symbol(info, at), info.subnet_name, info.owner_coldkey, info.tempo, price,
+                          info.tao_in, info.alpha_in, info.alpha_out, share)
         neurons = [NeuronStake(uid, hotkey, state.coldkeys[uid], state.alpha_stake[uid],
                                None if price is None else (state.alpha_stake[uid] * price).__floor__(),
                                state.tao_stake[uid], state.total_stake[uid], state.emission[uid],

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from taocli.commands.chainctx import table
+from taocli.commands.chainctx import ChainSession, table, tao
 
 if TYPE_CHECKING:  # pragma: no cover
     from chain.dtao.views import Holdings, SubnetMetagraph, SubnetPool
@@ -64,3 +64,38 @@ def holdings_json(held: Holdings) -> dict[str, Any]:
 
 def unpriced(held: Holdings) -> bool:
     return any(r.tao_value is None for r in held.rows)
+
+
+def overview(cs: ChainSession, coldkey: str, head: dict[str, Any]) -> None:
+    """`wallet overview` on dTAO: the balance valued in TAO, then each of the wallet's hotkeys on each subnet
+    with its alpha stake (and that alpha's TAO value), emission, dividends, incentive and permit."""
+    from chain.rooms.dtao_subnets import DtaoSubnets
+    from wallet.errors import WalletError
+
+    w = cs.wallet_session.wallet
+    names: dict[str, str] = {}
+    for hk_name in w.hotkey_names():
+        try:
+            names[w.hotkeypub(hk_name).ss58_address] = hk_name
+        except WalletError as exc:  # an encrypted hotkey without its pub file, a corrupt file: say which
+            cs.out.warn(f"skipping hotkey {hk_name!r}: {exc}")
+    subnets = cs.client.subnets
+    assert isinstance(subnets, DtaoSubnets)  # era "dtao" picked the dTAO rooms
+    found = subnets.registrations(names)
+    neurons = [{"hotkey_name": names[n.hotkey], "netuid": pool.netuid, **n.to_json(pool.symbol)} for pool, n in found]
+    data = {"network": cs.network, "wallet": cs.wallet_session.name, **head, "neurons": neurons}
+
+    def render(console: Any) -> None:
+        staked = UNKNOWN if head["staked"] is None else tao(head["staked"]["rao"])
+        total = UNKNOWN if head["total"] is None else tao(head["total"]["rao"])
+        console.print(f"Wallet {cs.wallet_session.name} — coldkey {coldkey} on {cs.network}")
+        console.print(f"  free {tao(head['free']['rao'])}   staked (τ at spot) {staked}   total {total}")
+        if not found:
+            console.print("  No hotkey of this wallet is registered on any subnet.")
+            return
+        table("Registrations", ["hotkey", "netuid", "uid", "alpha stake", "value (τ)", "emission", "dividends",
+                                "incentive", "vpermit"],
+              [[names[n.hotkey], str(pool.netuid), str(n.uid), units(n.alpha_stake, pool.symbol),
+                units(n.alpha_tao_value, "τ"), units(n.emission, pool.symbol), f"{n.dividends / 65535:.4f}",
+                f"{n.incentive / 65535:.4f}", "✓" if n.validator_permit else ""] for pool, n in found])(console)
+    cs.out.result(data, render)

@@ -77,6 +77,11 @@ def overview(
         coldkey = w.coldkeypub.ss58_address
         client = cs.client
         head = _balances(client, coldkey)
+        if client.era == "dtao":
+            from taocli.commands import dtao_display
+
+            dtao_display.overview(cs, coldkey, head)
+            return
         netuids = client.subnets.netuids()
         for hk_name in w.hotkey_names():
             try:

@@ -12,10 +12,11 @@ import pytest
 from chain.dtao.shares import stake_weight_r218, value_r218
 from chain.storage import u16_key
 from tests.integration.test_cli_chain_support import ChainCli, make_wallet
-from tests.realchain.test_dtao_spec218 import TAO, Chain
+from tests.realchain.test_dtao_spec218 import TAO, Chain, M
 from tests.realchain.test_dtao_spec218 import chain as chain  # the module fixture: one chain per module
 from wallet.keypair import Keypair
 from wallet.ss58 import ss58_decode, ss58_encode
+from wallet.wallet import Wallet
 
 pytestmark = [pytest.mark.realchain, pytest.mark.slow, pytest.mark.xdist_group("realchain_dtao")]
 
@@ -26,6 +27,9 @@ def cli(chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> ChainCli:
     home: Path = tmp_path_factory.mktemp("dtao-cli")
     make_wallet(home / "wallets", "bob", Keypair.from_uri("//Bob"))
     make_wallet(home / "wallets", "alice", Keypair.from_uri("//Alice"))
+    owner = Wallet("owner", "default", str(home / "wallets"))  # Alice's coldkey with the AliceHot hotkey
+    owner.set_coldkey(Keypair.from_uri("//Alice"), password=None)
+    owner.set_hotkey(Keypair.from_uri("//AliceHot"))
     chain.submit("Bob", "add_stake", {"hotkey": chain.ss58("AliceHot"), "netuid": 1, "amount_staked": 10 * TAO})
     chain.submit("Alice", "add_stake", {"hotkey": chain.ss58("AliceHot"), "netuid": 0,
                                         "amount_staked": 100 * TAO})
@@ -35,6 +39,11 @@ def cli(chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> ChainCli:
 
 def raw(value: dict) -> int:
     return int(value["raw"])
+
+
+def networks(chain: Chain, at: str) -> list[int]:
+    """Every netuid storage says exists (the tests may run in any order; one of them adds a subnet)."""
+    return [n for n in range(32) if chain.read("NetworksAdded", u16_key(n), at=at)]
 
 
 def price_of(chain: Chain, netuid: int, at: str) -> Fraction:
@@ -53,7 +62,7 @@ def test_subnets_list_equals_storage(chain: Chain, cli: ChainCli) -> None:
     listed = cli.ok("subnets", "list")["subnets"]
     at = chain.node.call("chain_getBlockHash")  # Manual build mode: the CLI read this block
     netuids = [row["netuid"] for row in listed]
-    assert netuids == [0, 1]
+    assert netuids == networks(chain, at) and {0, 1} <= set(netuids)
     emissions = {n: chain.read("EmissionValues", u16_key(n), at=at) for n in netuids}
     for row in listed:
         netuid, n = row["netuid"], u16_key(row["netuid"])
@@ -82,7 +91,8 @@ def test_stake_list_and_wallet_balance_equal_storage(chain: Chain, cli: ChainCli
     listed = cli.ok("stake", "list", wallet="bob")
     at = chain.node.call("chain_getBlockHash")
     rows = {(r["hotkey"], r["netuid"]): r for r in listed["stakes"]}
-    assert set(rows) == {(chain.ss58("AliceHot"), 0), (chain.ss58("AliceHot"), 1)}
+    assert set(rows) == {(chain.ss58("AliceHot"), n) for n in networks(chain, at) if stake_of(chain, "Bob", n, at)}
+    assert {(chain.ss58("AliceHot"), 0), (chain.ss58("AliceHot"), 1)} <= set(rows)
     total = 0
     for (_, netuid), row in rows.items():
         alpha = stake_of(chain, "Bob", netuid, at)
@@ -162,7 +172,8 @@ def test_delegates_and_their_nominations_equal_the_share_map(chain: Chain, cli: 
     assert mine == shown
     assert shown["owner"] == chain.ss58("Alice") and shown["take"] == chain.read("Delegates", chain.pub("AliceHot"),
                                                                                    at=at)
-    expected = {(name, netuid): stake_of(chain, name, netuid, at) for name in ("Alice", "Bob") for netuid in (0, 1)}
+    expected = {(name, netuid): stake_of(chain, name, netuid, at) for name in ("Alice", "Bob")
+                for netuid in networks(chain, at)}
     expected = {(chain.ss58(name), netuid): a for (name, netuid), a in expected.items() if a}
     got = {(n["coldkey"], n["netuid"]): n for n in shown["nominators"]}
     assert set(got) == set(expected) and {(chain.ss58("Bob"), 1), (chain.ss58("Alice"), 0)} <= set(got)
@@ -180,3 +191,27 @@ def test_delegates_and_their_nominations_equal_the_share_map(chain: Chain, cli: 
     stakes = cli.ok("stake", "list", wallet="bob")["stakes"]
     assert [{k: v for k, v in d.items() if k not in ("take", "take_ratio")} for d in delegations] == stakes
     assert {d["take"] for d in delegations} == {shown["take"]}
+
+
+def test_wallet_overview_shows_each_hotkeys_stake_per_subnet(chain: Chain, cli: ChainCli) -> None:
+    """AliceHot holds uid 0 of the subnet Alice's register_network creates; the overview lists it with the
+    hotkey's alpha on that subnet and its TAO value, and the coldkey's balance valued in TAO."""
+    _, netuid = chain.register_network()
+    chain.set_storage({M: {"SubnetTAO": [[[netuid], 10**12]], "SubnetAlphaIn": [[[netuid], 2 * 10**12]]}})
+    chain.submit("Bob", "add_stake", {"hotkey": chain.ss58("AliceHot"), "netuid": netuid, "amount_staked": 5 * TAO})
+    shown = cli.ok("wallet", "overview", wallet="owner")
+    at = chain.node.call("chain_getBlockHash")
+    rows = {r["netuid"]: r for r in shown["neurons"]}
+    assert netuid in rows and all(r["hotkey"] == chain.ss58("AliceHot") for r in rows.values())
+    for n, row in rows.items():
+        hot = chain.pub("AliceHot")
+        assert row["uid"] == next(uid for uid in range(chain.read("SubnetworkN", u16_key(n), at=at))
+                                  if chain.read("Keys", u16_key(n), u16_key(uid), at=at) == hot)
+        alpha = chain.read("TotalHotkeyAlpha", hot, u16_key(n), at=at)
+        assert raw(row["alpha_stake"]) == alpha and row["alpha_stake"]["unit"] == symbol_of(chain, n, at)
+        assert raw(row["alpha_tao_value"]) == (alpha * price_of(chain, n, at)).__floor__()
+    assert raw(rows[netuid]["alpha_stake"]) > 0 and Fraction(price_of(chain, netuid, at)) != 1
+    balance = cli.ok("wallet", "balance", wallet="owner")
+    assert {k: shown[k] for k in ("coldkey", "free", "staked", "total")} == {
+        k: balance[k] for k in ("coldkey", "free", "staked", "total")}
+    assert "Registrations" in cli.ok("wallet", "overview", wallet="owner", json_out=False).stdout
