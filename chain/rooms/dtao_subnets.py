@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from chain import types as ty
+from chain.dtao.errors import RuntimeTooNew
 from chain.dtao.portfolio import spot_prices, symbol
 from chain.dtao.structs import DynamicInfo, Hyperparams, SubnetState
 from chain.dtao.views import NeuronStake, SubnetMetagraph, SubnetPool
@@ -111,15 +112,16 @@ class DtaoSubnets(Subnets):
                 for k, v in found.values.items()}
 
     def hyperparameters(self, netuid: int) -> ty.SubnetHyperparams | None:
-        """The 2024 record where the runtime's reply carries every 2024 field (R218 does); else None and the
-        caller reads `dtao_hyperparameters`, which has them all by name."""
+        """The 2024 record the other rooms' checks read (weights limits, burn), from the runtime's own reply;
+        None: no such subnet. A reply without one of the 2024 fields is a runtime taocli does not know."""
         found = self.ctx.hyperparams(netuid)
         if found is None:
             return None
-        try:
-            return ty.SubnetHyperparams(**{name: found.values[name] for name, _ in ty.HYPERPARAM_FIELDS})
-        except (KeyError, TypeError):
-            return None
+        missing = [name for name, _ in ty.HYPERPARAM_FIELDS if name not in found.values]
+        if missing:
+            raise RuntimeTooNew(f"SubnetHyperparams lacks {', '.join(missing)}")
+        fields: dict[str, Any] = {name: found.values[name] for name, _ in ty.HYPERPARAM_FIELDS}
+        return ty.SubnetHyperparams(**fields)
 
 
 def emission_shares(infos: list[DynamicInfo]) -> dict[int, Fraction]:

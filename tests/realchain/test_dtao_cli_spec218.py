@@ -215,3 +215,18 @@ def test_wallet_overview_shows_each_hotkeys_stake_per_subnet(chain: Chain, cli: 
     assert {k: shown[k] for k in ("coldkey", "free", "staked", "total")} == {
         k: balance[k] for k in ("coldkey", "free", "staked", "total")}
     assert "Registrations" in cli.ok("wallet", "overview", wallet="owner", json_out=False).stdout
+
+
+def test_the_connection_picks_the_dtao_rooms(chain: Chain) -> None:
+    from chain.client import Subtensor
+    from chain.rooms.dtao_staking import DtaoStaking
+    from chain.rooms.dtao_subnets import DtaoSubnets
+
+    with Subtensor(chain.node.url, metadata_cache=False) as client:
+        assert client.era == "dtao"
+        assert isinstance(client.subnets, DtaoSubnets) and isinstance(client.staking, DtaoStaking)
+        at = chain.node.call("chain_getBlockHash")
+        legacy = client.subnets.hyperparameters(1)  # the 2024 record other rooms' checks read
+        assert legacy is not None and (legacy.tempo, legacy.max_burn) == (
+            chain.read("Tempo", u16_key(1), at=at), chain.read("MaxBurn", u16_key(1), at=at))
+        assert client.subnets.hyperparameters(77) is None
