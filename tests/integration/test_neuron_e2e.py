@@ -104,7 +104,7 @@ def test_validator_and_three_miners_earn_by_their_answers(tmp_path: Path) -> Non
             row = client.subnets.neuron_lite(subnet.netuid, uid["vali"])
             return row.last_update if row is not None and row.last_update and _has_weights(client, subnet, uid) else 0
 
-        first = _wait("the validator's first weights", weights_block, 45)
+        first = _wait("the validator's first weights", weights_block, 120)
 
         def paid() -> list[Any] | None:
             neurons = {n.uid: n for n in client.subnets.neurons_lite(subnet.netuid)}
@@ -113,7 +113,7 @@ def test_validator_and_three_miners_earn_by_their_answers(tmp_path: Path) -> Non
             good = all(neurons[uid[m]].incentive > 0 for m in ("good1", "good2"))
             return [neurons, block] if done and good and neurons[uid["vali"]].dividends > 0 else None
 
-        neurons, _ = _wait("two epochs with incentive and dividends", paid, 45)
+        neurons, _ = _wait("two epochs with incentive and dividends", paid, 120)
         bad = neurons[uid["bad"]].incentive
         assert bad < min(neurons[uid["good1"]].incentive, neurons[uid["good2"]].incentive)
         assert neurons[uid["vali"]].dividends > 0

@@ -101,8 +101,8 @@ def test_incentive_follows_model_quality(tmp_path: Path, template: str, scaffold
         try:
             first = _wait("incentive ordered by quality", ordered, 90)
             since = client.block_number()
-            _wait("two more epochs", lambda: client.block_number() >= since + 2 * (TEMPO + 1), 30)
-            held = _wait("incentive still ordered two epochs later", ordered, 20)
+            _wait("two more epochs", lambda: client.block_number() >= since + 2 * (TEMPO + 1), 90)
+            held = _wait("incentive still ordered two epochs later", ordered, 60)
         except AssertionError as exc:
             raise AssertionError(f"{exc}\n{validator_log(cli)}") from None
         assert first and held
