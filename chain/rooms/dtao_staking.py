@@ -13,11 +13,14 @@ from chain import types as ty
 from chain.dtao.portfolio import positions, total_tao_value
 from chain.dtao.views import Holdings, StakeRow
 from chain.rooms.balances import account_id
+from chain.rooms.dtao_writes import not_yet
 from chain.rooms.staking import Staking
 
 if TYPE_CHECKING:
+    from chain.balance import Balance
     from chain.connection import Connection
     from chain.dtao.connect import DtaoContext
+    from chain.prepared import PreparedCall
     from chain.rooms.balances import Balances
     from chain.rooms.delegation import Delegation
     from chain.rooms.dtao_subnets import DtaoSubnets
@@ -52,9 +55,16 @@ class DtaoStaking(Staking):
         return [(row, int(self.ctx.read("SubtensorModule", "Delegates", account_id(row.hotkey), at=at)))
                 for row in self.holdings(coldkey, at).rows]
 
+    def prepare_add_stake(self, coldkey: str, hotkey: str, amount: Balance) -> PreparedCall:
+        raise not_yet(self.ctx, "add_stake", "stake add")
+
+    def prepare_remove_stake(self, coldkey: str, hotkey: str, amount: Balance) -> PreparedCall:
+        raise not_yet(self.ctx, "remove_stake", "stake remove")
+
     def stake_for_coldkey(self, coldkey: str | bytes) -> list[ty.StakeInfo]:
         """Refused: a 2024 StakeInfo holds TAO, and dTAO stake is alpha per subnet (`holdings` values it)."""
         from chain.errors import RuntimeMismatch
 
         raise RuntimeMismatch("stake on this chain is alpha per subnet; read it with holdings(), which values "
                               "each position in TAO")
+

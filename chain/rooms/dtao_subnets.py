@@ -16,12 +16,14 @@ from chain.dtao.errors import RuntimeTooNew
 from chain.dtao.portfolio import spot_prices, symbol
 from chain.dtao.structs import DynamicInfo, Hyperparams, SubnetState
 from chain.dtao.views import NeuronStake, SubnetMetagraph, SubnetPool
+from chain.rooms.dtao_writes import not_yet
 from chain.rooms.subnets import Subnets
 from chain.storage import u16_key
 
 if TYPE_CHECKING:
     from chain.connection import Connection
     from chain.dtao.connect import DtaoContext
+    from chain.prepared import PreparedCall
     from chain.rooms.balances import Balances
 
 MODULE = "SubtensorModule"
@@ -43,6 +45,9 @@ class DtaoSubnets(Subnets):
         return [SubnetPool(i.netuid, self.symbol(i, at), i.subnet_name, i.owner_coldkey, i.tempo,
                            prices.get(i.netuid), i.tao_in, i.alpha_in, i.alpha_out, shares.get(i.netuid))
                 for i in infos]
+
+    def prepare_register_network(self, coldkey: str) -> PreparedCall:
+        raise not_yet(self.ctx, "register_network", "subnets create")
 
     def metagraph(self, netuid: int, at: str | None = None) -> SubnetMetagraph | None:
         """Every uid's alpha stake (valued in TAO at spot), root stake and stake weight; None: no subnet."""

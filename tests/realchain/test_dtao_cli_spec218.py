@@ -127,6 +127,23 @@ def test_calls_without_meaning_on_dtao_say_so_in_one_line(cli: ChainCli) -> None
     assert "every hotkey takes nominations on this chain" in line
 
 
+def test_writes_not_yet_wired_are_refused_before_signing(chain: Chain, cli: ChainCli) -> None:
+    """stake add/remove, delegate add and subnets create: one line naming what the chain declares; the
+    coldkey's balance and stake are untouched."""
+    before = chain.node.call("chain_getBlockHash")
+    hot = chain.ss58("AliceHot")
+    for args, call in ((("stake", "add", "--amount", "1", "--hotkey-ss58", hot), "add_stake"),
+                       (("stake", "remove", "--amount", "1", "--hotkey-ss58", hot), "remove_stake"),
+                       (("delegate", "add", "--delegate", hot, "--amount", "1"), "add_stake"),
+                       (("subnets", "create"), "register_network")):
+        line = cli.fails(*args, wallet="bob")
+        declared = chain.shape.call(M, call)
+        assert "does not support this chain's dTAO runtime yet" in line and declared.signature() in line, line
+        assert "nothing was signed" in line
+    assert chain.node.call("chain_getBlockHash") == before  # Manual mode: nothing was submitted or built
+    assert chain.node.call("author_pendingExtrinsics") == []
+
+
 def test_subnets_show_alpha_stake_and_its_tao_value(chain: Chain, cli: ChainCli) -> None:
     for command in ("show", "metagraph"):
         shown = cli.ok("subnets", command, "--netuid", "1")
