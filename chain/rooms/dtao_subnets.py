@@ -15,9 +15,10 @@ from chain import types as ty
 from chain.dtao.errors import RuntimeTooNew
 from chain.dtao.portfolio import spot_prices, symbol
 from chain.dtao.structs import DynamicInfo, Hyperparams, SubnetState
-from chain.dtao.views import NeuronStake, SubnetMetagraph, SubnetPool
+from chain.dtao.views import TAO_UNIT, NeuronStake, SubnetMetagraph, SubnetPool
 from chain.rooms.dtao_writes import not_yet
 from chain.rooms.subnets import Subnets
+from chain.runtime.storage_items import decode_value, storage_key
 from chain.storage import u16_key
 
 if TYPE_CHECKING:
@@ -97,15 +98,18 @@ class DtaoSubnets(Subnets):
         return spot_prices(infos, mechanisms)
 
     def symbol(self, info: DynamicInfo, at: str) -> str:
-        """The subnet's unit: DynamicInfo's symbol (R233+), else storage `TokenSymbol` where declared."""
+        """The subnet's unit: DynamicInfo's symbol (R233+), else storage `TokenSymbol` where declared and
+        written. An unwritten one reads as the declared default, one glyph shared by every such subnet, so it
+        names nothing: root (the stable mechanism, 1 α = 1 τ) is then τ, any other subnet α<netuid>."""
         found: bytes | str | None = info.token_symbol
         if not found and self.ctx.shape.item(MODULE, "TokenSymbol") is not None:
-            found = self.ctx.read(MODULE, "TokenSymbol", u16_key(info.netuid), at=at)
+            key = storage_key(self.ctx.shape, MODULE, "TokenSymbol", u16_key(info.netuid))
+            raw = self.ctx.rpc.call("state_getStorage", [key, at])
+            if raw is not None:
+                found = decode_value(self.ctx.shape, MODULE, "TokenSymbol", bytes.fromhex(raw[2:]))
+        if not found and info.netuid == 0:
+            return TAO_UNIT
         return symbol(info.netuid, found)
-
-    def symbols(self, at: str | None = None) -> dict[int, str]:
-        at = at or self.conn.block_hash()
-        return {i.netuid: self.symbol(i, at) for i in self.ctx.all_dynamic_info(at)}
 
     def hyperparameters_by_name(self, netuid: int) -> dict[str, Any] | None:
         """The runtime's own `get_subnet_hyperparams`, every field by its name (unwritten storage answered

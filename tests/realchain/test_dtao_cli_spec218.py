@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from chain.dtao.shares import stake_weight_r218, value_r218
+from chain.runtime.storage_items import storage_key
 from chain.storage import u16_key
 from tests.integration.test_cli_chain_support import ChainCli, make_wallet
 from tests.realchain.test_dtao_spec218 import TAO, Chain, M
@@ -55,7 +56,11 @@ def price_of(chain: Chain, netuid: int, at: str) -> Fraction:
 
 
 def symbol_of(chain: Chain, netuid: int, at: str) -> str:
-    return bytes(chain.read("TokenSymbol", u16_key(netuid), at=at)).decode() or f"α{netuid}"
+    """The subnet's own TokenSymbol when written; unwritten (the shared default glyph): τ for root, α<netuid>."""
+    written = chain.node.call("state_getStorage", [storage_key(chain.shape, M, "TokenSymbol", u16_key(netuid)), at])
+    if written is None:
+        return "τ" if netuid == 0 else f"α{netuid}"
+    return bytes(chain.read("TokenSymbol", u16_key(netuid), at=at)).decode()
 
 
 def test_subnets_list_equals_storage(chain: Chain, cli: ChainCli) -> None:
@@ -228,6 +233,7 @@ def test_wallet_overview_shows_each_hotkeys_stake_per_subnet(chain: Chain, cli: 
         assert raw(row["alpha_stake"]) == alpha and row["alpha_stake"]["unit"] == symbol_of(chain, n, at)
         assert raw(row["alpha_tao_value"]) == (alpha * price_of(chain, n, at)).__floor__()
     assert raw(rows[netuid]["alpha_stake"]) > 0 and Fraction(price_of(chain, netuid, at)) != 1
+    assert rows[netuid]["alpha_stake"]["unit"] == "αβγδεζηθ"[netuid - 1]  # the symbol register_network wrote
     balance = cli.ok("wallet", "balance", wallet="owner")
     assert {k: shown[k] for k in ("coldkey", "free", "staked", "total")} == {
         k: balance[k] for k in ("coldkey", "free", "staked", "total")}
