@@ -43,6 +43,23 @@ class DtaoContext:
         raw = self.rpc.call("state_getStorage", params)
         return decode_value(self.shape, pallet, item, None if raw is None else bytes.fromhex(raw[2:]))
 
+    def raw_many(self, keys: list[str], at: str | None = None) -> list[bytes | None]:
+        """Raw values of many storage keys at one block, one round trip per 1,000 keys, in key order (None:
+        never written). Why: a read per subnet is a round trip per subnet, seconds on a remote node."""
+        found: dict[str, str | None] = {}
+        for i in range(0, len(keys), 1000):
+            params: list[Any] = [keys[i:i + 1000]]
+            if at:
+                params.append(at)
+            for change_set in self.rpc.call("state_queryStorageAt", params) or []:
+                found.update({k: v for k, v in change_set.get("changes", [])})
+        return [None if found.get(k) is None else bytes.fromhex(str(found[k])[2:]) for k in keys]
+
+    def per_subnet(self, item: str, netuids: list[int], at: str | None = None) -> dict[int, bytes | None]:
+        """Raw `SubtensorModule.<item>` of each netuid (a map keyed by netuid), in one batch."""
+        keys = [storage_key(self.shape, "SubtensorModule", item, u16_key(n)) for n in netuids]
+        return dict(zip(netuids, self.raw_many(keys, at), strict=True))
+
     def all_dynamic_info(self, at: str | None = None) -> list[DynamicInfo]:
         return self.decoder.all_dynamic_info(self.call_api(SUBNET, "get_all_dynamic_info", at=at))
 

@@ -9,7 +9,7 @@ own StakeInfo, and valued in TAO at the subnet's spot price.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from chain.dtao.nominations import Nomination, nominations
 from chain.dtao.views import DelegateView
@@ -83,7 +83,7 @@ class DtaoDelegation(Delegation):
         held = self.nominations(hotkey, at)
         infos = self.ctx.all_dynamic_info(at)
         prices = self.subnets.prices(infos, at)
-        units = {i.netuid: self.subnets.symbol(i, at) for i in infos}
+        units = self.subnets.symbols(infos, at)
         return DelegateView.of(hotkey, owner, take, registrations, held, prices, units)
 
     def nominations(self, hotkey: str, at: str) -> list[Nomination] | None:
@@ -93,7 +93,7 @@ class DtaoDelegation(Delegation):
             return None
         hot = account_id(hotkey)
         keys = self._keys(storage_key(self.ctx.shape, MODULE, "Alpha", hot), at)
-        raws = self._values(keys, at)
+        raws = self.ctx.raw_many(keys, at)
         entries = []
         for key, raw in zip(keys, raws, strict=True):
             _, coldkey, netuid = split_key(self.ctx.shape, MODULE, "Alpha", key)
@@ -112,11 +112,3 @@ class DtaoDelegation(Delegation):
             if len(page) < PAGE:
                 return keys
             start = page[-1]
-
-    def _values(self, keys: list[str], at: str) -> list[bytes | None]:
-        """Values of `keys` at `at` in one round trip per page, in key order."""
-        found: dict[str, Any] = {}
-        for i in range(0, len(keys), PAGE):
-            for change_set in self.ctx.rpc.call("state_queryStorageAt", [keys[i:i + PAGE], at]) or []:
-                found.update({k: v for k, v in change_set.get("changes", [])})
-        return [None if found.get(k) is None else bytes.fromhex(found[k][2:]) for k in keys]

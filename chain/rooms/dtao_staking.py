@@ -42,7 +42,7 @@ class DtaoStaking(Staking):
         at = at or self.conn.block_hash()
         infos = self.ctx.all_dynamic_info(at)
         prices = self.subnets.prices(infos, at)
-        units = {i.netuid: self.subnets.symbol(i, at) for i in infos}
+        units = self.subnets.symbols(infos, at)
         held = positions(self.ctx.stake_info_for_coldkey(account_id(coldkey), at), prices)
         rows = [StakeRow(p.hotkey, p.netuid, p.alpha, units.get(p.netuid, f"α{p.netuid}"), p.tao_value)
                 for p in held]

@@ -18,8 +18,7 @@ from chain.dtao.structs import DynamicInfo, Hyperparams, SubnetState
 from chain.dtao.views import TAO_UNIT, NeuronStake, SubnetMetagraph, SubnetPool
 from chain.rooms.dtao_writes import not_yet
 from chain.rooms.subnets import Subnets
-from chain.runtime.storage_items import decode_value, storage_key
-from chain.storage import u16_key
+from chain.runtime.storage_items import decode_value
 
 if TYPE_CHECKING:
     from chain.connection import Connection
@@ -43,7 +42,8 @@ class DtaoSubnets(Subnets):
         infos = self.ctx.all_dynamic_info(at)
         prices = self.prices(infos, at)
         shares = emission_shares(infos)
-        return [SubnetPool(i.netuid, self.symbol(i, at), i.subnet_name, i.owner_coldkey, i.tempo,
+        units = self.symbols(infos, at)
+        return [SubnetPool(i.netuid, units[i.netuid], i.subnet_name, i.owner_coldkey, i.tempo,
                            prices.get(i.netuid), i.tao_in, i.alpha_in, i.alpha_out, shares.get(i.netuid))
                 for i in infos]
 
@@ -53,31 +53,33 @@ class DtaoSubnets(Subnets):
     def metagraph(self, netuid: int, at: str | None = None) -> SubnetMetagraph | None:
         """Every uid's alpha stake (valued in TAO at spot), root stake and stake weight; None: no subnet."""
         at = at or self.conn.block_hash()
-        info = self.ctx.dynamic_info(netuid, at)
-        state = self.ctx.subnet_state(netuid, at)
+        infos = self.ctx.all_dynamic_info(at)
+        info = next((i for i in infos if i.netuid == netuid), None)
+        state = None if info is None else self.ctx.subnet_state(netuid, at)
         if info is None or state is None:
             return None
-        return self._graph(info, state, self.prices([info], at).get(netuid),
-                           emission_shares(self.ctx.all_dynamic_info(at)).get(netuid), at)
+        return self._graph(info, state, self.prices([info], at).get(netuid), emission_shares(infos).get(netuid),
+                           self.symbols([info], at)[netuid])
 
     def registrations(self, hotkeys: Iterable[str], at: str | None = None) -> list[tuple[SubnetPool, NeuronStake]]:
         """Where each of `hotkeys` holds a uid, with its stake there, read at one block (`wallet overview`)."""
         at = at or self.conn.block_hash()
         wanted = set(hotkeys)
         infos = self.ctx.all_dynamic_info(at)
-        prices, shares = self.prices(infos, at), emission_shares(infos)
+        prices, shares, units = self.prices(infos, at), emission_shares(infos), self.symbols(infos, at)
         found = []
         for info in infos:
             state = self.ctx.subnet_state(info.netuid, at)
             if state is None or not wanted & set(state.hotkeys):
                 continue
-            graph = self._graph(info, state, prices.get(info.netuid), shares.get(info.netuid), at)
+            graph = self._graph(info, state, prices.get(info.netuid), shares.get(info.netuid), units[info.netuid])
             found += [(graph.pool, n) for n in graph.neurons if n.hotkey in wanted]
         return found
 
-    def _graph(self, info: DynamicInfo, state: SubnetState, price: Fraction | None, share: Fraction | None,
-               at: str) -> SubnetMetagraph:
-        pool = SubnetPool(info.netuid, self.symbol(info, at), info.subnet_name, info.owner_coldkey, info.tempo, price,
+    @staticmethod
+    def _graph(info: DynamicInfo, state: SubnetState, price: Fraction | None, share: Fraction | None,
+               unit: str) -> SubnetMetagraph:
+        pool = SubnetPool(info.netuid, unit, info.subnet_name, info.owner_coldkey, info.tempo, price,
                           info.tao_in, info.alpha_in, info.alpha_out, share)
         neurons = [NeuronStake(uid, hotkey, state.coldkeys[uid], state.alpha_stake[uid],
                                None if price is None else (state.alpha_stake[uid] * price).__floor__(),
@@ -89,27 +91,28 @@ class DtaoSubnets(Subnets):
 
     def prices(self, infos: Iterable[DynamicInfo], at: str) -> dict[int, Fraction]:
         """τ per α by subnet. Constant-product runtimes (R218/R233) price from the pool and the subnet's
-        mechanism; a runtime whose swap only the chain can quote (`rules is None`) gets no price here yet,
-        so every value depending on it shows "—" rather than a reserve ratio that is not its price."""
+        mechanism (read in one batch); a runtime whose swap only the chain can quote (`rules is None`) gets no
+        price here yet, so every value depending on it shows "—" rather than a reserve ratio that is not its
+        price."""
         if self.ctx.rules is None:
             return {}
         infos = list(infos)
-        mechanisms = {i.netuid: self.ctx.mechanism(i.netuid, at=at) for i in infos}
-        return spot_prices(infos, mechanisms)
+        stored = self.ctx.per_subnet("SubnetMechanism", [i.netuid for i in infos if i.netuid != 0], at)
+        mechanisms = {n: decode_value(self.ctx.shape, MODULE, "SubnetMechanism", raw) for n, raw in stored.items()}
+        return spot_prices(infos, {0: 0, **mechanisms})
 
-    def symbol(self, info: DynamicInfo, at: str) -> str:
-        """The subnet's unit: DynamicInfo's symbol (R233+), else storage `TokenSymbol` where declared and
-        written. An unwritten one reads as the declared default, one glyph shared by every such subnet, so it
-        names nothing: root (the stable mechanism, 1 α = 1 τ) is then τ, any other subnet α<netuid>."""
-        found: bytes | str | None = info.token_symbol
-        if not found and self.ctx.shape.item(MODULE, "TokenSymbol") is not None:
-            key = storage_key(self.ctx.shape, MODULE, "TokenSymbol", u16_key(info.netuid))
-            raw = self.ctx.rpc.call("state_getStorage", [key, at])
-            if raw is not None:
-                found = decode_value(self.ctx.shape, MODULE, "TokenSymbol", bytes.fromhex(raw[2:]))
-        if not found and info.netuid == 0:
-            return TAO_UNIT
-        return symbol(info.netuid, found)
+    def symbols(self, infos: Iterable[DynamicInfo], at: str) -> dict[int, str]:
+        """Each subnet's unit: DynamicInfo's symbol (R233+), else storage `TokenSymbol` where declared and
+        written (one batch). An unwritten one reads as the declared default, one glyph shared by every such
+        subnet, so it names nothing: root (the stable mechanism, 1 α = 1 τ) is then τ, others α<netuid>."""
+        infos = list(infos)
+        found: dict[int, bytes | str | None] = {i.netuid: i.token_symbol for i in infos}
+        missing = [n for n, sym in found.items() if not sym]
+        if missing and self.ctx.shape.item(MODULE, "TokenSymbol") is not None:
+            for n, raw in self.ctx.per_subnet("TokenSymbol", missing, at).items():
+                if raw is not None:
+                    found[n] = decode_value(self.ctx.shape, MODULE, "TokenSymbol", raw)
+        return {n: TAO_UNIT if n == 0 and not sym else symbol(n, sym) for n, sym in found.items()}
 
     def hyperparameters_by_name(self, netuid: int) -> dict[str, Any] | None:
         """The runtime's own `get_subnet_hyperparams`, every field by its name (unwritten storage answered
