@@ -9,6 +9,7 @@ own StakeInfo, and valued in TAO at the subnet's spot price.
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from chain.dtao.nominations import Nomination, nominations
@@ -60,7 +61,8 @@ class DtaoDelegation(Delegation):
     def dtao_delegates(self, at: str | None = None) -> list[DelegateView]:
         """Every hotkey the runtime lists as a delegate, with its nominations per subnet, largest first."""
         at = at or self.conn.block_hash()
-        found = [self._view(d.hotkey, d.owner, d.take, d.registrations, at) for d in self.ctx.delegates(at)]
+        market = self._market(at)
+        found = [self._view(d.hotkey, d.owner, d.take, d.registrations, at, market) for d in self.ctx.delegates(at)]
         return sorted(found, key=lambda v: (v.tao_value is None, -(v.tao_value or 0), v.hotkey))
 
     def dtao_delegate(self, hotkey: str, at: str | None = None) -> DelegateView | None:
@@ -69,22 +71,25 @@ class DtaoDelegation(Delegation):
         listed = {d.hotkey: d for d in self.ctx.delegates(at)}
         if hotkey in listed:
             d = listed[hotkey]
-            return self._view(d.hotkey, d.owner, d.take, d.registrations, at)
+            return self._view(d.hotkey, d.owner, d.take, d.registrations, at, self._market(at))
         owner = bytes(self.ctx.read(MODULE, "Owner", account_id(hotkey), at=at))
         if owner == bytes(32):  # `Owner`'s declared default, the zero account: nobody owns this hotkey
             return None
         take = self.ctx.read(MODULE, "Delegates", account_id(hotkey), at=at)  # the declared default if unset
-        return self._view(hotkey, ss58_encode(owner), take, None, at)
+        return self._view(hotkey, ss58_encode(owner), take, None, at, self._market(at))
 
     def take_of(self, hotkey: str, at: str | None = None) -> int:
         return int(self.ctx.read(MODULE, "Delegates", account_id(hotkey), at=at))
 
-    def _view(self, hotkey: str, owner: str, take: int, registrations: list[int] | None, at: str) -> DelegateView:
-        held = self.nominations(hotkey, at)
+    def _market(self, at: str) -> tuple[dict[int, Fraction], dict[int, str]]:
+        """Every subnet's price and unit at `at`, read once for all the delegates shown."""
         infos = self.ctx.all_dynamic_info(at)
-        prices = self.subnets.prices(infos, at)
-        units = self.subnets.symbols(infos, at)
-        return DelegateView.of(hotkey, owner, take, registrations, held, prices, units)
+        return self.subnets.prices(infos, at), self.subnets.symbols(infos, at)
+
+    def _view(self, hotkey: str, owner: str, take: int, registrations: list[int] | None, at: str,
+              market: tuple[dict[int, Fraction], dict[int, str]]) -> DelegateView:
+        prices, units = market
+        return DelegateView.of(hotkey, owner, take, registrations, self.nominations(hotkey, at), prices, units)
 
     def nominations(self, hotkey: str, at: str) -> list[Nomination] | None:
         """Who holds alpha on `hotkey`, per subnet, from the share map at one block."""
