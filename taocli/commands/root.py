@@ -36,6 +36,11 @@ def register(name: WalletName = None, hotkey: Hotkey = None, wallet_path: Wallet
 def list_(network: Network = None, json_out: Json = False, yes: Yes = False, debug: Debug = False) -> None:
     """List the root network's members with their stake."""
     with open_chain(None, None, None, network, json_out, yes) as cs:
+        if cs.client.era == "dtao":
+            from taocli.commands.subnets import dtao_show
+
+            dtao_show(cs, 0)  # root is subnet 0: its members and their root stake in τ
+            return
         neurons = cs.client.subnets.neurons_lite(0)
     render = table(f"Root network on {cs.network}", ["uid", "hotkey", "coldkey", "stake"],
                    [[str(n.uid), n.hotkey, n.coldkey, tao(n.total_stake)] for n in neurons])

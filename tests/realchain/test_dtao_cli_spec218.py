@@ -47,6 +47,12 @@ def networks(chain: Chain, at: str) -> list[int]:
     return [n for n in range(32) if chain.read("NetworksAdded", u16_key(n), at=at)]
 
 
+def on_root(chain: Chain) -> None:
+    """AliceHot registered on root, once whatever the test order."""
+    if chain.read("Uids", u16_key(0), chain.pub("AliceHot"), at=chain.node.call("chain_getBlockHash")) is None:
+        chain.submit("Alice", "root_register", {"hotkey": chain.ss58("AliceHot")})
+
+
 def price_of(chain: Chain, netuid: int, at: str) -> Fraction:
     """Spot price read from storage alone: root and mechanism-0 subnets 1:1, else SubnetTAO / SubnetAlphaIn."""
     n = u16_key(netuid)
@@ -186,7 +192,7 @@ def test_tables_label_each_amount_with_its_unit(chain: Chain, cli: ChainCli) -> 
 
 
 def test_delegates_and_their_nominations_equal_the_share_map(chain: Chain, cli: ChainCli) -> None:
-    chain.submit("Alice", "root_register", {"hotkey": chain.ss58("AliceHot")})  # the runtime lists it then
+    on_root(chain)  # the runtime lists it as a delegate then
     listed = cli.ok("delegate", "list")["delegates"]
     shown = cli.ok("delegate", "show", "--delegate", chain.ss58("AliceHot"))["delegate"]
     at = chain.node.call("chain_getBlockHash")
@@ -253,3 +259,15 @@ def test_the_connection_picks_the_dtao_rooms(chain: Chain) -> None:
         assert legacy is not None and (legacy.tempo, legacy.max_burn) == (
             chain.read("Tempo", u16_key(1), at=at), chain.read("MaxBurn", u16_key(1), at=at))
         assert client.subnets.hyperparameters(77) is None
+
+
+def test_root_list_is_the_root_subnets_stake_in_tao(chain: Chain, cli: ChainCli) -> None:
+    """Root members with their root stake (TotalHotkeyAlpha on netuid 0, 1:1 with τ), not the frozen 2024 map."""
+    on_root(chain)
+    shown = cli.ok("root", "list")
+    at = chain.node.call("chain_getBlockHash")
+    assert shown["netuid"] == 0 and len(shown["neurons"]) == chain.read("SubnetworkN", u16_key(0), at=at)
+    (alice,) = [n for n in shown["neurons"] if n["hotkey"] == chain.ss58("AliceHot")]
+    assert alice["alpha_stake"]["unit"] == "τ"
+    assert raw(alice["alpha_stake"]) == chain.read("TotalHotkeyAlpha", chain.pub("AliceHot"), u16_key(0), at=at)
+    assert raw(alice["alpha_stake"]) >= 100 * TAO and raw(alice["alpha_tao_value"]) == raw(alice["alpha_stake"])
