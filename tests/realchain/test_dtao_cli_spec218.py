@@ -4,8 +4,12 @@ declarations (`Chain.read`) or stock substrate-interface. Shares the chain set-u
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -271,3 +275,33 @@ def test_root_list_is_the_root_subnets_stake_in_tao(chain: Chain, cli: ChainCli)
     assert alice["alpha_stake"]["unit"] == "τ"
     assert raw(alice["alpha_stake"]) == chain.read("TotalHotkeyAlpha", chain.pub("AliceHot"), u16_key(0), at=at)
     assert raw(alice["alpha_stake"]) >= 100 * TAO and raw(alice["alpha_tao_value"]) == raw(alice["alpha_stake"])
+
+
+def with_block(chain: Chain, command: Callable[[], Any]) -> Any:
+    """Run a CLI write on the Manual-mode chain: build one block once its extrinsic reaches the pool."""
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(command)
+        deadline = time.monotonic() + 30
+        while not chain.node.call("author_pendingExtrinsics") and not running.done():
+            assert time.monotonic() < deadline, "the CLI never submitted"
+            time.sleep(0.05)
+        if not running.done():
+            chain.new_block()
+        return running.result(timeout=60)
+
+
+def test_burned_registration_and_lock_cost_work_unchanged(chain: Chain, cli: ChainCli) -> None:
+    """burned_register and the lock-cost API keep their 2024 shape on spec 218: the 2024 rooms serve them, and
+    what the CLI shows equals storage and the runtime API."""
+    before = chain.node.call("chain_getBlockHash")
+    burn = chain.read("Burn", u16_key(1), at=before)
+    free_before = chain.substrate.query("System", "Account", [chain.ss58("Bob")], block_hash=before)
+    done = with_block(chain, lambda: cli.ok("subnets", "register", "--netuid", "1", wallet="bob"))
+    at = chain.node.call("chain_getBlockHash")
+    assert done["uid"] == chain.read("Uids", u16_key(1), ss58_decode(done["hotkey"]), at=at)
+    free_after = chain.substrate.query("System", "Account", [chain.ss58("Bob")], block_hash=at)
+    assert free_before["data"]["free"].value - free_after["data"]["free"].value == burn
+    cost = cli.ok("subnets", "lock-cost")["lock_cost"]["rao"]
+    reply = chain.api("SubnetRegistrationRuntimeApi", "get_network_registration_cost",
+                      at=chain.node.call("chain_getBlockHash"))
+    assert cost == int.from_bytes(reply, "little") > 0
