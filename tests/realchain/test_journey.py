@@ -19,7 +19,7 @@ from tests.realchain.conftest import store_timings
 from tests.realchain.journey import JourneyRecord, run_journey, stock_client
 from wallet.keypair import Keypair
 
-pytestmark = [pytest.mark.realchain, pytest.mark.slow, pytest.mark.xdist_group("realchain")]
+pytestmark = [pytest.mark.realchain, pytest.mark.slow]
 
 ALICE = Keypair.from_uri("//Alice")
 RICH = 1_000_000 * 10**9
