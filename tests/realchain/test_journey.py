@@ -1,6 +1,6 @@
 """The real spec-143 runtime as the judge: the whole taocli journey on it and on `taocli localnet`, compared.
 
-One chopsticks process and one local node per module (xdist group `realchain`, so one worker runs them all);
+One chopsticks process and one local node per module (`--dist loadfile` keeps a module on one worker);
 each journey runs once and the tests below read its record.
 """
 
