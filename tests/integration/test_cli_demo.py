@@ -19,7 +19,7 @@ from tests.integration.test_cli_support import Result, run_cli
 from wallet.keyfile import Keyfile
 
 # starts `taocli`, a chain node and four neurons (torch models trained on first use); ~80 s on 2 shared cores
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo")]  # one demo run per suite: its module fixture
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

@@ -133,8 +133,11 @@ def test_validator_and_three_miners_earn_by_their_answers(tmp_path: Path) -> Non
         restarted = client.block_number()
         cli.stop("miner", "good2")
         step_before = cli.status("validator", "vali")["step"]
-        _wait("validator steps after the chain restart",
-              lambda: cli.status("validator", "vali")["step"] >= step_before + 4, 30)
+        def back_on_chain() -> bool:  # stepping again, and reading blocks of the restarted chain (after its backoff)
+            status = cli.status("validator", "vali")
+            return status["step"] >= step_before + 4 and status["block"] >= restarted - 1
+
+        _wait("validator steps and reads the chain again after the restart", back_on_chain, 60)
         vali = cli.status("validator", "vali")
         assert vali["state"] == "running" and vali["block"] >= restarted - 1
         assert all(pid_alive(pid) for i, pid in enumerate(pids) if i != 2)

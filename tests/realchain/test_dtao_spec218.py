@@ -20,7 +20,7 @@ from chain.storage import u16_key
 from tests.realchain.chopsticks import RAONET, Chopsticks, start_real_chain
 from wallet.ss58 import ss58_decode, ss58_encode
 
-pytestmark = [pytest.mark.realchain, pytest.mark.slow, pytest.mark.xdist_group("realchain_dtao")]
+pytestmark = [pytest.mark.realchain, pytest.mark.slow]
 M = "SubtensorModule"
 TAO = 10**9
 

@@ -22,7 +22,7 @@ from tests.realchain.chopsticks import Chopsticks, start_real_chain
 from tests.realchain.journey import stock_client
 from wallet.keypair import Keypair
 
-pytestmark = [pytest.mark.realchain, pytest.mark.slow, pytest.mark.xdist_group("realchain")]
+pytestmark = [pytest.mark.realchain, pytest.mark.slow]
 
 ALICE = Keypair.from_uri("//Alice")
 HOTKEYS = [Keypair.from_uri(f"//EpochHotkey{i}") for i in range(4)]

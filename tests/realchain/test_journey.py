@@ -1,6 +1,6 @@
 """The real spec-143 runtime as the judge: the whole taocli journey on it and on `taocli localnet`, compared.
 
-One chopsticks process and one local node per module (xdist group `realchain`, so one worker runs them all);
+One chopsticks process and one local node per module (`--dist loadfile` keeps a module on one worker);
 each journey runs once and the tests below read its record.
 """
 
@@ -19,7 +19,7 @@ from tests.realchain.conftest import store_timings
 from tests.realchain.journey import JourneyRecord, run_journey, stock_client
 from wallet.keypair import Keypair
 
-pytestmark = [pytest.mark.realchain, pytest.mark.slow, pytest.mark.xdist_group("realchain")]
+pytestmark = [pytest.mark.realchain, pytest.mark.slow]
 
 ALICE = Keypair.from_uri("//Alice")
 RICH = 1_000_000 * 10**9

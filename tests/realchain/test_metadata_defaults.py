@@ -17,7 +17,7 @@ from chain.hyperparams import TABLE
 from tests.realchain.chopsticks import Chopsticks, start_real_chain
 from tests.realchain.journey import stock_client
 
-pytestmark = [pytest.mark.realchain, pytest.mark.slow, pytest.mark.xdist_group("realchain")]
+pytestmark = [pytest.mark.realchain, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
