@@ -23,7 +23,7 @@ from wallet.keypair import Keypair
 from wallet.ss58 import ss58_decode, ss58_encode
 from wallet.wallet import Wallet
 
-pytestmark = [pytest.mark.realchain, pytest.mark.slow, pytest.mark.xdist_group("realchain_dtao")]
+pytestmark = [pytest.mark.realchain, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
