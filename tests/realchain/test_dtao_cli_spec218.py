@@ -305,3 +305,18 @@ def test_burned_registration_and_lock_cost_work_unchanged(chain: Chain, cli: Cha
     reply = chain.api("SubnetRegistrationRuntimeApi", "get_network_registration_cost",
                       at=chain.node.call("chain_getBlockHash"))
     assert cost == int.from_bytes(reply, "little") > 0
+
+
+def test_weights_set_on_a_dtao_subnet(chain: Chain, cli: ChainCli) -> None:
+    """set_weights keeps its 2024 arguments on spec 218: the owner hotkey (uid 0 of a new subnet) sets a self
+    weight through the CLI, and the chain stores exactly what the preview sent."""
+    _, netuid = chain.register_network()
+    chain.set_storage([[storage_key(chain.shape, M, "WeightsSetRateLimit", u16_key(netuid)), "0x" + "00" * 8]])
+    chain.new_block()
+    done = with_block(chain, lambda: cli.ok("weights", "set", "--netuid", str(netuid), "--uids", "0", "--weights",
+                                            "1", wallet="owner"))
+    at = chain.node.call("chain_getBlockHash")
+    assert "SubtensorModule.WeightsSet" in done["receipt"]["events"]
+    assert chain.read("Weights", u16_key(netuid), u16_key(0), at=at) == [(0, 65535)]
+    shown = cli.ok("weights", "get", "--netuid", str(netuid))
+    assert shown["rows"][0]["uid"] == 0 and shown["rows"][0]["weights"] == [[0, 65535]]
