@@ -320,3 +320,12 @@ def test_weights_set_on_a_dtao_subnet(chain: Chain, cli: ChainCli) -> None:
     assert chain.read("Weights", u16_key(netuid), u16_key(0), at=at) == [(0, 65535)]
     shown = cli.ok("weights", "get", "--netuid", str(netuid))
     assert shown["rows"][0]["uid"] == 0 and shown["rows"][0]["weights"] == [[0, 65535]]
+
+
+def test_root_register_through_the_cli(chain: Chain, cli: ChainCli) -> None:
+    """root_register(hotkey) keeps its 2024 shape on spec 218: Bob's wallet hotkey joins root at the uid the
+    chain stores."""
+    done = with_block(chain, lambda: cli.ok("root", "register", wallet="bob"))
+    at = chain.node.call("chain_getBlockHash")
+    assert done["uid"] == chain.read("Uids", u16_key(0), ss58_decode(done["hotkey"]), at=at) is not None
+    assert chain.read("Owner", ss58_decode(done["hotkey"]), at=at) == chain.pub("Bob")
