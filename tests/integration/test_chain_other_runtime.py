@@ -156,7 +156,8 @@ def test_cli_commands_work_and_read_the_genesis_values(cli: ChainCli, client: Su
     assert shown["neurons"][0]["coldkey"] == owner.cold
     # the CLI's metadata cache is keyed by what this runtime is (the hash of its code), not by what it claims
     code_hash = stock.rpc_request("state_getStorageHash", ["0x3a636f6465"])["result"]
-    assert [f.name for f in (cli.home / "cache").iterdir()] == [f"metadata-{code_hash[2:]}.scale"]
+    cached = sorted(f.name for f in (cli.home / "cache").iterdir())
+    assert cached == [f"era-{code_hash[2:]}.txt", f"metadata-{code_hash[2:]}.scale"]  # era: chain/era.py
 
 
 class NoHyperparamsRpc(RpcConnection):
