@@ -2,7 +2,9 @@
 
 Stake is alpha of one subnet per (hotkey, netuid), valued in TAO at that subnet's spot price; amounts of
 different subnets are different tokens and are only ever added once valued in TAO. The 2024 writes are
-inherited and refused by `Connection.compose` (add_stake takes a netuid here) until the dTAO writes are wired.
+2024 one-step writes (no netuid) are refused; the dTAO writes are `prepare_stake`, `prepare_unstake` and
+`prepare_move`, each returning the composed call with the trade plan the CLI shows before signing (alpha for
+TAO at the block's price, slippage, fee), refused in one line past the user's tolerance.
 """
 
 from __future__ import annotations
@@ -11,12 +13,17 @@ from typing import TYPE_CHECKING
 
 from chain import types as ty
 from chain.dtao.portfolio import positions, total_tao_value
+from chain.dtao.trade import Leg, buy_leg, checked, sell_leg
 from chain.dtao.views import Holdings, StakeRow
+from chain.errors import PreconditionFailed
 from chain.rooms.balances import account_id
-from chain.rooms.dtao_writes import not_yet
+from chain.rooms.checks import short
+from chain.rooms.dtao_writes import PreparedTrade, not_yet, per_subnet, pool_of, prepare, quote_rules
 from chain.rooms.staking import Staking
 
 if TYPE_CHECKING:
+    from fractions import Fraction
+
     from chain.balance import Balance
     from chain.connection import Connection
     from chain.dtao.connect import DtaoContext
@@ -56,10 +63,109 @@ class DtaoStaking(Staking):
                 for row in self.holdings(coldkey, at).rows]
 
     def prepare_add_stake(self, coldkey: str, hotkey: str, amount: Balance) -> PreparedCall:
-        raise not_yet(self.ctx, "add_stake", "stake add")
+        """The 2024 form (no subnet) has no meaning here: one line naming the dTAO command."""
+        raise per_subnet(self.ctx, "add_stake", "stake add")
 
     def prepare_remove_stake(self, coldkey: str, hotkey: str, amount: Balance) -> PreparedCall:
-        raise not_yet(self.ctx, "remove_stake", "stake remove")
+        raise per_subnet(self.ctx, "remove_stake", "stake remove")
+
+    def alpha_held(self, coldkey: str, hotkey: str, netuid: int, at: str | None = None) -> int:
+        """The coldkey's alpha on (hotkey, netuid), as the runtime values its shares."""
+        at = at or self.conn.block_hash()
+        return sum(r.stake for r in self.ctx.stake_info_for_coldkey(account_id(coldkey), at)
+                   if r.hotkey == hotkey and r.netuid == netuid)
+
+    def _symbol(self, netuid: int, at: str) -> str:
+        info = self.ctx.dynamic_info(netuid, at)
+        return self.subnets.symbols([info], at).get(netuid, f"α{netuid}") if info else f"α{netuid}"
+
+    def prepare_stake(self, coldkey: str, hotkey: str, netuid: int, amount: Balance,
+                      tolerance: Fraction | None) -> PreparedTrade:
+        """Buy `netuid`'s alpha with `amount` TAO staked on `hotkey`: the runtime's checks in its order
+        (subnet, balance, hotkey), the quote at the current block, the tolerance, then the call (the
+        limit-price call where the runtime declares it)."""
+        rules = quote_rules(self.ctx, "stake add")
+        if amount.rao <= 0:
+            raise PreconditionFailed("the amount to stake must be more than zero")
+        at = self.conn.block_hash()
+        pool = pool_of(self.ctx, netuid, at)
+        self.balances.need_withdrawable(coldkey, amount, "to stake")
+        self.registration.need_owner(hotkey)
+        legs = (buy_leg(pool, netuid, amount.rao, rules, self._symbol(netuid, at)),)
+        plan = checked(legs, tolerance, "add_stake_limit" in self.ctx.features.limit_price_calls)
+        args = {"hotkey": hotkey, "netuid": netuid, "amount_staked": amount.rao}
+        if plan.limit is not None:
+            prepared = prepare(self.conn, self.ctx, "add_stake_limit",
+                               {**args, "limit_price": plan.limit, "allow_partial": False}, coldkey)
+        else:
+            prepared = prepare(self.conn, self.ctx, "add_stake", args, coldkey)
+        return PreparedTrade(prepared, plan)
+
+    def prepare_unstake(self, coldkey: str, hotkey: str, netuid: int, alpha: int | None,
+                        tolerance: Fraction | None) -> PreparedTrade:
+        """Sell `alpha` (None: all the coldkey holds there) of `netuid` staked on `hotkey` back to TAO."""
+        rules = quote_rules(self.ctx, "stake remove")
+        at = self.conn.block_hash()
+        pool = pool_of(self.ctx, netuid, at)
+        self.registration.need_owner(hotkey)
+        held = self.alpha_held(coldkey, hotkey, netuid, at)
+        alpha = held if alpha is None else alpha
+        if alpha <= 0:
+            raise PreconditionFailed(f"coldkey {short(coldkey)} has no stake on hotkey {short(hotkey)} on subnet "
+                                     f"{netuid}" if held == 0 else "the amount to unstake must be more than zero")
+        symbol = self._symbol(netuid, at)
+        if alpha > held:
+            raise PreconditionFailed(f"coldkey {short(coldkey)} holds {alpha_text(held, symbol)} on hotkey "
+                                     f"{short(hotkey)} on subnet {netuid}, {alpha_text(alpha, symbol)} asked to "
+                                     f"remove")
+        legs = (sell_leg(pool, netuid, alpha, rules, symbol),)
+        plan = checked(legs, tolerance, "remove_stake_limit" in self.ctx.features.limit_price_calls)
+        args = {"hotkey": hotkey, "netuid": netuid, "amount_unstaked": alpha}
+        if plan.limit is not None:
+            prepared = prepare(self.conn, self.ctx, "remove_stake_limit",
+                               {**args, "limit_price": plan.limit, "allow_partial": False}, coldkey)
+        else:
+            prepared = prepare(self.conn, self.ctx, "remove_stake", args, coldkey)
+        return PreparedTrade(prepared, plan)
+
+    def prepare_move(self, coldkey: str, origin_hotkey: str, destination_hotkey: str, origin_netuid: int,
+                     destination_netuid: int, alpha: int | None, tolerance: Fraction | None) -> PreparedTrade:
+        """move_stake: sell `alpha` of the origin subnet, buy the destination's alpha with the TAO it pays
+        (two legs, each quoted; the same subnet is one transfer of shares with no trade)."""
+        rules = quote_rules(self.ctx, "stake move")
+        if "move_stake" not in self.ctx.features.stake_moves:
+            raise not_yet(self.ctx, "move_stake", "stake move")
+        at = self.conn.block_hash()
+        origin = pool_of(self.ctx, origin_netuid, at)
+        destination = pool_of(self.ctx, destination_netuid, at)
+        self.registration.need_owner(origin_hotkey)
+        self.registration.need_owner(destination_hotkey)
+        held = self.alpha_held(coldkey, origin_hotkey, origin_netuid, at)
+        alpha = held if alpha is None else alpha
+        symbol = self._symbol(origin_netuid, at)
+        if alpha <= 0 or alpha > held:
+            raise PreconditionFailed(f"coldkey {short(coldkey)} holds {alpha_text(held, symbol)} on hotkey "
+                                     f"{short(origin_hotkey)} on subnet {origin_netuid}; asked to move "
+                                     f"{alpha_text(alpha, symbol)}")
+        legs: tuple[Leg, ...] = ()
+        if origin_netuid != destination_netuid:
+            sold = sell_leg(origin, origin_netuid, alpha, rules, symbol)
+            legs = (sold, buy_leg(destination, destination_netuid, sold.quote.amount_out, rules,
+                                  self._symbol(destination_netuid, at)))
+        plan = checked(legs, tolerance, False) if legs else None
+        prepared = prepare(self.conn, self.ctx, "move_stake", {
+            "origin_hotkey": origin_hotkey, "destination_hotkey": destination_hotkey,
+            "origin_netuid": origin_netuid, "destination_netuid": destination_netuid, "alpha_amount": alpha},
+            coldkey)
+        if plan is None:  # same subnet: the shares change hotkey at no price, nothing to slip
+            from fractions import Fraction
+
+            from chain.dtao.amm import Quote
+            from chain.dtao.trade import TradePlan
+
+            plan = TradePlan((Leg(origin_netuid, True, symbol, symbol, origin.spot_price(),
+                                  Quote(alpha, 0, alpha, Fraction(alpha), Fraction(0))),), tolerance)
+        return PreparedTrade(prepared, plan)
 
     def stake_for_coldkey(self, coldkey: str | bytes) -> list[ty.StakeInfo]:
         """Refused: a 2024 StakeInfo holds TAO, and dTAO stake is alpha per subnet (`holdings` values it)."""
@@ -68,3 +174,9 @@ class DtaoStaking(Staking):
         raise RuntimeMismatch("stake on this chain is alpha per subnet; read it with holdings(), which values "
                               "each position in TAO")
 
+
+
+def alpha_text(raw: int, symbol: str) -> str:
+    from chain.dtao.views import decimal
+
+    return f"{decimal(raw)} {symbol}"

@@ -16,7 +16,9 @@ from chain.dtao.errors import RuntimeTooNew
 from chain.dtao.portfolio import spot_prices, symbol
 from chain.dtao.structs import DynamicInfo, Hyperparams, SubnetState
 from chain.dtao.views import TAO_UNIT, NeuronStake, SubnetMetagraph, SubnetPool
-from chain.rooms.dtao_writes import not_yet
+from chain.errors import PreconditionFailed
+from chain.rooms.checks import short
+from chain.rooms.dtao_writes import not_yet, prepare
 from chain.rooms.subnets import Subnets
 from chain.runtime.storage_items import decode_value
 
@@ -47,8 +49,29 @@ class DtaoSubnets(Subnets):
                            prices.get(i.netuid), i.tao_in, i.alpha_in, i.alpha_out, shares.get(i.netuid))
                 for i in infos]
 
-    def prepare_register_network(self, coldkey: str) -> PreparedCall:
-        raise not_yet(self.ctx, "register_network", "subnets create")
+    def prepare_register_network(self, coldkey: str, hotkey: str | None = None) -> PreparedCall:
+        """register_network with the owner hotkey (and mechanism 1 where the runtime declares `mechid`): the
+        runtime's checks in its order (the hotkey is new or the caller's, then the lock)."""
+        args: dict[str, Any] = {"hotkey": hotkey, "mechid": 1}
+        declared = self.ctx.features.register_network_args
+        if hotkey is None or "hotkey" not in declared or not set(declared) <= set(args):
+            raise not_yet(self.ctx, "register_network", "subnets create")
+        owner = self._owner(hotkey)
+        if owner is not None and owner != coldkey:
+            raise PreconditionFailed(f"hotkey {short(hotkey)} belongs to coldkey {short(owner)}: the owner hotkey "
+                                     f"must be new or yours; pick another with --hotkey")
+        cost = self.lock_cost()
+        self.balances.need_withdrawable(coldkey, cost, "to lock for a new subnet")
+        return prepare(self.conn, self.ctx, "register_network", {n: args[n] for n in declared}, coldkey)
+
+    def _owner(self, hotkey: str) -> str | None:
+        """The coldkey owning `hotkey` (storage Owner, the 2024 key layout), None when never registered."""
+        from chain import storage as st
+        from chain.rooms.balances import account_id
+        from wallet.ss58 import ss58_encode
+
+        raw = self.conn.storage("Owner", st.blake2_128_concat(account_id(hotkey)))
+        return None if raw is None or raw == bytes(32) else ss58_encode(raw)
 
     def metagraph(self, netuid: int, at: str | None = None) -> SubnetMetagraph | None:
         """Every uid's alpha stake (valued in TAO at spot), root stake and stake weight; None: no subnet."""

@@ -158,7 +158,8 @@ class Subnets:
         cost = max(0, min(last * mult, 2**64 - 1) - min(decay, 2**64 - 1))
         return Balance(max(cost, min_lock))
 
-    def prepare_register_network(self, coldkey: str) -> PreparedCall:
+    def prepare_register_network(self, coldkey: str, hotkey: str | None = None) -> PreparedCall:
+        """The 2024 register_network takes no owner hotkey (`hotkey` is for the dTAO sibling's signature)."""
         cost = self.lock_cost()
         self.balances.need_withdrawable(coldkey, cost, "to lock for a new subnet")
         return self.conn.prepare("SubtensorModule", "register_network", {}, coldkey)

@@ -109,18 +109,24 @@ def lock_cost(network: Network = None, json_out: Json = False, yes: Yes = False,
 
 
 @app.command("create")
-def create(name: WalletName = None, wallet_path: WalletPath = None, network: Network = None,
-           password_file: PasswordFile = None, password_fd: PasswordFd = None, json_out: Json = False,
-           yes: Yes = False, debug: Debug = False) -> None:
-    """Create a new subnet owned by this wallet's coldkey (locks the current lock cost)."""
-    with open_chain(name, None, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
+def create(name: WalletName = None, hotkey: Hotkey = None, wallet_path: WalletPath = None,
+           network: Network = None, password_file: PasswordFile = None, password_fd: PasswordFd = None,
+           json_out: Json = False, yes: Yes = False, debug: Debug = False) -> None:
+    """Create a new subnet owned by this wallet's coldkey (locks the current lock cost); on a dTAO chain the
+    wallet's hotkey becomes the owner hotkey (uid 0)."""
+    with open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
         coldkey = cs.coldkey_address()
         cost = cs.client.subnets.lock_cost()
-        prepared = cs.client.subnets.prepare_register_network(coldkey)
+        owner_hotkey = cs.hotkey_address() if cs.client.era == "dtao" else None
+        prepared = cs.client.subnets.prepare_register_network(coldkey, owner_hotkey)
         def netuid(receipt: Any) -> dict[str, Any]:
             return {"netuid": cs.client.subnets.created_netuid(receipt)}
-        cs.send(prepared, "Create a subnet", [("owner", f"{cs.wallet_session.name} {coldkey}"), ("lock", str(cost))],
-                cs.unlock_coldkey, {"owner": coldkey, "locked": cost.to_json()}, done="Subnet created", after=netuid)
+        owner = [("owner hotkey", owner_hotkey)] if owner_hotkey else []
+        cs.send(prepared, "Create a subnet", [("owner", f"{cs.wallet_session.name} {coldkey}"), *owner,
+                                              ("lock", str(cost))],
+                cs.unlock_coldkey, {"owner": coldkey, **({"owner_hotkey": owner_hotkey} if owner_hotkey else {}),
+                                  "locked": cost.to_json()},
+                done="Subnet created", after=netuid)
 
 
 @app.command("register")

@@ -71,12 +71,16 @@ class Chain:
         assert failed == ([expect_error] if expect_error else []), failed
         return block, [e for e in events if e["module_id"] == M]
 
-    def register_network(self) -> tuple[str, int]:
-        """register_network(AliceHot, mechid 1) by Alice, past the network rate limit; (block, new netuid)."""
+    def allow_network_registration(self) -> None:
+        """Past register_network's rate limit: block 12 or later and no registration remembered."""
         while int(self.node.call("chain_getHeader")["number"], 16) < 12:  # §3: nothing before block 10
             self.new_block(4)
         # raw key/value: chopsticks' named form drops a 0 written over a non-zero value
         self.set_storage([[storage_key(self.shape, M, "NetworkLastRegistered"), "0x" + "00" * 8]])
+
+    def register_network(self) -> tuple[str, int]:
+        """register_network(AliceHot, mechid 1) by Alice, past the network rate limit; (block, new netuid)."""
+        self.allow_network_registration()
         args = dict(zip(features_of(self.shape).register_network_args, (self.ss58("AliceHot"), 1), strict=True))
         block, events = self.submit("Alice", "register_network", args)
         (added,) = [e["attributes"] for e in events if e["event_id"] == "NetworkAdded"]
