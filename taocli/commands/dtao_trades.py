@@ -67,6 +67,7 @@ def send_trade(cs: ChainSession, trade: PreparedTrade, title: str, lines: list[t
                result: dict[str, Any], done: str) -> None:
     """The plan's legs, slippage and tolerance shown before signing; afterwards the chain's own figures."""
     from chain.dtao.trade import percent
+    from chain.dtao.views import decimal
     from chain.rooms.dtao_writes import traded
 
     plan = trade.plan
@@ -76,5 +77,12 @@ def send_trade(cs: ChainSession, trade: PreparedTrade, title: str, lines: list[t
              ("tolerance", "off (--no-safe-staking)" if plan.tolerance is None else percent(plan.tolerance))]
     if plan.limit is not None:
         shown.append(("limit price", f"{plan.limit} RAO per whole α (enforced by the chain)"))
+    def outcome(receipt: Any) -> dict[str, Any]:
+        legs = traded(receipt)
+        last = legs[-1] if legs else None
+        got = None if last is None else (last["alpha"] if last["added"] else last["tao"])
+        unit = plan.legs[-1].unit_out
+        return {"received": "—" if got is None else f"{decimal(got)} {unit} (the chain's figure)", "traded": legs}
+
     cs.send(trade.prepared, title, shown, cs.unlock_coldkey, {**result, "preview": plan.to_json()}, done=done,
-            after=lambda receipt: {"traded": traded(receipt)})
+            after=outcome)

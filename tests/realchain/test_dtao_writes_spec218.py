@@ -124,3 +124,18 @@ def test_subnets_create_with_the_owner_hotkey(chain: Chain, cli: ChainCli) -> No
     assert chain.read("SubnetOwner", u16_key(netuid), at=at) == chain.pub("Alice")
     assert chain.read("Keys", u16_key(netuid), u16_key(0), at=at) == ss58_decode(chain.ss58("AliceHot"))
     assert chain.read("SubnetMechanism", u16_key(netuid), at=at) == 1
+
+
+def test_the_preview_is_shown_to_people_before_signing(chain: Chain, cli: ChainCli) -> None:
+    done = with_block(chain, lambda: cli.ok("stake", "add", "--netuid", "1", "--amount", "1", "--hotkey-ss58",
+                                            chain.ss58("AliceHot"), "--tolerance", "5", wallet="bob",
+                                            json_out=False))
+    at = chain.node.call("chain_getBlockHash")
+    ((_, (_, _, _, alpha_out, _)),) = [e for e in events_of(chain, at) if e[0] == "StakeAdded"]
+    shown = (done.stdout + done.stderr).splitlines()
+    signed = next(i for i, line in enumerate(shown) if line.startswith("Submitted"))
+    plan = {line.split()[0]: line for line in shown[:signed] if line.startswith("  ")}
+    assert "1.000000000 τ → " in plan["trade"] and "α1 on subnet 1 (at spot" in plan["trade"]
+    assert plan["slippage"].split()[1:] != [] and plan["tolerance"].split()[1:] == ["5.0000", "%"]
+    after = "\n".join(shown[signed:])
+    assert "✅ Staked τ1 in subnet 1" in after and f"received: {alpha_out // TAO}.{alpha_out % TAO:09d} α1" in after
