@@ -17,6 +17,7 @@ from tests.realchain.test_dtao_cli_spec218 import cli as cli  # the module fixtu
 from tests.realchain.test_dtao_cli_spec218 import raw, stake_of, with_block
 from tests.realchain.test_dtao_spec218 import TAO, Chain, M
 from tests.realchain.test_dtao_spec218 import chain as chain
+from wallet.keypair import Keypair
 from wallet.ss58 import ss58_decode
 
 pytestmark = [pytest.mark.realchain, pytest.mark.slow]
@@ -139,3 +140,25 @@ def test_the_preview_is_shown_to_people_before_signing(chain: Chain, cli: ChainC
     assert plan["slippage"].split()[1:] != [] and plan["tolerance"].split()[1:] == ["5.0000", "%"]
     after = "\n".join(shown[signed:])
     assert "✅ Staked τ1 in subnet 1" in after and f"received: {alpha_out // TAO}.{alpha_out % TAO:09d} α1" in after
+
+
+def test_dtao_write_refusals_are_one_line(chain: Chain, cli: ChainCli) -> None:
+    """A missing subnet, an unregistered hotkey and the 2024 one-step call from library code: one line each,
+    nothing submitted."""
+    from chain.balance import Balance
+    from chain.client import Subtensor
+    from chain.errors import RuntimeMismatch
+
+    before = chain.node.call("chain_getBlockHash")
+    hot = chain.ss58("AliceHot")
+    assert "subnet 77 does not exist" in cli.fails("stake", "add", "--netuid", "77", "--amount", "1",
+                                                   "--hotkey-ss58", hot, wallet="bob")
+    nobody = Keypair.from_uri("//Nobody").ss58_address
+    assert "is not registered on any subnet" in cli.fails("stake", "add", "--netuid", "1", "--amount", "1",
+                                                          "--hotkey-ss58", nobody, wallet="bob")
+    assert "no stake on hotkey" in cli.fails("stake", "remove", "--netuid", "1", "--all", "--hotkey-ss58", hot,
+                                             wallet="alice")
+    with Subtensor(chain.node.url, metadata_cache=False) as client, \
+            pytest.raises(RuntimeMismatch, match=r"per subnet .*add_stake\(hotkey: AccountId32, netuid: u16"):
+        client.staking.prepare_add_stake(chain.ss58("Bob"), hot, Balance.from_tao(1))
+    assert chain.node.call("chain_getBlockHash") == before and chain.node.call("author_pendingExtrinsics") == []
