@@ -78,6 +78,26 @@ class DtaoDelegation(Delegation):
         take = self.ctx.read(MODULE, "Delegates", account_id(hotkey), at=at)  # the declared default if unset
         return self._view(hotkey, ss58_encode(owner), take, None, at, self._market(at))
 
+    def prepare_set_take(self, coldkey: str, hotkey: str, take: int) -> PreparedCall:
+        """decrease_take or increase_take (both `(hotkey, take: u16)`), whichever moves the current take to
+        `take`, checked as the runtime does: the caller owns the hotkey, MinDelegateTake ≤ take ≤
+        MaxDelegateTake, and a different take than now (an increase is rate limited on chain)."""
+        from chain.rooms.dtao_writes import prepare
+
+        owner = self.registration.need_owner(hotkey)
+        if owner != coldkey:
+            raise PreconditionFailed(f"hotkey {hotkey} belongs to coldkey {owner}: only its owner sets its take")
+        at = self.conn.block_hash()
+        current = self.take_of(hotkey, at)
+        low = int(self.ctx.read(MODULE, "MinDelegateTake", at=at))
+        high = int(self.ctx.read(MODULE, "MaxDelegateTake", at=at))
+        if not low <= take <= high:
+            raise PreconditionFailed(f"take {take}/65535 is outside this chain's bounds {low}..{high} (of 65535)")
+        if take == current:
+            raise PreconditionFailed(f"hotkey {hotkey} already takes {take}/65535")
+        call = "increase_take" if take > current else "decrease_take"
+        return prepare(self.conn, self.ctx, call, {"hotkey": hotkey, "take": take}, coldkey)
+
     def take_of(self, hotkey: str, at: str | None = None) -> int:
         return int(self.ctx.read(MODULE, "Delegates", account_id(hotkey), at=at))
 

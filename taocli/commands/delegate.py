@@ -9,7 +9,7 @@ import typer
 from taocli.aliases import AliasGroup
 from taocli.commands.chainctx import open_chain, ss58_argument, table, tao
 from taocli.commands.stake import All, Amount, stake_change
-from taocli.errors import CliError
+from taocli.errors import CliError, UsageProblem
 from taocli.options import Debug, Hotkey, Json, Network, PasswordFd, PasswordFile, WalletName, WalletPath, Yes
 
 app = typer.Typer(help="Delegates: list them, nominate stake, or make your hotkey one.", cls=AliasGroup,
@@ -70,6 +70,36 @@ def become(name: WalletName = None, hotkey: Hotkey = None, wallet_path: WalletPa
         cs.send(prepared, f"Make hotkey {hot} a delegate", [("coldkey (owner)", coldkey), ("hotkey", hot),
                                                             ("take", "18% (11796/65535)")],
                 cs.unlock_coldkey, {"coldkey": coldkey, "hotkey": hot}, done="Hotkey is now a delegate")
+
+
+@app.command("take")
+def take(take_percent: Annotated[str, typer.Option("--take", help="The new take in percent, e.g. 9 or 11.5.")],
+         name: WalletName = None, hotkey: Hotkey = None, wallet_path: WalletPath = None, network: Network = None,
+         password_file: PasswordFile = None, password_fd: PasswordFd = None, json_out: Json = False,
+         yes: Yes = False, debug: Debug = False) -> None:
+    """Raise or lower the wallet hotkey's delegate take (dTAO chains: increase_take / decrease_take)."""
+    from fractions import Fraction
+
+    try:
+        ratio = Fraction(take_percent.strip().rstrip("%")) / 100
+    except (ValueError, ZeroDivisionError):
+        raise UsageProblem(f"--take: {take_percent!r} is not a number") from None
+    if not 0 <= ratio <= 1:
+        raise UsageProblem(f"--take: {take_percent} is out of range (0 to 100 %)")
+    value = (ratio * 65535).__floor__()
+    with open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
+        if cs.client.era != "dtao":
+            raise CliError("delegate take needs a dTAO chain (increase_take / decrease_take); this chain's "
+                           "take is set once by `delegate become`")
+        coldkey = cs.coldkey_address()
+        hot = cs.hotkey_address()
+        before = cs.client.delegation.take_of(hot)  # type: ignore[attr-defined]
+        prepared = cs.client.delegation.prepare_set_take(coldkey, hot, value)  # type: ignore[attr-defined]
+        cs.send(prepared, f"Set the take of hotkey {hot} to {value}/65535",
+                [("coldkey (owner)", coldkey), ("hotkey", hot), ("take now", f"{before}/65535"),
+                 ("new take", f"{value}/65535 ({float(Fraction(value, 65535) * 100):.2f} %)")],
+                cs.unlock_coldkey, {"coldkey": coldkey, "hotkey": hot, "take_before": before, "take": value},
+                done="Take set")
 
 
 @app.command("add")

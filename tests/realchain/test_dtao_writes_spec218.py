@@ -162,3 +162,20 @@ def test_dtao_write_refusals_are_one_line(chain: Chain, cli: ChainCli) -> None:
             pytest.raises(RuntimeMismatch, match=r"per subnet .*add_stake\(hotkey: AccountId32, netuid: u16"):
         client.staking.prepare_add_stake(chain.ss58("Bob"), hot, Balance.from_tao(1))
     assert chain.node.call("chain_getBlockHash") == before and chain.node.call("author_pendingExtrinsics") == []
+
+
+def test_delegate_take_down_then_up(chain: Chain, cli: ChainCli) -> None:
+    """decrease_take then increase_take through `delegate take`: the stored take is what the preview named."""
+    hot = chain.pub("AliceHot")
+    current = chain.read("Delegates", hot, at=chain.node.call("chain_getBlockHash"))
+    lower = with_block(chain, lambda: cli.ok("delegate", "take", "--take", "5", wallet="owner"))
+    at = chain.node.call("chain_getBlockHash")
+    assert (lower["take_before"], lower["take"]) == (current, 65535 * 5 // 100)
+    assert chain.read("Delegates", hot, at=at) == lower["take"]
+    assert [n for n, _ in events_of(chain, at)] == ["TakeDecreased"]
+    higher = with_block(chain, lambda: cli.ok("delegate", "take", "--take", "9", wallet="owner"))
+    at = chain.node.call("chain_getBlockHash")
+    assert chain.read("Delegates", hot, at=at) == higher["take"] == 65535 * 9 // 100
+    assert [n for n, _ in events_of(chain, at)] == ["TakeIncreased"]
+    assert "already takes" in cli.fails("delegate", "take", "--take", "9", wallet="owner")
+    assert "outside this chain's bounds" in cli.fails("delegate", "take", "--take", "50", wallet="owner")
