@@ -167,6 +167,17 @@ class DtaoStaking(Staking):
                                   Quote(alpha, 0, alpha, Fraction(alpha), Fraction(0))),), tolerance)
         return PreparedTrade(prepared, plan)
 
+    def children(self, hotkey: str, netuid: int) -> list[tuple[Fraction, str]]:
+        from chain.rooms.dtao_children import children_of
+
+        return children_of(self.ctx, hotkey, netuid)
+
+    def prepare_set_children(self, coldkey: str, hotkey: str, netuid: int,
+                             children: list[tuple[str, Fraction]]) -> PreparedCall:
+        from chain.rooms.dtao_children import prepare_set_children
+
+        return prepare_set_children(self.conn, self.ctx, self.registration, coldkey, hotkey, netuid, children)
+
     def stake_for_coldkey(self, coldkey: str | bytes) -> list[ty.StakeInfo]:
         """Refused: a 2024 StakeInfo holds TAO, and dTAO stake is alpha per subnet (`holdings` values it)."""
         from chain.errors import RuntimeMismatch

@@ -9,6 +9,7 @@ import typer
 from taocli.aliases import AliasGroup
 from taocli.commands.chainctx import ChainSession, open_chain, parse_amount, ss58_argument, table, tao
 from taocli.commands.dtao_trades import Netuid, OriginNetuid, RateTolerance, SafeStaking, Tolerance
+from taocli.commands.stake_child import app as child_app
 from taocli.errors import CliError, UsageProblem
 from taocli.options import Debug, Hotkey, Json, Network, PasswordFd, PasswordFile, WalletName, WalletPath, Yes
 
@@ -21,6 +22,8 @@ app = typer.Typer(help="Stake TAO on hotkeys and remove it.", cls=AliasGroup, no
 Amount = Annotated[str | None, typer.Option("--amount", "-a", help="TAO, e.g. 10 or 0.5.", show_default=False)]
 All = Annotated[bool, typer.Option("--all", help="add: all free TAO but the existential deposit; "
                                                  "remove: all stake on the hotkey.")]
+app.add_typer(child_app, name="child")
+
 HotkeyAddress = Annotated[str | None, typer.Option(
     "--hotkey-ss58", "--hotkey-address", "--delegate", help="Stake on this hotkey address instead of the "
     "wallet's own hotkey (a delegate).", show_default=False)]

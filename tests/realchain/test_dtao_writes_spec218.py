@@ -179,3 +179,20 @@ def test_delegate_take_down_then_up(chain: Chain, cli: ChainCli) -> None:
     assert [n for n, _ in events_of(chain, at)] == ["TakeIncreased"]
     assert "already takes" in cli.fails("delegate", "take", "--take", "9", wallet="owner")
     assert "outside this chain's bounds" in cli.fails("delegate", "take", "--take", "50", wallet="owner")
+
+
+def test_stake_child_set_and_get(chain: Chain, cli: ChainCli) -> None:
+    """set_children(AliceHot, 1, [(½·u64::MAX, BobHot)]) through the CLI; `stake child get` equals ChildKeys."""
+    child = chain.ss58("BobHot")
+    done = with_block(chain, lambda: cli.ok("stake", "child", "set", "--netuid", "1", "--children", child,
+                                            "--proportions", "0.5", wallet="owner"))
+    at = chain.node.call("chain_getBlockHash")
+    assert done["children"] == [{"hotkey": child, "proportion": "1/2"}]
+    stored = chain.read("ChildKeys", chain.pub("AliceHot"), u16_key(1), at=at)
+    assert [(int(p), bytes(c)) for p, c in stored] == [(((1 << 64) - 1) // 2, chain.pub("BobHot"))]
+    shown = cli.ok("stake", "child", "get", "--netuid", "1", "--hotkey-ss58", chain.ss58("AliceHot"))
+    assert shown["children"] == [{"hotkey": child, "proportion": f"{((1 << 64) - 1) // 2}/{(1 << 64) - 1}"}]
+    assert "own child" in cli.fails("stake", "child", "set", "--netuid", "1", "--children", chain.ss58("AliceHot"),
+                                    "--proportions", "0.5", wallet="owner")
+    assert "on root" in cli.fails("stake", "child", "set", "--netuid", "0", "--children", child,
+                                  "--proportions", "0.5", wallet="owner")
