@@ -14,6 +14,7 @@ for the metadata.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from chain.connection import Connection, ConnectTimings
 from chain.prepared import PreparedCall
@@ -25,6 +26,9 @@ from chain.rooms.serving import Serving
 from chain.rooms.staking import Staking
 from chain.rooms.subnets import Subnets
 from chain.rooms.weights import Weights
+
+if TYPE_CHECKING:
+    from chain.rooms.dtao_staking import DtaoStaking
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,21 @@ class Subtensor(Connection):
     @property
     def staking(self) -> Staking:
         return self.rooms.staking
+
+    @property
+    def dtao_staking(self) -> DtaoStaking:
+        """The staking room as its dTAO sibling (subnet trades: quotes, tolerance, moves), typed as such.
+
+        Why a second accessor: `staking` is typed as the room both eras share; code that needs the trades of
+        the dTAO era asks for them here and gets one line on a 2024 chain instead of an AttributeError.
+        """
+        from chain.errors import RuntimeMismatch
+        from chain.rooms.dtao_staking import DtaoStaking
+
+        room = self.rooms.staking
+        if not isinstance(room, DtaoStaking):
+            raise RuntimeMismatch("this chain runs the 2024 runtime: stake is not held per subnet here (drop --netuid)")
+        return room
 
     @property
     def weights(self) -> Weights:

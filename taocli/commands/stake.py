@@ -77,18 +77,18 @@ def dtao_stake_change(adding: bool, amount: str | None, all_: bool, cs: ChainSes
 
     coldkey = cs.coldkey_address()
     hot = _target(cs, hotkey_ss58)
-    staking = cs.client.staking
+    staking = cs.client.dtao_staking
     netuid = need_netuid(netuid, "stake add" if adding else "stake remove")
     head = [("coldkey", f"{cs.wallet_session.name} {coldkey}"), ("hotkey", hot), ("subnet", str(netuid))]
     result = {"coldkey": coldkey, "hotkey": hot, "netuid": netuid}
     if adding:
         value = staking.max_stakeable(coldkey) if all_ else parse_amount(amount or "")
-        trade = staking.prepare_stake(coldkey, hot, netuid, value, tolerance)  # type: ignore[attr-defined]
+        trade = staking.prepare_stake(coldkey, hot, netuid, value, tolerance)
         send_trade(cs, trade, f"Stake {value} on hotkey {hot} in subnet {netuid}", head,
                    {**result, "amount": value.to_json()}, done=f"Staked {value} in subnet {netuid}")
         return
     alpha = None if all_ else alpha_amount(amount or "")
-    trade = staking.prepare_unstake(coldkey, hot, netuid, alpha, tolerance)  # type: ignore[attr-defined]
+    trade = staking.prepare_unstake(coldkey, hot, netuid, alpha, tolerance)
     sold = trade.plan.legs[0]
     send_trade(cs, trade, f"Unstake {sold.line().split(' →')[0]} from hotkey {hot}", head,
                {**result, "alpha": trade.plan.legs[0].to_json()["amount_in"]}, done=f"Unstaked from subnet {netuid}")
@@ -151,7 +151,7 @@ def move(amount: Amount = None, all_: All = False, origin_netuid: OriginNetuid =
         dest = origin if destination_hotkey is None else ss58_argument(destination_hotkey, "--dest-hotkey")
         source = need_netuid(origin_netuid, "stake move")
         target = source if destination_netuid is None else destination_netuid
-        trade = cs.client.staking.prepare_move(  # type: ignore[attr-defined]
+        trade = cs.client.dtao_staking.prepare_move(
             coldkey, origin, dest, source, target, None if all_ else alpha_amount(amount or ""), limit)
         send_trade(cs, trade, f"Move stake from subnet {source} to subnet {target}",
                    [("coldkey", f"{cs.wallet_session.name} {coldkey}"), ("from", f"{origin} on subnet {source}"),
