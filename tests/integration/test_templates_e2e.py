@@ -134,9 +134,11 @@ def test_incentive_follows_model_quality(tmp_path: Path, template: str, scaffold
         for dest, share in sent.items():
             # the status file shows the weights rounded to 4 decimals; the chain has them max-upscaled to u16
             assert math.isclose(row[dest] / 65535, share / top, abs_tol=1e-3), (row, sent)
-        by_score = sorted(miner_uids.values(), key=lambda u: state.scores[u])
+        # the order of the scores those weights came from (the live scores move on after the last set)
+        from_scores = final["last_weights"]["from_scores"]
+        by_score = sorted(miner_uids.values(), key=lambda u: from_scores[u])
         by_weight = sorted(miner_uids.values(), key=lambda u: sent.get(u, 0.0))
-        assert by_score == by_weight, (state.scores, sent)
+        assert by_score == by_weight, (from_scores, state.scores, sent)
         client.close()
     finally:
         if cli is not None:
