@@ -29,7 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.integration.neuron_fixtures import AXON_KEY, CALLER_KEY, Echo  # noqa: E402
+from tests.integration.neuron_fixtures import AXON_KEY, CALLER_KEY, Echo, wait_listening  # noqa: E402
 from tests.integration.neuron_load import LoadResult, blast, interleaved_requests  # noqa: E402
 
 PEER = REPO / "tests" / "integration" / "sdk_neuron_peer.py"
@@ -42,16 +42,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_listening(port: int, seconds: float = 60.0) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
 
 
 def start_taocli_axon() -> tuple[subprocess.Popen, int]:
@@ -67,7 +57,7 @@ def start_sdk_axon(python: Path) -> tuple[subprocess.Popen, int]:
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     if proc.stdout.readline().strip() != "READY":
         raise RuntimeError("the SDK axon did not start")
-    wait_listening(port)
+    wait_listening(port, 60.0)
     return proc, port
 
 

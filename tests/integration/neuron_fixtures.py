@@ -106,3 +106,16 @@ def raw_exchange(port: int, data: bytes, wait: float = 2.0) -> bytes:
                 break
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def wait_listening(port: int, seconds: float = 30.0) -> None:
+    """Until something accepts on 127.0.0.1:port (the SDK's axon returns from start() before it listens)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)

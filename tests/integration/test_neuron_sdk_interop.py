@@ -8,10 +8,8 @@ forged signature is refused by each axon.
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -21,7 +19,7 @@ import pytest
 from neuron import Axon, Dendrite, Synapse
 from neuron.network import AxonInfo
 from neuron.synapse import normalised
-from tests.integration.neuron_fixtures import AXON_KEY, CALLER_KEY, Echo
+from tests.integration.neuron_fixtures import AXON_KEY, CALLER_KEY, Echo, wait_listening
 from tests.integration.node_fixtures import free_port
 from tests.sdk_venv import require_sdk
 
@@ -49,7 +47,7 @@ def sdk_axon(request: pytest.FixtureRequest) -> Iterator[tuple[str, AxonInfo]]:
     try:
         line = proc.stdout.readline()
         assert line.strip() == "READY", proc.stderr.read()[-2000:] if proc.poll() is not None else line
-        wait_listening(port)  # the SDK starts uvicorn in a thread and returns before it listens
+        wait_listening(port, 30.0)  # the SDK starts uvicorn in a thread and returns before it listens
         yield version, AxonInfo("127.0.0.1", port, AXON_KEY.ss58_address)
     finally:
         proc.stdin.close()
@@ -60,16 +58,6 @@ def sdk_axon(request: pytest.FixtureRequest) -> Iterator[tuple[str, AxonInfo]]:
             proc.wait(5)
 
 
-def wait_listening(port: int, seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
 
 
 class Mixed(Synapse):
