@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 
 from chain import types as ty
 from chain.dtao.portfolio import positions, total_tao_value
-from chain.dtao.trade import Leg, buy_leg, checked, sell_leg
+from chain.dtao.trade import buy_leg, checked, sell_leg
+from chain.dtao.transition import Side, share_plan, transition_legs
 from chain.dtao.views import Holdings, StakeRow
 from chain.errors import PreconditionFailed
 from chain.rooms.balances import account_id
 from chain.rooms.checks import short
+from chain.rooms.dtao_moves import absent, compose_swap, compose_transfer, transfers_allowed
 from chain.rooms.dtao_writes import PreparedTrade, not_yet, per_subnet, pool_of, prepare, quote_rules
 from chain.rooms.staking import Staking
 
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from chain.prepared import PreparedCall
     from chain.rooms.balances import Balances
     from chain.rooms.delegation import Delegation
+    from chain.rooms.dtao_children import ChildkeyTake
     from chain.rooms.dtao_subnets import DtaoSubnets
     from chain.rooms.registration import Registration
 
@@ -75,7 +78,7 @@ class DtaoStaking(Staking):
         return sum(r.stake for r in self.ctx.stake_info_for_coldkey(account_id(coldkey), at)
                    if r.hotkey == hotkey and r.netuid == netuid)
 
-    def _symbol(self, netuid: int, at: str) -> str:
+    def symbol(self, netuid: int, at: str) -> str:
         info = self.ctx.dynamic_info(netuid, at)
         return self.subnets.symbols([info], at).get(netuid, f"α{netuid}") if info else f"α{netuid}"
 
@@ -91,7 +94,7 @@ class DtaoStaking(Staking):
         pool = pool_of(self.ctx, netuid, at)
         self.balances.need_withdrawable(coldkey, amount, "to stake")
         self.registration.need_owner(hotkey)
-        legs = (buy_leg(pool, netuid, amount.rao, rules, self._symbol(netuid, at)),)
+        legs = (buy_leg(pool, netuid, amount.rao, rules, self.symbol(netuid, at)),)
         plan = checked(legs, tolerance, "add_stake_limit" in self.ctx.features.limit_price_calls)
         args = {"hotkey": hotkey, "netuid": netuid, "amount_staked": amount.rao}
         if plan.limit is not None:
@@ -113,7 +116,7 @@ class DtaoStaking(Staking):
         if alpha <= 0:
             raise PreconditionFailed(f"coldkey {short(coldkey)} has no stake on hotkey {short(hotkey)} on subnet "
                                      f"{netuid}" if held == 0 else "the amount to unstake must be more than zero")
-        symbol = self._symbol(netuid, at)
+        symbol = self.symbol(netuid, at)
         if alpha > held:
             raise PreconditionFailed(f"coldkey {short(coldkey)} holds {alpha_text(held, symbol)} on hotkey "
                                      f"{short(hotkey)} on subnet {netuid}, {alpha_text(alpha, symbol)} asked to "
@@ -142,30 +145,64 @@ class DtaoStaking(Staking):
         self.registration.need_owner(destination_hotkey)
         held = self.alpha_held(coldkey, origin_hotkey, origin_netuid, at)
         alpha = held if alpha is None else alpha
-        symbol = self._symbol(origin_netuid, at)
+        symbol = self.symbol(origin_netuid, at)
         if alpha <= 0 or alpha > held:
             raise PreconditionFailed(f"coldkey {short(coldkey)} holds {alpha_text(held, symbol)} on hotkey "
                                      f"{short(origin_hotkey)} on subnet {origin_netuid}; asked to move "
                                      f"{alpha_text(alpha, symbol)}")
-        legs: tuple[Leg, ...] = ()
-        if origin_netuid != destination_netuid:
-            sold = sell_leg(origin, origin_netuid, alpha, rules, symbol)
-            legs = (sold, buy_leg(destination, destination_netuid, sold.quote.amount_out, rules,
-                                  self._symbol(destination_netuid, at)))
-        plan = checked(legs, tolerance, False) if legs else None
+        source = Side(origin_netuid, origin, symbol)
+        legs = transition_legs(source, Side(destination_netuid, destination, self.symbol(destination_netuid, at)),
+                               alpha, rules)
+        plan = checked(legs, tolerance, False) if legs else share_plan(source, alpha, tolerance)
         prepared = prepare(self.conn, self.ctx, "move_stake", {
             "origin_hotkey": origin_hotkey, "destination_hotkey": destination_hotkey,
             "origin_netuid": origin_netuid, "destination_netuid": destination_netuid, "alpha_amount": alpha},
             coldkey)
-        if plan is None:  # same subnet: the shares change hotkey at no price, nothing to slip
-            from fractions import Fraction
-
-            from chain.dtao.amm import Quote
-            from chain.dtao.trade import TradePlan
-
-            plan = TradePlan((Leg(origin_netuid, True, symbol, symbol, origin.spot_price(),
-                                  Quote(alpha, 0, alpha, Fraction(alpha), Fraction(0))),), tolerance)
         return PreparedTrade(prepared, plan)
+
+    def _ends(self, coldkey: str, hotkey: str, origin_netuid: int, destination_netuid: int, alpha: int | None,
+              at: str) -> tuple[Side, Side, int]:
+        """Both subnets' pools at `at`, the hotkey checked, and the alpha to move (None: all held), refused in
+        one line past what the coldkey holds."""
+        origin = Side(origin_netuid, pool_of(self.ctx, origin_netuid, at), self.symbol(origin_netuid, at))
+        destination = Side(destination_netuid, pool_of(self.ctx, destination_netuid, at),
+                           self.symbol(destination_netuid, at))
+        self.registration.need_owner(hotkey)
+        held = self.alpha_held(coldkey, hotkey, origin_netuid, at)
+        alpha = held if alpha is None else alpha
+        if alpha <= 0 or alpha > held:
+            raise PreconditionFailed(f"coldkey {short(coldkey)} holds {alpha_text(held, origin.symbol)} on hotkey "
+                                     f"{short(hotkey)} on subnet {origin_netuid}; asked to move "
+                                     f"{alpha_text(alpha, origin.symbol)}")
+        return origin, destination, alpha
+
+    def prepare_transfer(self, coldkey: str, destination_coldkey: str, hotkey: str, origin_netuid: int,
+                         destination_netuid: int, alpha: int | None, tolerance: Fraction | None) -> PreparedTrade:
+        """transfer_stake: give `alpha` (None: all) on `hotkey` to another coldkey, on the same or another
+        subnet; checked against what the chain holds at one block (TransferToggle where declared)."""
+        if "transfer_stake" not in self.ctx.features.stake_moves:
+            raise absent(self.ctx, "transfer_stake")
+        if destination_coldkey == coldkey and origin_netuid == destination_netuid:
+            raise PreconditionFailed("the destination coldkey is this wallet's, on the same subnet: nothing would "
+                                     "change (`taocli stake move` changes the hotkey)")
+        rules = quote_rules(self.ctx, "stake transfer")
+        at = self.conn.block_hash()
+        origin, destination, alpha = self._ends(coldkey, hotkey, origin_netuid, destination_netuid, alpha, at)
+        transfers_allowed(self.ctx, (origin_netuid, destination_netuid), at)
+        composed = compose_transfer(self.ctx, rules, origin, destination, destination_coldkey, hotkey, alpha,
+                                    tolerance)
+        return PreparedTrade(prepare(self.conn, self.ctx, composed.call, composed.args, coldkey), composed.plan)
+
+    def prepare_swap(self, coldkey: str, hotkey: str, origin_netuid: int, destination_netuid: int,
+                     alpha: int | None, tolerance: Fraction | None) -> PreparedTrade:
+        """swap_stake(_limit): move `alpha` (None: all) on `hotkey` from one subnet to another."""
+        if "swap_stake" not in self.ctx.features.stake_moves:
+            raise absent(self.ctx, "swap_stake")
+        rules = quote_rules(self.ctx, "stake swap")
+        at = self.conn.block_hash()
+        origin, destination, alpha = self._ends(coldkey, hotkey, origin_netuid, destination_netuid, alpha, at)
+        composed = compose_swap(self.ctx, rules, origin, destination, hotkey, alpha, tolerance)
+        return PreparedTrade(prepare(self.conn, self.ctx, composed.call, composed.args, coldkey), composed.plan)
 
     def children(self, hotkey: str, netuid: int) -> list[tuple[Fraction, str]]:
         from chain.rooms.dtao_children import children_of
@@ -177,6 +214,16 @@ class DtaoStaking(Staking):
         from chain.rooms.dtao_children import prepare_set_children
 
         return prepare_set_children(self.conn, self.ctx, self.registration, coldkey, hotkey, netuid, children)
+
+    def childkey_take(self, hotkey: str, netuid: int) -> ChildkeyTake:
+        from chain.rooms.dtao_children import childkey_take
+
+        return childkey_take(self.ctx, hotkey, netuid)
+
+    def prepare_set_childkey_take(self, coldkey: str, hotkey: str, netuid: int, take: int) -> PreparedCall:
+        from chain.rooms.dtao_children import prepare_set_childkey_take
+
+        return prepare_set_childkey_take(self.conn, self.ctx, self.registration, coldkey, hotkey, netuid, take)
 
     def stake_for_coldkey(self, coldkey: str | bytes) -> list[ty.StakeInfo]:
         """Refused: a 2024 StakeInfo holds TAO, and dTAO stake is alpha per subnet (`holdings` values it)."""
