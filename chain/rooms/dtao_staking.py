@@ -13,12 +13,23 @@ from typing import TYPE_CHECKING
 
 from chain import types as ty
 from chain.dtao.portfolio import positions, total_tao_value
-from chain.dtao.trade import Leg, buy_leg, checked, sell_leg
+from chain.dtao.trade import Leg, checked
 from chain.dtao.views import Holdings, StakeRow
 from chain.errors import PreconditionFailed
 from chain.rooms.balances import account_id
 from chain.rooms.checks import short
-from chain.rooms.dtao_writes import PreparedTrade, not_yet, per_subnet, pool_of, prepare, quote_rules
+from chain.rooms.dtao_writes import (
+    PreparedTrade,
+    need_min_unstake,
+    not_yet,
+    per_subnet,
+    pool_of,
+    prepare,
+    quote_leg,
+    quote_rules,
+    spot_price,
+    trade_call,
+)
 from chain.rooms.staking import Staking
 
 if TYPE_CHECKING:
@@ -80,31 +91,30 @@ class DtaoStaking(Staking):
         return self.subnets.symbols([info], at).get(netuid, f"α{netuid}") if info else f"α{netuid}"
 
     def prepare_stake(self, coldkey: str, hotkey: str, netuid: int, amount: Balance,
-                      tolerance: Fraction | None) -> PreparedTrade:
+                      tolerance: Fraction | None, partial: bool = False) -> PreparedTrade:
         """Buy `netuid`'s alpha with `amount` TAO staked on `hotkey`: the runtime's checks in its order
-        (subnet, balance, hotkey), the quote at the current block, the tolerance, then the call (the
-        limit-price call where the runtime declares it)."""
-        rules = quote_rules(self.ctx, "stake add")
+        (subnet, balance, hotkey), the quote at the current block, the tolerance, then the call: the
+        limit-price call where the runtime declares it, with limit_price = spot·(1 + tolerance) and
+        `allow_partial` = `partial`; a stable subnet (root) trades 1:1, so it gets the plain call (as btcli)."""
+        quote_rules(self.ctx, "stake add")
         if amount.rao <= 0:
             raise PreconditionFailed("the amount to stake must be more than zero")
         at = self.conn.block_hash()
         pool = pool_of(self.ctx, netuid, at)
         self.balances.need_withdrawable(coldkey, amount, "to stake")
         self.registration.need_owner(hotkey)
-        legs = (buy_leg(pool, netuid, amount.rao, rules, self._symbol(netuid, at)),)
-        plan = checked(legs, tolerance, "add_stake_limit" in self.ctx.features.limit_price_calls)
-        args = {"hotkey": hotkey, "netuid": netuid, "amount_staked": amount.rao}
-        if plan.limit is not None:
-            prepared = prepare(self.conn, self.ctx, "add_stake_limit",
-                               {**args, "limit_price": plan.limit, "allow_partial": False}, coldkey)
-        else:
-            prepared = prepare(self.conn, self.ctx, "add_stake", args, coldkey)
-        return PreparedTrade(prepared, plan)
+        legs = (quote_leg(self.ctx, pool, netuid, amount.rao, True, self._symbol(netuid, at), at),)
+        declared = "add_stake_limit" in self.ctx.features.limit_price_calls and not pool.stable
+        plan = checked(legs, tolerance, declared, partial)
+        call, args = trade_call(self.ctx, "add_stake", "add_stake_limit",
+                                {"hotkey": hotkey, "netuid": netuid, "amount_staked": amount.rao}, plan, "stake add")
+        return PreparedTrade(prepare(self.conn, self.ctx, call, args, coldkey), plan)
 
     def prepare_unstake(self, coldkey: str, hotkey: str, netuid: int, alpha: int | None,
-                        tolerance: Fraction | None) -> PreparedTrade:
-        """Sell `alpha` (None: all the coldkey holds there) of `netuid` staked on `hotkey` back to TAO."""
-        rules = quote_rules(self.ctx, "stake remove")
+                        tolerance: Fraction | None, partial: bool = False) -> PreparedTrade:
+        """Sell `alpha` (None: all the coldkey holds there) of `netuid` staked on `hotkey` back to TAO; the
+        limit call (limit_price = spot·(1 − tolerance)) where declared, as in `prepare_stake`."""
+        quote_rules(self.ctx, "stake remove")
         at = self.conn.block_hash()
         pool = pool_of(self.ctx, netuid, at)
         self.registration.need_owner(hotkey)
@@ -118,21 +128,21 @@ class DtaoStaking(Staking):
             raise PreconditionFailed(f"coldkey {short(coldkey)} holds {alpha_text(held, symbol)} on hotkey "
                                      f"{short(hotkey)} on subnet {netuid}, {alpha_text(alpha, symbol)} asked to "
                                      f"remove")
-        legs = (sell_leg(pool, netuid, alpha, rules, symbol),)
-        plan = checked(legs, tolerance, "remove_stake_limit" in self.ctx.features.limit_price_calls)
-        args = {"hotkey": hotkey, "netuid": netuid, "amount_unstaked": alpha}
-        if plan.limit is not None:
-            prepared = prepare(self.conn, self.ctx, "remove_stake_limit",
-                               {**args, "limit_price": plan.limit, "allow_partial": False}, coldkey)
-        else:
-            prepared = prepare(self.conn, self.ctx, "remove_stake", args, coldkey)
-        return PreparedTrade(prepared, plan)
+        legs = (quote_leg(self.ctx, pool, netuid, alpha, False, symbol, at),)
+        need_min_unstake(self.ctx, legs[0], emptying=alpha == held)
+        declared = "remove_stake_limit" in self.ctx.features.limit_price_calls and not pool.stable
+        plan = checked(legs, tolerance, declared, partial)
+        call, args = trade_call(self.ctx, "remove_stake", "remove_stake_limit",
+                                {"hotkey": hotkey, "netuid": netuid, "amount_unstaked": alpha}, plan, "stake remove")
+        return PreparedTrade(prepare(self.conn, self.ctx, call, args, coldkey), plan)
 
     def prepare_move(self, coldkey: str, origin_hotkey: str, destination_hotkey: str, origin_netuid: int,
                      destination_netuid: int, alpha: int | None, tolerance: Fraction | None) -> PreparedTrade:
         """move_stake: sell `alpha` of the origin subnet, buy the destination's alpha with the TAO it pays
-        (two legs, each quoted; the same subnet is one transfer of shares with no trade)."""
-        rules = quote_rules(self.ctx, "stake move")
+        (two legs, each quoted by `quote_leg`; the same subnet is one transfer of shares with no trade). On a
+        SwapRuntimeApi runtime the chain charges the swap fee on one leg only (§P2.5) while the two simulated
+        legs each carry one: the preview errs on the side of less."""
+        quote_rules(self.ctx, "stake move")
         if "move_stake" not in self.ctx.features.stake_moves:
             raise not_yet(self.ctx, "move_stake", "stake move")
         at = self.conn.block_hash()
@@ -149,9 +159,9 @@ class DtaoStaking(Staking):
                                      f"{alpha_text(alpha, symbol)}")
         legs: tuple[Leg, ...] = ()
         if origin_netuid != destination_netuid:
-            sold = sell_leg(origin, origin_netuid, alpha, rules, symbol)
-            legs = (sold, buy_leg(destination, destination_netuid, sold.quote.amount_out, rules,
-                                  self._symbol(destination_netuid, at)))
+            sold = quote_leg(self.ctx, origin, origin_netuid, alpha, False, symbol, at)
+            legs = (sold, quote_leg(self.ctx, destination, destination_netuid, sold.quote.amount_out, True,
+                                    self._symbol(destination_netuid, at), at))
         plan = checked(legs, tolerance, False) if legs else None
         prepared = prepare(self.conn, self.ctx, "move_stake", {
             "origin_hotkey": origin_hotkey, "destination_hotkey": destination_hotkey,
@@ -163,7 +173,10 @@ class DtaoStaking(Staking):
             from chain.dtao.amm import Quote
             from chain.dtao.trade import TradePlan
 
-            plan = TradePlan((Leg(origin_netuid, True, symbol, symbol, origin.spot_price(),
+            price = spot_price(self.ctx, origin, origin_netuid, at)
+            if price is None:
+                raise PreconditionFailed(f"the chain gives no price for subnet {origin_netuid}; nothing was signed")
+            plan = TradePlan((Leg(origin_netuid, True, symbol, symbol, price,
                                   Quote(alpha, 0, alpha, Fraction(alpha), Fraction(0))),), tolerance)
         return PreparedTrade(prepared, plan)
 
