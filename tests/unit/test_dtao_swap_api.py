@@ -243,3 +243,50 @@ def test_an_unknown_newer_layout_is_refused_in_one_line(what: str) -> None:
     assert "\n" not in str(err.value)
     assert {"sim": "SimSwapResult lacks tao_amount", "price_all": "not (netuid, price)",
             "metagraph": "Metagraph lacks alpha_stake"}[what] in str(err.value)
+
+
+class _SigningBoundary:
+    """The connection's other side: its block hash, and `prepare`, which would compose and price the call with
+    substrate-interface against a node; here it hands back what it was given, so the test sees the exact call
+    name and arguments the room chose. The balance and hotkey checks pass (they are 2024 code, tested live)."""
+
+    def block_hash(self) -> str:
+        return BLOCK
+
+    def prepare(self, pallet: str, call: str, args: dict[str, Any], signer: str) -> tuple[str, str, dict[str, Any]]:
+        return pallet, call, args
+
+    def need_withdrawable(self, *_: Any) -> None:
+        return None
+
+    def need_owner(self, *_: Any) -> None:
+        return None
+
+
+def test_stake_add_on_a_swap_api_runtime_sends_the_limit_call_and_root_the_plain_one() -> None:
+    """`DtaoStaking.prepare_stake`, the room `stake add --netuid` calls, on the spec-425 shape: it no longer
+    refuses; it quotes with sim_swap and sends add_stake_limit at spot·1.005 (plain add_stake on root)."""
+    from chain.balance import Balance
+    from chain.rooms.dtao_staking import DtaoStaking
+
+    reg, rpc, ctx = rooms()
+    rpc.reply("SwapRuntimeApi_current_alpha_price_all", b"",
+              reg.encode("Vec<SubnetPrice>", [{"netuid": 92, "price": SN92_PRICE}]))
+    for netuid in (0, 92):  # a one-entry Vec<Option<DynamicInfo>> minus its length byte is the Option alone
+        rpc.reply("SubnetInfoRuntimeApi_get_dynamic_info", reg.encode("NetUid", netuid), infos(reg, [netuid])[1:])
+    small = {**SN92_BUY, "tao_amount": 999_496_453, "tao_fee": 503_547, "alpha_amount": 741_240_000_000,
+             "alpha_slippage": 500_000_000}
+    rpc.reply("SwapRuntimeApi_sim_swap_tao_for_alpha", reg.encode("(NetUid, TaoCurrency)", (92, 10**9)),
+              reg.encode("SimSwapResult", small))
+    rpc.reply("SwapRuntimeApi_sim_swap_tao_for_alpha", reg.encode("(NetUid, TaoCurrency)", (0, 10**9)),
+              reg.encode("SimSwapResult", {**dict.fromkeys(SN92_BUY, 0), "tao_amount": 10**9, "alpha_amount": 10**9}))
+    edge = _SigningBoundary()
+    staking = DtaoStaking(edge, edge, edge, None, ctx, DtaoSubnets(edge, edge, ctx))  # type: ignore[arg-type]
+    hot, cold = ss58_encode(HOT), ss58_encode(COLD)
+    trade = staking.prepare_stake(cold, hot, 92, Balance(10**9), Fraction(5, 1000))
+    assert trade.prepared == ("SubtensorModule", "add_stake_limit", {
+        "hotkey": hot, "netuid": 92, "amount_staked": 10**9, "limit_price": 1_354_951, "allow_partial": False})
+    assert trade.plan.amount_out == 741_240_000_000 and trade.plan.legs[0].unit_out == "γ"
+    root = staking.prepare_stake(cold, hot, 0, Balance(10**9), Fraction(5, 1000), partial=True)
+    assert root.prepared == ("SubtensorModule", "add_stake", {"hotkey": hot, "netuid": 0, "amount_staked": 10**9})
+    assert root.plan.limit is None and root.plan.amount_out == 10**9
