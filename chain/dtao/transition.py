@@ -34,11 +34,13 @@ from chain.errors import PreconditionFailed
 
 @dataclass(frozen=True, slots=True)
 class Side:
-    """One end of a transition: the subnet, its pool at the quoted block and its token symbol."""
+    """One end of a transition: the subnet, its pool and spot price (τ per α: T/A under local rules, the
+    chain's `current_alpha_price` on a Swap-pallet runtime) at the quoted block, and its token symbol."""
 
     netuid: int
     pool: Pool
     symbol: str
+    price: Fraction
 
 
 def _quote(amount_in: int, fee: int, out: int, at_spot: Fraction) -> Quote:
@@ -69,10 +71,10 @@ def transition_legs(origin: Side, destination: Side, alpha: int, rules: SwapRule
             raise AmountTooLow(f"selling {decimal(alpha)} {origin.symbol} pays {decimal(tao)} {TAO_UNIT} after "
                                f"the fee, below the {decimal(rules.min_stake + fee)} {TAO_UNIT} the chain re-stakes "
                                f"(it would keep the TAO)")
-        sold = Leg(origin.netuid, False, origin.symbol, TAO_UNIT, origin.pool.spot_price(),
-                   _quote(alpha, gross - tao, tao, alpha * origin.pool.spot_price()))
+        sold = Leg(origin.netuid, False, origin.symbol, TAO_UNIT, origin.price,
+                   _quote(alpha, gross - tao, tao, alpha * origin.price))
         net = max(tao - fee, 0)
-        price = destination.pool.spot_price()
+        price = destination.price
         bought = Leg(destination.netuid, True, TAO_UNIT, destination.symbol, price,
                      _quote(tao, tao - net, alpha_for_tao(destination.pool, net, rules),
                             Fraction(net) / price if price else Fraction(0)))
@@ -102,5 +104,5 @@ def ratio_limit(origin_price: Fraction, destination_price: Fraction, tolerance: 
 
 def share_plan(side: Side, alpha: int, tolerance: Fraction | None) -> TradePlan:
     """A transition within one subnet that moves shares at no price: one leg, nothing to slip."""
-    return TradePlan((Leg(side.netuid, True, side.symbol, side.symbol, side.pool.spot_price(),
+    return TradePlan((Leg(side.netuid, True, side.symbol, side.symbol, side.price,
                           Quote(alpha, 0, alpha, Fraction(alpha), Fraction(0))),), tolerance)

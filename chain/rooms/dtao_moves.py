@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING, Any
 from chain.dtao.trade import TradePlan, checked
 from chain.dtao.transition import Side, ratio_limit, share_plan, transition_legs
 from chain.errors import PreconditionFailed, RuntimeMismatch
-from chain.rooms.dtao_writes import MODULE
+from chain.rooms.dtao_writes import MODULE, pool_of, quote_leg, spot_price, trade_call
 from chain.storage import u16_key
 
 if TYPE_CHECKING:
-    from chain.dtao.amm import SwapRules
     from chain.dtao.connect import DtaoContext
 
 INSTEAD = {
@@ -44,36 +43,67 @@ class Composed:
     plan: TradePlan
 
 
-def compose_transfer(ctx: DtaoContext, rules: SwapRules, origin: Side, destination: Side, destination_coldkey: str,
-                     hotkey: str, alpha: int, tolerance: Fraction | None) -> Composed:
+def side(ctx: DtaoContext, netuid: int, symbol: str, at: str) -> Side:
+    """Subnet `netuid` as one end of a transition: its pool and the spot price the runtime trades at."""
+    pool = pool_of(ctx, netuid, at)
+    price = spot_price(ctx, pool, netuid, at)
+    if price is None:
+        raise PreconditionFailed(f"the chain gives no price for subnet {netuid}; nothing was signed")
+    return Side(netuid, pool, symbol, price)
+
+
+def transition_plan(ctx: DtaoContext, origin: Side, destination: Side, alpha: int, at: str,
+                    tolerance: Fraction | None, check: bool = True) -> TradePlan:
+    """The legs move/transfer/swap execute, each quoted through the one quoting entry point of the dTAO
+    writes, and the tolerance checked on them (`check` False: the chain enforces a limit instead).
+
+    Local rules (R218/R233) give the exact legs of the era (`transition_legs`). On a Swap-pallet runtime the
+    chain's `sim_swap_*` quotes each leg with its swap fee, while the chain charges it on one leg only
+    (`swap_fee_legs`): the preview then shows at most what the chain gives. One subnet moves shares there."""
+    if ctx.rules is not None:
+        legs = transition_legs(origin, destination, alpha, ctx.rules)
+    elif origin.netuid == destination.netuid:
+        legs = ()
+    else:
+        sold = quote_leg(ctx, origin.pool, origin.netuid, alpha, False, origin.symbol, at)
+        legs = (sold, quote_leg(ctx, destination.pool, destination.netuid, sold.quote.amount_out, True,
+                                destination.symbol, at))
+    if not legs:
+        return share_plan(origin, alpha, tolerance)
+    return checked(legs, tolerance, False) if check else TradePlan(legs, tolerance)
+
+
+def compose_transfer(ctx: DtaoContext, plan: TradePlan, origin: Side, destination: Side, destination_coldkey: str,
+                     hotkey: str, alpha: int) -> Composed:
     """transfer_stake(destination_coldkey, hotkey, origin_netuid, destination_netuid, alpha_amount): the runtime
-    has no limit form, so the tolerance is checked here on the quoted legs."""
+    has no limit form, so the plan's tolerance was checked on the quoted legs."""
     if "transfer_stake" not in ctx.features.stake_moves:
         raise absent(ctx, "transfer_stake")
-    legs = transition_legs(origin, destination, alpha, rules)
-    plan = checked(legs, tolerance, False) if legs else share_plan(origin, alpha, tolerance)
     return Composed("transfer_stake", {"destination_coldkey": destination_coldkey, "hotkey": hotkey,
                                        "origin_netuid": origin.netuid, "destination_netuid": destination.netuid,
                                        "alpha_amount": alpha}, plan)
 
 
-def compose_swap(ctx: DtaoContext, rules: SwapRules, origin: Side, destination: Side, hotkey: str, alpha: int,
-                 tolerance: Fraction | None) -> Composed:
-    """swap_stake(hotkey, origin_netuid, destination_netuid, alpha_amount), or swap_stake_limit with
-    limit_price = origin/destination price ratio·(1 − tolerance)·1e9 where declared and the check is on."""
+def compose_swap(ctx: DtaoContext, plan: TradePlan, origin: Side, destination: Side, hotkey: str, alpha: int,
+                 partial: bool = False) -> Composed:
+    """swap_stake(hotkey, origin_netuid, destination_netuid, alpha_amount), or, where declared and the check
+    is on, swap_stake_limit(..., limit_price, allow_partial) with limit_price = the origin/destination price
+    ratio·(1 − tolerance)·1e9: the chain stops where the ratio, which only falls as the swap executes, would
+    pass it. Arguments in the declared order (`trade_call`)."""
     if "swap_stake" not in ctx.features.stake_moves:
         raise absent(ctx, "swap_stake")
     if origin.netuid == destination.netuid:
         raise PreconditionFailed("a swap needs two different subnets (--netuid and --dest-netuid are the same)")
-    legs = transition_legs(origin, destination, alpha, rules)
-    plan = checked(legs, tolerance, False)
     args: dict[str, Any] = {"hotkey": hotkey, "origin_netuid": origin.netuid,
                             "destination_netuid": destination.netuid, "alpha_amount": alpha}
-    if tolerance is not None and "swap_stake_limit" in ctx.features.limit_price_calls:
-        limit = ratio_limit(origin.pool.spot_price(), destination.pool.spot_price(), tolerance)
-        return Composed("swap_stake_limit", {**args, "limit_price": limit, "allow_partial": False},
-                        TradePlan(plan.legs, tolerance, limit))
-    return Composed("swap_stake", args, plan)
+    if plan.tolerance is not None and "swap_stake_limit" in ctx.features.limit_price_calls:
+        limit = ratio_limit(origin.price, destination.price, plan.tolerance)
+        plan = TradePlan(plan.legs, plan.tolerance, limit, partial)
+    elif partial:
+        raise PreconditionFailed("--partial needs a limit: this chain has no swap_stake_limit, or safe staking "
+                                 "is off; nothing was signed")
+    call, sent = trade_call(ctx, "swap_stake", "swap_stake_limit", args, plan, "stake swap")
+    return Composed(call, sent, plan)
 
 
 def transfers_allowed(ctx: DtaoContext, netuids: tuple[int, ...], at: str) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from taocli.commands.chainctx import ChainSession, open_chain, ss58_argument
-from taocli.commands.dtao_trades import OriginNetuid, RateTolerance, SafeStaking, Tolerance
+from taocli.commands.dtao_trades import OriginNetuid, Partial, RateTolerance, SafeStaking, Tolerance
 from taocli.errors import CliError, UsageProblem
 from taocli.options import Debug, Hotkey, Json, Network, PasswordFd, PasswordFile, WalletName, WalletPath, Yes
 
@@ -88,7 +88,8 @@ def swap(amount: Amount = None, all_: All = False, origin_netuid: OriginNetuid =
          destination_netuid: Annotated[int | None, typer.Option(
              "--dest-netuid", "--destination-netuid", "-d", help="The subnet to swap to.", show_default=False)] = None,
          hotkey_ss58: HotkeyAddress = None, tolerance: Tolerance = None, rate_tolerance: RateTolerance = None,
-         safe: SafeStaking = True, name: WalletName = None, hotkey: Hotkey = None, wallet_path: WalletPath = None,
+         safe: SafeStaking = True, partial: Partial = False, name: WalletName = None, hotkey: Hotkey = None,
+         wallet_path: WalletPath = None,
          network: Network = None, password_file: PasswordFile = None, password_fd: PasswordFd = None,
          json_out: Json = False, yes: Yes = False, debug: Debug = False) -> None:
     """Swap stake from --netuid to --dest-netuid on the same hotkey, both legs shown before signing; with
@@ -104,7 +105,7 @@ def swap(amount: Amount = None, all_: All = False, origin_netuid: OriginNetuid =
         coldkey = cs.coldkey_address()
         hot = ss58_argument(hotkey_ss58, "--hotkey-ss58") if hotkey_ss58 else cs.hotkey_address()
         source = need_netuid(origin_netuid, "stake swap")
-        trade = cs.client.dtao_staking.prepare_swap(coldkey, hot, source, destination_netuid, alpha, limit)
+        trade = cs.client.dtao_staking.prepare_swap(coldkey, hot, source, destination_netuid, alpha, limit, partial)
         send_trade(cs, trade, f"Swap stake on hotkey {hot} from subnet {source} to subnet {destination_netuid}",
                    [("coldkey", f"{cs.wallet_session.name} {coldkey}"), ("hotkey", hot)],
                    {"coldkey": coldkey, "hotkey": hot, "origin_netuid": source,
