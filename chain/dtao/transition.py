@@ -74,9 +74,12 @@ def transition_legs(origin: Side, destination: Side, alpha: int, rules: SwapRule
         sold = Leg(origin.netuid, False, origin.symbol, TAO_UNIT, origin.price,
                    _quote(alpha, gross - tao, tao, alpha * origin.price))
         net = max(tao - fee, 0)
-        price = destination.price
+        pool, price = destination.pool, destination.price
+        if origin.netuid == destination.netuid:  # R233 re-buys from the pool the sale just moved (fee kept in it)
+            pool = Pool(pool.tao - gross + (gross - tao), pool.alpha + alpha, pool.stable)
+            price = pool.spot_price()
         bought = Leg(destination.netuid, True, TAO_UNIT, destination.symbol, price,
-                     _quote(tao, tao - net, alpha_for_tao(destination.pool, net, rules),
+                     _quote(tao, tao - net, alpha_for_tao(pool, net, rules),
                             Fraction(net) / price if price else Fraction(0)))
     except (AmountTooLow, InsufficientLiquidity) as exc:
         raise PreconditionFailed(f"{exc}: move more; nothing was signed") from None
@@ -90,6 +93,20 @@ def swap_fee_legs(origin_netuid: int, destination_netuid: int) -> tuple[bool, bo
     if origin_netuid == destination_netuid:
         return False, False
     return (False, True) if origin_netuid == 0 else (True, False)
+
+
+def gross_for_net(net: int, fee_rate: int) -> int:
+    """The smallest input x with x − floor(x·FeeRate/65535) = `net`: asking the chain's fee-charging
+    `sim_swap` for x quotes what a fee-free swap of `net` gives (the leg a transition does not charge).
+    x − fee(x) grows by 0 or 1 per unit of x (FeeRate < 65535), so every `net` is reached."""
+    if not 0 <= fee_rate < 65_535:
+        raise ValueError(f"FeeRate {fee_rate} is not a fraction of 65535")
+    x = net + net * fee_rate // (65_535 - fee_rate)
+    while x - x * fee_rate // 65_535 < net:
+        x += 1
+    while x > 0 and (x - 1) - (x - 1) * fee_rate // 65_535 >= net:
+        x -= 1
+    return x
 
 
 def ratio_limit(origin_price: Fraction, destination_price: Fraction, tolerance: Fraction) -> int:

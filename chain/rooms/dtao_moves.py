@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from chain.dtao.trade import TradePlan, checked
-from chain.dtao.transition import Side, ratio_limit, share_plan, transition_legs
+from chain.dtao.amm import Quote
+from chain.dtao.trade import Leg, TradePlan, checked, sim_leg
+from chain.dtao.transition import Side, gross_for_net, ratio_limit, share_plan, swap_fee_legs, transition_legs
+from chain.dtao.views import TAO_UNIT
 from chain.errors import PreconditionFailed, RuntimeMismatch
 from chain.rooms.dtao_writes import MODULE, pool_of, quote_leg, spot_price, trade_call
 from chain.storage import u16_key
@@ -58,19 +60,43 @@ def transition_plan(ctx: DtaoContext, origin: Side, destination: Side, alpha: in
     writes, and the tolerance checked on them (`check` False: the chain enforces a limit instead).
 
     Local rules (R218/R233) give the exact legs of the era (`transition_legs`). On a Swap-pallet runtime the
-    chain's `sim_swap_*` quotes each leg with its swap fee, while the chain charges it on one leg only
-    (`swap_fee_legs`): the preview then shows at most what the chain gives. One subnet moves shares there."""
+    chain charges the swap fee on one leg only (`swap_fee_legs`): the paying leg is the chain's `sim_swap_*`
+    as it is, the other its sim of the gross that leaves the same net (`fee_free_buy`). One subnet moves shares
+    there at no price."""
     if ctx.rules is not None:
         legs = transition_legs(origin, destination, alpha, ctx.rules)
     elif origin.netuid == destination.netuid:
         legs = ()
     else:
         sold = quote_leg(ctx, origin.pool, origin.netuid, alpha, False, origin.symbol, at)
-        legs = (sold, quote_leg(ctx, destination.pool, destination.netuid, sold.quote.amount_out, True,
-                                destination.symbol, at))
+        tao = sold.quote.amount_out
+        charged = swap_fee_legs(origin.netuid, destination.netuid)[1]
+        bought = None if charged or destination.pool.stable else fee_free_buy(ctx, destination, tao, at)
+        legs = (sold, bought or quote_leg(ctx, destination.pool, destination.netuid, tao, True, destination.symbol,
+                                          at))
     if not legs:
         return share_plan(origin, alpha, tolerance)
     return checked(legs, tolerance, False) if check else TradePlan(legs, tolerance)
+
+
+def fee_free_buy(ctx: DtaoContext, destination: Side, tao: int, at: str) -> Leg | None:
+    """The buy leg of a cross-subnet transition where the chain charges no swap fee (the sale paid it): the
+    chain's sim_swap of the gross amount whose fee leaves exactly `tao` to swap (`gross_for_net`, by the
+    subnet's Swap.FeeRate). None (quote with the fee, showing less than the chain gives) where the runtime
+    declares no FeeRate, or where the chain's fee differs from FeeRate's formula: never a guessed number."""
+    if ctx.shape.item("Swap", "FeeRate") is None:
+        return None
+    rate = int(ctx.read("Swap", "FeeRate", u16_key(destination.netuid), at=at))
+    gross = gross_for_net(tao, rate)
+    sim = sim_leg(destination.netuid, gross, True, destination.price,
+                  ctx.sim_swap(destination.netuid, gross, True, at), destination.symbol)
+    if sim.quote.fee != gross - tao:
+        return None
+    out = sim.quote.amount_out
+    at_spot = Fraction(tao) / destination.price if destination.price else Fraction(0)
+    slippage = Fraction(0) if at_spot == 0 else max(Fraction(0), 1 - Fraction(out) / at_spot)
+    return Leg(destination.netuid, True, TAO_UNIT, destination.symbol, destination.price,
+               Quote(tao, 0, out, at_spot, slippage))
 
 
 def compose_transfer(ctx: DtaoContext, plan: TradePlan, origin: Side, destination: Side, destination_coldkey: str,

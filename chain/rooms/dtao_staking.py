@@ -141,9 +141,8 @@ class DtaoStaking(Staking):
     def prepare_move(self, coldkey: str, origin_hotkey: str, destination_hotkey: str, origin_netuid: int,
                      destination_netuid: int, alpha: int | None, tolerance: Fraction | None) -> PreparedTrade:
         """move_stake: sell `alpha` of the origin subnet, buy the destination's alpha with the TAO it pays
-        (`transition_plan`: the era's legs, R233 trading both legs even on one subnet at half the fee each; on a
-        SwapRuntimeApi runtime the chain charges the swap fee on one leg only (§P2.5) while the two simulated
-        legs each carry one: the preview errs on the side of less)."""
+        (`transition_plan`: the era's legs; R233 trades both legs even on one subnet at half the fee each; a
+        SwapRuntimeApi runtime charges its swap fee on one leg only, §P2.5, and each leg is its own sim_swap)."""
         quote_rules(self.ctx, "stake move")
         if "move_stake" not in self.ctx.features.stake_moves:
             raise not_yet(self.ctx, "move_stake", "stake move")
