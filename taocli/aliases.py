@@ -31,7 +31,38 @@ class AliasGroup(TyperGroup):
         if command is not None:
             return command
         canonical = self.ALIASES.get(cmd_name, cmd_name.replace("_", "-"))
-        return self.lookup(ctx, canonical) if canonical != cmd_name else None
+        command = self.lookup(ctx, canonical) if canonical != cmd_name else None
+        return command if command is not None else self.btcli_command(ctx, cmd_name)
+
+    def btcli_command(self, ctx: Any, cmd_name: str) -> Any:
+        """btcli 9's name for a taocli command (`st` → `stake`), or a one-line refusal for a btcli command
+        taocli lacks; None for any other name (click then says "No such command")."""
+        from taocli import btcli
+        from taocli._click import UsageError
+
+        group = self.name or "taocli"
+        target = btcli.COMMANDS.get(group, {}).get(cmd_name.replace("_", "-"))
+        if target is not None:
+            return self.lookup(ctx, target)
+        instead = btcli.absent(group, cmd_name)
+        if instead is not None:
+            raise UsageError(instead, ctx)
+        return None
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """click's resolution, then btcli 9's flag spellings rewritten for a command (not a group), where
+        the command itself does not declare them."""
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and not hasattr(command, "commands") and any(a.startswith("-") for a in rest):
+            from taocli import btcli
+            from taocli._click import UsageError
+
+            declared = {opt for p in command.params for opt in (*p.opts, *getattr(p, "secondary_opts", ()))}
+            try:
+                rest = btcli.rewrite(f"{self.name} {name}", rest, declared)
+            except btcli.Refused as exc:
+                raise UsageError(str(exc), ctx) from None
+        return name, command, rest
 
     def lookup(self, ctx: Any, name: str) -> Any:
         """The command registered under exactly `name`, or None (a lazy group may import it here)."""
@@ -78,7 +109,7 @@ class LazyGroup(AliasGroup):
             return super().resolve_command(ctx, args)
         except UsageError as exc:
             # Typer suggests only among built commands; offer the lazy names too, without building them.
-            if self.suggest_commands and args and "Did you mean" not in exc.message:
+            if self.suggest_commands and args and "Did you mean" not in exc.message and "(btcli 9)" not in exc.message:
                 from difflib import get_close_matches
 
                 matches = get_close_matches(args[0], self.list_commands(ctx))
