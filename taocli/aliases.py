@@ -3,7 +3,9 @@
 btcli users type `btcli w list` and 2024-era `regen_coldkey`; registering every alias as a second
 command doubled the tree Typer builds on each start (47 commands instead of 26, ~15 ms). A group that
 maps the alias when a name is looked up costs nothing until an alias is actually used, and keeps
-aliases out of `--help` and shell completion.
+aliases out of `--help` and shell completion. btcli 9's names and flag spellings (`taocli/btcli.py`) are
+resolved the same way: the table is imported only when a name is unknown or a flag is one the command does
+not take, so commands typed with taocli's own spellings never load it.
 
 The same idea keeps start-up flat as command groups are added: `LazyGroup` knows each subcommand's
 name, module and one-line help, so `taocli --help` lists them without importing any, and
@@ -19,6 +21,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from typer.core import TyperGroup
+
+# commands where btcli's `--hotkey` may carry an address (taocli's is a name): see taocli/btcli.py
+BTCLI_HOTKEY_ADDRESS = frozenset({"stake move", "stake transfer", "stake swap"})
 
 
 class AliasGroup(TyperGroup):
@@ -53,13 +58,17 @@ class AliasGroup(TyperGroup):
         """click's resolution, then btcli 9's flag spellings rewritten for a command (not a group), where
         the command itself does not declare them."""
         name, command, rest = super().resolve_command(ctx, args)
-        if command is not None and not hasattr(command, "commands") and any(a.startswith("-") for a in rest):
+        if command is None or hasattr(command, "commands") or not any(a.startswith("-") for a in rest):
+            return name, command, rest
+        declared = {opt for p in command.params for opt in (*p.opts, *getattr(p, "secondary_opts", ()))}
+        path = f"{self.name} {name}"
+        # the table loads only for a spelling the command does not take (or btcli's --hotkey ADDRESS)
+        if path in BTCLI_HOTKEY_ADDRESS or any(a.startswith("-") and a.split("=")[0] not in declared for a in rest):
             from taocli import btcli
             from taocli._click import UsageError
 
-            declared = {opt for p in command.params for opt in (*p.opts, *getattr(p, "secondary_opts", ()))}
             try:
-                rest = btcli.rewrite(f"{self.name} {name}", rest, declared)
+                rest = btcli.rewrite(path, rest, declared)
             except btcli.Refused as exc:
                 raise UsageError(str(exc), ctx) from None
         return name, command, rest

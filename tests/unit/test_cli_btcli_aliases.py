@@ -73,8 +73,8 @@ def test_each_flag_rule_names_a_flag_the_taocli_command_takes(path: str) -> None
     for flag, rule in btcli.COMMAND_FLAGS[path].items():
         for target in (rule.to, rule.other):
             assert target is None or target in taken, f"{path}: {flag} → {target}, which it does not take"
-        if not rule.override:
-            assert flag not in taken or rule.why is not None, f"{path}: {flag} is taocli's own spelling"
+        if not rule.override:  # a rule on taocli's own spelling would never apply
+            assert flag not in taken, f"{path}: {flag} is taocli's own spelling"
 
 
 def test_flags_are_rewritten_only_where_taocli_does_not_declare_them() -> None:
@@ -128,3 +128,14 @@ def test_through_the_cli_before_any_network(capsys: pytest.CaptureFixture[str]) 
     assert "--all-hotkeys (btcli 9): taocli trades one hotkey" in err and "Traceback" not in err
     assert run(typer.main.get_command(app), ["sudo", "set-take"]) == 2
     assert "taocli delegate take --take PCT" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_commands_typed_with_taocli_flags_never_load_the_btcli_table(tmp_path: Path) -> None:
+    """The btcli table loads only for a spelling the command does not take: start-up stays as it was."""
+    from tests.integration.test_cli_startup import modules_after
+
+    code = ("from taocli.main import run\ntry:\n    run({argv!r})\nexcept SystemExit:\n    pass")
+    assert "taocli.btcli" not in modules_after(code.format(argv=["wallet", "list", "-p", str(tmp_path)]), tmp_path)
+    assert "taocli.btcli" not in modules_after(code.format(argv=["--help"]), tmp_path)
+    assert "taocli.btcli" in modules_after(code.format(argv=["wallet", "list", "--quiet"]), tmp_path)
