@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from chain.dtao.amm import Pool
-from chain.dtao.views import decimal
+from chain.dtao.amm import AmountTooLow, InsufficientLiquidity, Pool, Quote
+from chain.dtao.trade import Leg, buy_leg, sell_leg, sim_leg
+from chain.dtao.views import TAO_UNIT, decimal
 from chain.errors import PreconditionFailed, RuntimeMismatch
 from chain.runtime.calls import require_call
 from chain.storage import u16_key
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from chain.connection import Connection
     from chain.dtao.amm import SwapRules
     from chain.dtao.connect import DtaoContext
-    from chain.dtao.trade import Leg, TradePlan
+    from chain.dtao.trade import TradePlan
     from chain.prepared import PreparedCall
     from chain.receipt import Receipt
 
@@ -65,19 +66,20 @@ def quote_leg(ctx: DtaoContext, pool: Pool, netuid: int, amount: int, buying: bo
     """THE quoting entry point of every dTAO trade leg (stake add/remove/move and the transfer/swap
     commands): `amount` TAO (buying) or alpha (selling) into subnet `netuid`'s pool at block `at`.
 
-    R218/R233: the pool maths of `amm` on `pool`'s reserves. A SwapRuntimeApi runtime (302+): the chain's own
-    `sim_swap_*` at its own spot price (`current_alpha_price*`, 1 on stable subnets), and the minimum stake
+    R218/R233: the pool maths of `amm` on `pool`'s reserves. A SwapRuntimeApi runtime (302+): 1:1 without a
+    fee on stable subnets (root), else the chain's own `sim_swap_*` at its spot price (`current_alpha_price*`);
+    and the minimum stake
     where the runtime declares it (`AmountTooLow` before signing rather than after). Every refusal is one
     line (`PreconditionFailed`)."""
-    from chain.dtao.amm import AmountTooLow, InsufficientLiquidity
-    from chain.dtao.trade import buy_leg, sell_leg, sim_leg
-
     rules = quote_rules(ctx, "stake")
     if rules is not None:
         try:
             return (buy_leg if buying else sell_leg)(pool, netuid, amount, rules, symbol)
         except (AmountTooLow, InsufficientLiquidity) as exc:
             raise PreconditionFailed(f"the chain would refuse this trade: {exc}; nothing was signed") from None
+    if pool.stable:  # root and mechanism 0 trade 1:1 with no swap fee (§P2.5): nothing for the chain to simulate
+        units = (TAO_UNIT, symbol) if buying else (symbol, TAO_UNIT)
+        return Leg(netuid, buying, *units, Fraction(1), Quote(amount, 0, amount, Fraction(amount), Fraction(0)))
     price = spot_price(ctx, pool, netuid, at)
     if price is None:
         raise PreconditionFailed(f"the chain gives no price for subnet {netuid}; nothing was signed")

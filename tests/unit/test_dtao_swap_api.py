@@ -154,11 +154,10 @@ def test_root_limits_and_the_plain_call_on_stable_subnets() -> None:
     tol = Fraction(5, 1000)
     assert limit_price(Fraction(1), tol, buying=True) == 1_005_000_000 >= 10**9
     assert limit_price(Fraction(1), tol, buying=False) == 995_000_000 <= 10**9
-    reg, rpc, ctx = rooms()
-    rpc.reply("SwapRuntimeApi_sim_swap_tao_for_alpha", reg.encode("(NetUid, TaoCurrency)", (0, 10**9)),
-              reg.encode("SimSwapResult", {**dict.fromkeys(SN92_BUY, 0), "tao_amount": 10**9, "alpha_amount": 10**9}))
+    _, rpc, ctx = rooms()
     leg = quote_leg(ctx, Pool(10**12, 10**12, stable=True), 0, 10**9, True, "τ", BLOCK)
-    assert leg.price == 1 and leg.quote.slippage == 0
+    assert leg.price == 1 and leg.quote.slippage == 0 and leg.quote.fee == 0 and leg.quote.amount_out == 10**9
+    assert not rpc.api_calls()  # 1:1 without a fee (§P2.5): the chain is not asked
     plan = checked((leg,), tol, with_limit=False)  # what prepare_stake asks for on a stable pool
     args = {"hotkey": ss58_encode(HOT), "netuid": 0, "amount_staked": 10**9}
     assert trade_call(ctx, "add_stake", "add_stake_limit", args, plan, "stake add") == ("add_stake", args)
@@ -278,8 +277,6 @@ def test_stake_add_on_a_swap_api_runtime_sends_the_limit_call_and_root_the_plain
              "alpha_slippage": 500_000_000}
     rpc.reply("SwapRuntimeApi_sim_swap_tao_for_alpha", reg.encode("(NetUid, TaoCurrency)", (92, 10**9)),
               reg.encode("SimSwapResult", small))
-    rpc.reply("SwapRuntimeApi_sim_swap_tao_for_alpha", reg.encode("(NetUid, TaoCurrency)", (0, 10**9)),
-              reg.encode("SimSwapResult", {**dict.fromkeys(SN92_BUY, 0), "tao_amount": 10**9, "alpha_amount": 10**9}))
     edge = _SigningBoundary()
     staking = DtaoStaking(edge, edge, edge, None, ctx, DtaoSubnets(edge, edge, ctx))  # type: ignore[arg-type]
     hot, cold = ss58_encode(HOT), ss58_encode(COLD)
