@@ -265,3 +265,13 @@ def test_spec_425_from_root_the_buy_leg_is_the_one_charged() -> None:
     assert [leg.quote.fee for leg in plan.legs] == [0, 503_547] and plan.amount_out == 39_900_000_000
     assert not any(p[1] == "0x" + reg.encode("(NetUid, TaoCurrency)", (7, gross_for_net(TAO, 33))).hex()
                    for m, p in rpc.calls if m == "state_call")  # no fee-free re-quote: this leg pays
+
+
+def test_spec_425_a_sale_below_the_declared_minimum_stake_is_refused() -> None:
+    """§P2.5: a cross-subnet move must be worth more than InitialMinStake (2_000_000 RAO) in TAO."""
+    reg, rpc, ctx = ctx_425()
+    rpc.reply("SwapRuntimeApi_sim_swap_alpha_for_tao", reg.encode("(NetUid, AlphaCurrency)", (92, TAO)),
+              sim(reg, tao_amount=1_348_000, alpha_amount=TAO - 503_555, alpha_fee=503_555))
+    with pytest.raises(PreconditionFailed, match=r"pays 0\.001348000 τ, below this chain's minimum stake of "
+                                                 r"0\.002000000 τ \(AmountTooLow\)"):
+        transition_plan(ctx, side(ctx, 92, "γ", BLOCK), side(ctx, 7, "δ", BLOCK), TAO, BLOCK, None)
