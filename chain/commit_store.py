@@ -38,10 +38,8 @@ class CommitRecord:
     commit_block: int | None  # None until the commit was seen included
 
     def to_json(self) -> dict[str, Any]:
-        return {"format": FORMAT, "hotkey": self.hotkey, "genesis": self.genesis, "netuid": self.reveal.netuid,
-                "uids": list(self.reveal.uids), "values": list(self.reveal.values), "salt": list(self.reveal.salt),
-                "version_key": self.reveal.version_key, "hash": "0x" + self.digest.hex(),
-                "commit_block": self.commit_block}
+        return {"format": FORMAT, "hotkey": self.hotkey, "genesis": self.genesis, **self.reveal.to_json(),
+                "hash": "0x" + self.digest.hex(), "commit_block": self.commit_block}
 
 
 class CommitStore:
@@ -69,8 +67,7 @@ class CommitStore:
             doc = json.loads(path.read_text())
             if doc.get("format") != FORMAT:
                 raise ValueError(f"format {doc.get('format')!r}, expected {FORMAT}")
-            reveal = Reveal(int(doc["netuid"]), tuple(doc["uids"]), tuple(doc["values"]), tuple(doc["salt"]),
-                            int(doc["version_key"]))
+            reveal = Reveal.from_json(doc)
             digest = bytes.fromhex(str(doc["hash"]).removeprefix("0x"))
             if len(digest) != 32:
                 raise ValueError("the hash is not 32 bytes")

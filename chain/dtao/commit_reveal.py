@@ -134,7 +134,16 @@ class Reveal:
     def digest(self, hotkey: bytes) -> bytes:
         return commit_hash(hotkey, self.netuid, self.uids, self.values, self.salt, self.version_key)
 
-    def params(self) -> dict[str, int | list[int]]:
-        """reveal_weights' arguments."""
+    def to_json(self) -> dict[str, int | list[int]]:
         return {"netuid": self.netuid, "uids": list(self.uids), "values": list(self.values), "salt": list(self.salt),
                 "version_key": self.version_key}
+
+    @classmethod
+    def from_json(cls, doc: dict) -> Reveal:
+        """Raises ValueError/KeyError/TypeError on anything that is not a reveal the chain could take."""
+        return cls(int(doc["netuid"]), tuple(doc["uids"]), tuple(doc["values"]), tuple(doc["salt"]),
+                   int(doc["version_key"]))
+
+    def params(self) -> dict[str, int | list[int]]:
+        """reveal_weights' arguments (the same names)."""
+        return self.to_json()

@@ -1,13 +1,16 @@
 """Commit-reveal of weights through the real `taocli --json` on the real spec-218 runtime under chopsticks: the
 commit's hash and window equal what the runtime stores, a reveal too early is refused naming the first block
 (nothing sent), a wrong stored salt gets the runtime's own refusal in one line (the file kept), the reveal in the
-window stores exactly the committed weights, `weights set` commits on a commit-reveal subnet, and an expired
-commit is reported and its file removed. Reuses the chain and CLI set-up of test_dtao_cli_spec218.py."""
+window stores exactly the committed weights, `weights set` commits on a commit-reveal subnet, an expired commit
+is reported and its file removed; and the validator loop commits, restarts and reveals. Reuses the chain and CLI
+set-up of test_dtao_cli_spec218.py."""
 
 from __future__ import annotations
 
 import json
 import stat
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -132,3 +135,68 @@ def test_btcli_form_reveal_and_refusals(chain: Chain, cli: ChainCli, cr_subnet: 
     line = cli.fails("weights", "reveal", "--netuid", str(netuid), "--uids", "0", wallet="owner")
     assert "together" in line
     assert chain.node.call("chain_getBlockHash") == before and chain.node.call("author_pendingExtrinsics") == []
+
+
+def land(chain: Chain, sender: threading.Thread | None) -> None:
+    """Build one block once the validator's sender thread has put its extrinsic in the pool (Manual mode)."""
+    assert sender is not None
+    deadline = time.monotonic() + 30
+    while not chain.node.call("author_pendingExtrinsics") and sender.is_alive():
+        assert time.monotonic() < deadline, "the validator never submitted"
+        time.sleep(0.05)
+    if sender.is_alive():
+        chain.new_block()
+    sender.join(30)
+
+
+def test_a_validator_commits_then_reveals_after_a_restart(chain: Chain, tmp_path: Path) -> None:
+    """The validator loop on a commit-reveal subnet: its weights go out as a commit, the reveal data is in its
+    saved state, and a restarted validator reveals them in the window; the chain then holds exactly them."""
+    from neuron.base import NeuronConfig
+    from neuron.template import resolve
+    from neuron.validator import Validator
+    from wallet.keypair import Keypair
+
+    _, netuid = chain.register_network()
+    n = u16_key(netuid)
+    chain.set_storage([[storage_key(chain.shape, M, "CommitRevealWeightsEnabled", n), "0x01"],
+                       [storage_key(chain.shape, M, "WeightsSetRateLimit", n), "0x" + "00" * 8],
+                       [storage_key(chain.shape, M, "Tempo", n), "0x" + TEMPO.to_bytes(2, "little").hex()]])
+    chain.new_block()
+    config = NeuronConfig(role="validator", netuid=netuid, network=chain.node.url,
+                          hotkey=Keypair.from_uri("//AliceHot"), wallet_name="owner", hotkey_name="default",
+                          template_dir=resolve("echo"), state_dir=tmp_path / "vali", serve=False, step_seconds=0.05)
+    v = Validator(config)
+    v.check_registered()
+    v.setup()
+    try:
+        assert v.uid == 0
+        v.state.scores[0] = 1.0  # a self weight: the one uid of this subnet
+        v.metagraph.validator_permit[0] = True  # the loop's own permit check (the chain waives it for self weight)
+        v.try_set_weights(v.link.block())
+        land(chain, v._sending)
+        v.wait_for_weights(5)
+        (entry,) = v.state.commits
+        assert v.status.fields["last_commit"]["block"] == entry["commit_block"] and not v.weights_due
+        ((digest, block, first, last),) = stored_commits(chain, netuid)
+        assert (digest.hex(), block) == (entry["hash"], entry["commit_block"])
+    finally:
+        v.shutdown()
+
+    again = Validator(config)  # a restart: only the saved state knows the salt
+    again.check_registered()
+    again.setup()
+    try:
+        assert [c["hash"] for c in again.state.commits] == [entry["hash"]]
+        again.try_reveal(now(chain))
+        assert again._sending is None and f"revealed from block {first}" in again.status.fields["reveal_wait"]
+        walk_to(chain, first)
+        again.try_reveal(now(chain))
+        land(chain, again._sending)
+        again.wait_for_weights(5)
+        at = chain.node.call("chain_getBlockHash")
+        assert chain.read("Weights", n, u16_key(0), at=at) == [(0, 65535)] == [tuple(entry["uids"] + entry["values"])]
+        assert again.state.commits == [] and stored_commits(chain, netuid) == []
+        assert first <= again.status.fields["last_weights"]["block"] <= last
+    finally:
+        again.shutdown()
