@@ -56,11 +56,12 @@ def commit(cs: ChainSession, netuid: int, uids: list[int], values: list[float], 
         record = store.save(hot, genesis, reveal, digest, receipt.block_number)
         _, (state,) = commits.pending(hot, netuid, [digest])
         window = state.window
-        if window is not None and not cs.out.json_mode:
-            about = "" if window.exact else "about "
-            cs.out.note(f"reveal between {about}blocks {window.first} and {window.last} with "
-                        f"`taocli weights reveal --netuid {netuid}` (reveal data kept in {record.path})")
-        return {"commit_block": receipt.block_number, "reveal_window": window_json(window), "file": str(record.path)}
+        if cs.out.json_mode or window is None:
+            return {"commit_block": receipt.block_number, "reveal_window": window_json(window),
+                    "file": str(record.path)}
+        about = "" if window.exact else "about "
+        return {"reveal": f"between {about}blocks {window.first} and {window.last} with `taocli weights reveal "
+                          f"--netuid {netuid}`", "reveal data kept in": str(record.path)}
 
     if why:
         cs.out.note(why)
@@ -107,6 +108,7 @@ def reveal_pending(cs: ChainSession, netuid: int) -> None:
 
     hot = cs.hotkey_address()
     store, commits = store_of(cs), cs.client.weights.commits
+    commits.need_declared()  # a runtime without commit-reveal says so before any file is looked at
     records, bad = store.pending(hot, netuid, cs.client.genesis_hash())
     for problem in bad:
         cs.out.warn(str(problem))
