@@ -80,13 +80,17 @@ def _hex_bytes(value: Any) -> bytes | None:
 
 
 class MetadataFiles:
-    """`metadata-<code hash>.scale` files: MAGIC, blake2_256(metadata), metadata bytes."""
+    """`<stem>-<code hash>.scale` files: MAGIC, blake2_256(metadata), metadata bytes.
 
-    def __init__(self, directory: Path | None = None) -> None:
+    `stem` tells apart what was stored for one code: "metadata" (V14, for substrate-interface's signing) and
+    "shape" (the newest version the runtime serves, V15 where it can, for `chain.runtime`'s declared shape)."""
+
+    def __init__(self, directory: Path | None = None, stem: str = "metadata") -> None:
         self.directory = directory or cache_dir()
+        self.stem = stem
 
     def path_for(self, code_hash: bytes) -> Path:
-        return self.directory / f"metadata-{code_hash.hex()}.scale"
+        return self.directory / f"{self.stem}-{code_hash.hex()}.scale"
 
     def read(self, code_hash: bytes) -> bytes | None:
         """The cached metadata of this code, or None (absent, corrupt, edited, or from another format)."""

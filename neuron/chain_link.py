@@ -122,6 +122,10 @@ class ChainLink:
     def neurons_lite(self, netuid: int, at: str | None = None) -> list[NeuronInfoLite]:
         return self._guard(lambda: self.client.subnets.neurons_lite(netuid, at))  # type: ignore[no-any-return]
 
+    def stake_weights(self, netuid: int, at: str | None = None) -> list[int] | None:
+        """Per-uid stake as the chain weighs it where the neurons' own stake is not that (dTAO), else None."""
+        return self._guard(lambda: self.client.subnets.stake_weights(netuid, at))  # type: ignore[no-any-return]
+
     def neurons(self, netuid: int, at: str | None = None) -> list[NeuronInfo]:
         return self._guard(lambda: self.client.subnets.neurons(netuid, at))  # type: ignore[no-any-return]
 

@@ -47,7 +47,8 @@ class SyncReport:
 
 
 class Metagraph:
-    """Arrays over uids 0..n-1 of one subnet (stake and emission in TAO, proportions in [0, 1])."""
+    """Arrays over uids 0..n-1 of one subnet (emission in TAO, proportions in [0, 1]; stake in TAO on the 2024
+    runtime, the dTAO stake weight α + w·τ in its RAO-scaled unit on a dTAO runtime, as the SDK's `S`)."""
 
     def __init__(self, netuid: int, network: str = "") -> None:
         self.netuid = netuid
@@ -124,6 +125,9 @@ class Metagraph:
                 self._epoch_block = link.last_epoch_block(self.netuid, at)
         else:
             rows = self._sync_rows(link, at, block, before)
+        weighed = link.stake_weights(self.netuid, at)  # dTAO: the neurons' own stake is not what the epoch weighs
+        if weighed is not None and len(weighed) == self.n:
+            self.stake = np.array(weighed, dtype=np.float64) / RAO_PER_TAO
         replaced = [uid for uid, hk in enumerate(before) if uid < self.n and self.hotkeys[uid] != hk]
         return SyncReport(block, True, len(before), self.n, replaced, rows)
 

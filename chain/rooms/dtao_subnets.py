@@ -84,6 +84,14 @@ class DtaoSubnets(Subnets):
         return self._graph(info, state, self.prices([info], at).get(netuid), emission_shares(infos).get(netuid),
                            self.symbols([info], at)[netuid])
 
+    def stake_weights(self, netuid: int, at: str | None = None) -> list[int] | None:
+        """SubnetState.total_stake by uid (α + w·τ, the stake the runtime's epoch and permits use).
+
+        Why not the neurons' `stake`: on spec 218 NeuronInfoLite.stake is the frozen 2024 Stake map (0 for every
+        dTAO stake) and from spec 233 it is alpha alone (dtao-2025.md §8), so neither is what validators weigh."""
+        state = self.ctx.subnet_state(netuid, at or self.conn.block_hash())
+        return None if state is None else list(state.total_stake)
+
     def registrations(self, hotkeys: Iterable[str], at: str | None = None) -> list[tuple[SubnetPool, NeuronStake]]:
         """Where each of `hotkeys` holds a uid, with its stake there, read at one block (`wallet overview`)."""
         at = at or self.conn.block_hash()

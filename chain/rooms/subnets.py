@@ -103,6 +103,12 @@ class Subnets:
         except MethodNotFound:
             return sr.neurons_lite(self.conn.view(at), netuid)
 
+    def stake_weights(self, netuid: int, at: str | None = None) -> list[int] | None:
+        """Each uid's stake as the epoch weighs it (RAO-scaled), when the neurons' own `stake` is not that.
+
+        None here: in the 2024 runtime a neuron's `stake` list is its TAO stake, what the epoch weighs."""
+        return None
+
     def neurons(self, netuid: int, at: str | None = None) -> list[ty.NeuronInfo]:
         try:
             return ty.decode_neurons(self.conn.info("neuronInfo_getNeurons", [netuid], at))

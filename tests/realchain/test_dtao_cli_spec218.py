@@ -326,3 +326,28 @@ def test_root_register_through_the_cli(chain: Chain, cli: ChainCli) -> None:
     at = chain.node.call("chain_getBlockHash")
     assert done["uid"] == chain.read("Uids", u16_key(0), ss58_decode(done["hotkey"]), at=at) is not None
     assert chain.read("Owner", ss58_decode(done["hotkey"]), at=at) == chain.pub("Bob")
+
+
+def test_a_neurons_metagraph_weighs_dtao_stake_as_the_chain_does(chain: Chain, cli: ChainCli) -> None:
+    """The miner/validator metagraph on a dTAO chain: each uid's stake is SubnetState.total_stake (α + w·τ),
+    not NeuronInfoLite.stake (spec 218: the frozen 2024 map, 0 here), so permits and queues see real stake."""
+    from neuron.chain_link import ChainLink
+    from neuron.metagraph import Metagraph
+
+    link = ChainLink(chain.node.url)
+    try:
+        graph = Metagraph(1)
+        report = graph.sync(link)
+        at = link.block_hash(report.block)
+        state = chain.ctx.subnet_state(1, at)
+        lite = link.neurons_lite(1, at)
+        assert state is not None and graph.n == len(state.hotkeys) == len(lite) > 0
+        assert graph.hotkeys == [ss58_encode(h) if isinstance(h, bytes) else h for h in state.hotkeys]
+        assert [round(s * TAO) for s in graph.stake] == state.total_stake
+        staked = [uid for uid in range(graph.n) if graph.stake[uid] > 0]
+        assert staked and all(lite[uid].total_stake == 0 for uid in staked)  # the frozen 2024 map: 0, not the stake
+        graph.sync(link, lite=False, force=True)  # the full path weighs the same
+        again = chain.ctx.subnet_state(1, link.block_hash(graph.block))
+        assert again is not None and [round(s * TAO) for s in graph.stake] == again.total_stake
+    finally:
+        link.close()
