@@ -225,6 +225,11 @@ def test_weights_set_and_get(cli: ChainCli, client: Subtensor, owner: ChainWalle
     assert "2 uids but 1 weights" in err
     err = cli.fails("weights", "set", "--netuid", str(netuid), "--uids", "a", "--weights", "1", wallet="owner")
     assert "--uids" in err
+    # the 2024 runtime has no commit-reveal: `weights commit`/`reveal` say so in one line, naming `weights set`
+    for command in (["commit", "--uids", str(uid), "--weights", "1"], ["reveal"]):
+        err = cli.fails("weights", *command, "--netuid", str(netuid), wallet="owner")
+        assert "no commit_weights call" in err and "taocli weights set --netuid" in err, err
+    assert not (cli.wallets / "owner" / "commits").exists()
 
 
 def test_sudo_get_and_set_as_owner_and_as_sudo(cli: ChainCli, client: Subtensor, owner: ChainWallet) -> None:
