@@ -158,6 +158,8 @@ def test_root_limits_and_the_plain_call_on_stable_subnets() -> None:
     leg = quote_leg(ctx, Pool(10**12, 10**12, stable=True), 0, 10**9, True, "τ", BLOCK)
     assert leg.price == 1 and leg.quote.slippage == 0 and leg.quote.fee == 0 and leg.quote.amount_out == 10**9
     assert not rpc.api_calls()  # 1:1 without a fee (§P2.5): the chain is not asked
+    with pytest.raises(PreconditionFailed, match=r"minimum stake of 0\.002000000 τ"):
+        quote_leg(ctx, Pool(10**12, 10**12, stable=True), 0, 1_999_999, True, "τ", BLOCK)
     plan = checked((leg,), tol, with_limit=False)  # what prepare_stake asks for on a stable pool
     args = {"hotkey": ss58_encode(HOT), "netuid": 0, "amount_staked": 10**9}
     assert trade_call(ctx, "add_stake", "add_stake_limit", args, plan, "stake add") == ("add_stake", args)
