@@ -80,6 +80,11 @@ def quote_leg(ctx: DtaoContext, pool: Pool, netuid: int, amount: int, buying: bo
         units = (TAO_UNIT, symbol) if buying else (symbol, TAO_UNIT)
         leg = Leg(netuid, buying, *units, Fraction(1), Quote(amount, 0, amount, Fraction(amount), Fraction(0)))
     else:
+        method = "sim_swap_tao_for_alpha" if buying else "sim_swap_alpha_for_tao"
+        if ctx.shape.api("SwapRuntimeApi", method) is None:
+            raise RuntimeMismatch(f"this chain prices its pools with its own swap API but declares no "
+                                  f"SwapRuntimeApi_{method} (specs 283–301), so taocli cannot show what the trade "
+                                  f"gives and does not send it; nothing was signed")
         price = spot_price(ctx, pool, netuid, at)
         if price is None:
             raise PreconditionFailed(f"the chain gives no price for subnet {netuid}; nothing was signed")

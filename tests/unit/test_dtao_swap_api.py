@@ -128,6 +128,13 @@ def test_an_all_zero_simulation_is_one_line_not_a_free_trade() -> None:
         quote_leg(ctx, Pool(1, 1), 92, 5 * 10**9, False, "γ", BLOCK)
 
 
+def test_a_runtime_without_sim_swap_prices_but_does_not_trade_unquoted() -> None:
+    """Specs 283–301 declare current_alpha_price but no sim_swap_*: prices work, trades are refused."""
+    _, _, ctx = rooms(drop=("SwapRuntimeApi_sim_swap_tao_for_alpha", "SwapRuntimeApi_sim_swap_alpha_for_tao"))
+    with pytest.raises(RuntimeMismatch, match=r"declares no SwapRuntimeApi_sim_swap_tao_for_alpha .*nothing was"):
+        quote_leg(ctx, Pool(1, 1), 92, 10**9, True, "γ", BLOCK)
+
+
 def test_the_declared_minimum_stake_is_checked_before_signing() -> None:
     reg, rpc, ctx = rooms()
     rpc.reply("SwapRuntimeApi_current_alpha_price_all", b"",
