@@ -9,7 +9,7 @@ went away (a chain restart, a network cut), with the connection rebuilt on the n
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +18,7 @@ from chain.errors import ChainError, NodeUnreachable
 if TYPE_CHECKING:
     from chain.client import Subtensor
     from chain.receipt import Receipt
+    from chain.rooms.commits import Pending
     from chain.types import NeuronInfo, NeuronInfoLite
     from wallet.keypair import Keypair
 
@@ -161,3 +162,41 @@ class ChainLink:
                     version_key: int | None) -> Receipt:
         return self._guard(  # type: ignore[no-any-return]
             lambda: self.writer.weights.set_weights(hotkey, netuid, list(uids), list(weights), version_key))
+
+    # -- commit-reveal (subnets that refuse set_weights) -------------------------------------------
+
+    def commit_reveal_on(self, netuid: int) -> bool:
+        """Whether the subnet takes weights only by commit and reveal (set_weights would fail)."""
+        return bool(self._guard(lambda: self.client.weights.commit_reveal_required(netuid)))
+
+    def commit_weights(self, hotkey: Keypair, netuid: int, uids: Sequence[int], weights: Sequence[float],
+                       version_key: int | None, remember: Callable[[dict[str, Any]], None]) -> tuple[Receipt, dict]:
+        """Check and commit; `remember(entry)` gets the reveal data BEFORE anything is signed (the validator
+        persists it then), and the returned entry carries the commit block once included."""
+        def run() -> tuple[Receipt, dict]:
+            prepared = self.writer.weights.commits.prepare_commit_weights(hotkey.ss58_address, netuid, list(uids),
+                                                                          list(weights), version_key)
+            entry: dict[str, Any] = {**prepared.reveal.to_json(), "hash": prepared.digest.hex(), "commit_block": None}
+            remember(entry)
+            receipt = self.writer.execute(prepared.call, hotkey)
+            entry["commit_block"] = receipt.block_number
+            return receipt, entry
+        return self._guard(run)  # type: ignore[no-any-return]
+
+    def reveal_state(self, hotkey: str, entry: dict[str, Any]) -> Pending:
+        """Where a remembered commit stands now (its window, or not on chain)."""
+        from chain.dtao.commit_reveal import Reveal
+
+        reveal = Reveal.from_json(entry)
+        _, (state,) = self._guard(lambda: self.client.weights.commits.pending(hotkey, reveal.netuid,
+                                                                              [bytes.fromhex(entry["hash"])]))
+        return state  # type: ignore[no-any-return]
+
+    def reveal_weights(self, hotkey: Keypair, entry: dict[str, Any]) -> Receipt:
+        from chain.dtao.commit_reveal import Reveal
+
+        def run() -> Receipt:
+            prepared = self.writer.weights.commits.prepare_reveal_weights(
+                hotkey.ss58_address, Reveal.from_json(entry), bytes.fromhex(entry["hash"]))
+            return self.writer.execute(prepared, hotkey)
+        return self._guard(run)  # type: ignore[no-any-return]

@@ -4,7 +4,10 @@ Each step: the template builds a query; the dendrite sends it to a random sample
 template's reward gives each answer a score in [0, 1] (or defers it); the scores enter the moving average
 (α = 0.1). Each epoch: resync the metagraph (uids that changed hands restart at 0), turn the averages into
 weights that obey the subnet's limits (neuron.weighting) and set them when the rate limit allows, saying
-when and why it does not. The state is saved after every step so a restart resumes where it stopped.
+when and why it does not. On a subnet with commit-reveal on (set_weights refused), the weights are committed
+instead and revealed on a later tick once the chain's window opens; the unrevealed commits live in the saved
+state, so a restart still reveals them. The state is saved after every step so a restart resumes where it
+stopped.
 """
 
 from __future__ import annotations
@@ -27,10 +30,20 @@ from neuron.state import STATE_FILE, ValidatorState
 log = logging.getLogger("taocli.neuron")
 
 
+def not_on_chain(exc: ChainError) -> bool:
+    """A failed commit that certainly left nothing on chain (refused at inclusion or before)."""
+    from chain.errors import ExtrinsicFailed, PreconditionFailed, TransactionRejected
+
+    return isinstance(exc, (ExtrinsicFailed, PreconditionFailed, TransactionRejected))
+
+
 class Validator(Neuron):
     role = "validator"
     _sending: threading.Thread | None = None
     weights_link: ChainLink | None = None
+    _state_lock = threading.Lock()  # the sender thread saves a commit's reveal data before signing
+    _outcome: tuple[Any, ...] = ()  # what the sender thread left for collect_weights
+    _why_not: str | None = None
 
     def setup(self) -> None:
         cfg = self.config
@@ -50,11 +63,15 @@ class Validator(Neuron):
             publish_axon(self)
         self.weights_due = True
 
+    def save_state(self) -> None:
+        with self._state_lock:
+            self.state.save(self.config.state_dir / STATE_FILE)
+
     def shutdown(self) -> None:
         """Record an in-flight set_weights (up to 15 s), save the state, close dendrite, axon and chain."""
         self.wait_for_weights(15.0)
-        if getattr(self, "state", None) is not None and self.state.hotkeys:
-            self.state.save(self.config.state_dir / STATE_FILE)
+        if getattr(self, "state", None) is not None and (self.state.hotkeys or self.state.commits):
+            self.save_state()
         dendrite = getattr(self, "dendrite", None)
         if dendrite is not None:
             dendrite.close()
@@ -72,6 +89,8 @@ class Validator(Neuron):
             self.resync()
             self.weights_due = True
         self.collect_weights()
+        if self.state.commits and self.config.set_weights:
+            self.try_reveal(block)  # first: a reveal expires, a new commit can wait a tick
         if self.weights_due and self.config.set_weights:
             self.try_set_weights(block)
         report_requests(self)
@@ -103,7 +122,7 @@ class Validator(Neuron):
         except Exception:  # a template bug costs one step, logged in full, never the validator
             log.exception("step %d failed in the template; going on with the next step", self.state.step)
         self.state.step += 1
-        self.state.save(self.config.state_dir / STATE_FILE)
+        self.save_state()
         self.status.update(step=self.state.step, scores={int(u): round(float(s), 4)
                                                          for u, s in enumerate(self.state.scores) if s > 0})
 
@@ -181,35 +200,64 @@ class Validator(Neuron):
         self._sending.start()
 
     def _send(self, uids: np.ndarray, weights: np.ndarray, scores: np.ndarray, rules: Any, block: int) -> None:
+        entry: dict[str, Any] | None = None
+
+        def remember(commit: dict[str, Any]) -> None:  # before signing: a crash after it still reveals
+            nonlocal entry
+            entry = {**commit, "weights": {int(u): round(float(w), 4) for u, w in zip(uids, weights, strict=True)},
+                     "from_scores": scores.tolist(), "rules": [rules.min_allowed_weights, rules.max_weights_limit]}
+            with self._state_lock:
+                self.state.commits.append(entry)
+                self.state.save(self.config.state_dir / STATE_FILE)
+
         try:
             link = self.weights_link
             assert link is not None  # made by try_set_weights before the thread starts
+            if link.commit_reveal_on(self.config.netuid):
+                receipt, done = link.commit_weights(self.config.hotkey, self.config.netuid, uids.tolist(),
+                                                    weights.tolist(), self.version_key, remember)
+                assert entry is not None
+                entry["commit_block"] = done["commit_block"]
+                self._outcome = ("committed", entry)
+                return
             receipt = link.set_weights(self.config.hotkey, self.config.netuid, uids.tolist(), weights.tolist(),
                                        self.version_key)
         except ChainError as exc:  # NodeUnreachable included: the next tick tries again
-            self._outcome: tuple[str, Any] = ("error", str(exc))
+            self._outcome = ("error", str(exc), entry if not_on_chain(exc) else None)
         except Exception as exc:
             log.exception("set_weights failed unexpectedly")
-            self._outcome = ("error", f"set_weights failed unexpectedly: {exc!r}")
+            self._outcome = ("error", f"set_weights failed unexpectedly: {exc!r}", None)
         else:
             self._outcome = ("ok", (int(receipt.block_number or block), uids, weights, scores, rules))
 
     def collect_weights(self) -> None:
-        """Record the outcome of a finished set_weights (main thread: state, status and log)."""
+        """Record the outcome of a finished set_weights, commit or reveal (main thread: state, status, log)."""
         if self._sending is None or self._sending.is_alive():
             return
         self._sending = None
-        kind, value = self._outcome
+        kind, value, *rest = self._outcome
         if kind == "error":
+            if rest and rest[0] is not None:  # the chain holds no such commit: its reveal data is of no use
+                self._forget(rest[0])
             self._not_yet(value, warning=True)
+            return
+        if kind in ("revealed", "reveal-failed"):
+            self._revealed(kind, value, rest)
+            return
+        if kind == "committed":
+            included, entry = int(value["commit_block"] or -1), value
+            self.weights_due = False
+            self._why_not = None
+            self._mark_sent(included)
+            self.status.update(last_commit={"block": included, "hash": entry["hash"], "weights": entry["weights"]},
+                               weights_wait=None)
+            log.info("weights committed in block #%s (commit-reveal subnet): %s; revealed in the next window",
+                     included, entry["weights"])
             return
         included, uids, weights, scores, rules = value
         self.weights_due = False
-        self._why_not: str | None = None
-        if self.uid is not None and self.uid < self.metagraph.n:
-            self.metagraph.last_update[self.uid] = included  # our own rate-limit check until the resync
-        self.state.last_weights_block = included
-        self.state.save(self.config.state_dir / STATE_FILE)
+        self._why_not = None
+        self._mark_sent(included)
         shown = {int(u): round(float(w), 4) for u, w in zip(uids, weights, strict=True)}
         u16 = dict(zip(uids.tolist(), weighting.to_u16(weights), strict=True))
         self.status.update(last_weights={"block": included, "weights": shown, "u16": u16,
@@ -217,6 +265,89 @@ class Validator(Neuron):
                                          "rules": [rules.min_allowed_weights, rules.max_weights_limit]},
                            weights_wait=None)
         log.info("weights set in block #%s: %s", included, shown)
+
+    def _mark_sent(self, included: int) -> None:
+        if self.uid is not None and self.uid < self.metagraph.n:
+            self.metagraph.last_update[self.uid] = included  # our own rate-limit check until the resync
+        self.state.last_weights_block = included
+        self.save_state()
+
+    # -- commit-reveal -------------------------------------------------------------------------
+
+    def try_reveal(self, block: int) -> None:
+        """Reveal the oldest remembered commit once its window is open (revealing one drops every older one
+        on chain, so oldest first); drop commits the chain will never take, saying why."""
+        if self._sending is not None:
+            return
+        entry = self.state.commits[0]
+        if entry.get("opens", 0) > block + 1:  # known not to be open yet: no chain read
+            return
+        from chain.dtao.commit_reveal import EARLY, EXPIRED
+
+        try:
+            where = self.link.reveal_state(self.config.hotkey.ss58_address, entry)
+        except ChainError as exc:
+            self._not_yet(f"cannot check the reveal window: {exc}", warning=True)
+            return
+        label = f"commit 0x{entry['hash'][:16]}… of block {entry.get('commit_block')}"
+        if where.window is None or where.window.state == EXPIRED:
+            why = "is not on chain (revealed or pruned)" if where.window is None else \
+                f"expired after block {where.window.last}"
+            log.warning("%s %s: dropped; the next epoch's weights are committed afresh", label, why)
+            self._forget(entry)
+            return
+        if where.window.state == EARLY:
+            entry["opens"] = where.window.first
+            self.status.update(reveal_wait=f"{label} is revealed from block {where.window.first}")
+            return
+        if self.weights_link is None:
+            self.weights_link = ChainLink(self.config.network, self.config.chain_timeout)
+        self._sending = threading.Thread(target=self._reveal, args=(entry,), name="reveal-weights", daemon=True)
+        self._sending.start()
+
+    def _reveal(self, entry: dict[str, Any]) -> None:
+        from chain.errors import NodeUnreachable
+        from chain.rooms.commits import RevealNotYet
+
+        try:
+            assert self.weights_link is not None
+            receipt = self.weights_link.reveal_weights(self.config.hotkey, entry)
+        except RevealNotYet as exc:
+            self._outcome = ("reveal-failed", entry, str(exc), exc.first)
+        except NodeUnreachable as exc:
+            self._outcome = ("reveal-failed", entry, str(exc), None)
+        except ChainError as exc:  # refused for good (expired, hash mismatch...): keeping it cannot help
+            self._outcome = ("reveal-failed", entry, str(exc), -1)
+        except Exception as exc:
+            log.exception("reveal_weights failed unexpectedly")
+            self._outcome = ("reveal-failed", entry, f"reveal failed unexpectedly: {exc!r}", None)
+        else:
+            self._outcome = ("revealed", entry, int(receipt.block_number or -1))
+
+    def _revealed(self, kind: str, entry: dict[str, Any], rest: list[Any]) -> None:
+        if kind == "reveal-failed":
+            why, retry = rest
+            if retry == -1:
+                log.warning("reveal of commit 0x%s… refused: %s; dropped", entry["hash"][:16], why)
+                self._forget(entry)
+            else:
+                if retry is not None:
+                    entry["opens"] = retry
+                self._not_yet(f"reveal not sent: {why}", warning=retry is None)
+            return
+        (included,) = rest
+        self._forget(entry)
+        u16 = dict(zip(entry["uids"], entry["values"], strict=True))
+        self.status.update(last_weights={"block": included, "weights": entry["weights"], "u16": u16,
+                                         "from_scores": entry["from_scores"], "rules": entry["rules"],
+                                         "committed_in": entry.get("commit_block")}, reveal_wait=None)
+        log.info("weights revealed in block #%s (committed in #%s): %s", included, entry.get("commit_block"),
+                 entry["weights"])
+
+    def _forget(self, entry: dict[str, Any]) -> None:
+        with self._state_lock:
+            self.state.commits = [c for c in self.state.commits if c is not entry]
+            self.state.save(self.config.state_dir / STATE_FILE)
 
     def wait_for_weights(self, timeout: float) -> None:
         """Let an in-flight set_weights finish (up to `timeout` s) and record it (shutdown, tests)."""

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 from chain import types as ty
 from chain.dtao.portfolio import positions, total_tao_value
-from chain.dtao.trade import Leg, checked
+from chain.dtao.trade import checked
 from chain.dtao.views import Holdings, StakeRow
 from chain.errors import PreconditionFailed
 from chain.rooms.balances import account_id
 from chain.rooms.checks import short
+from chain.rooms.dtao_moves import absent, compose_swap, compose_transfer, side, transfers_allowed, transition_plan
 from chain.rooms.dtao_writes import (
     PreparedTrade,
     need_min_unstake,
@@ -27,7 +28,6 @@ from chain.rooms.dtao_writes import (
     prepare,
     quote_leg,
     quote_rules,
-    spot_price,
     trade_call,
 )
 from chain.rooms.staking import Staking
@@ -38,9 +38,11 @@ if TYPE_CHECKING:
     from chain.balance import Balance
     from chain.connection import Connection
     from chain.dtao.connect import DtaoContext
+    from chain.dtao.transition import Side
     from chain.prepared import PreparedCall
     from chain.rooms.balances import Balances
     from chain.rooms.delegation import Delegation
+    from chain.rooms.dtao_children import ChildkeyTake
     from chain.rooms.dtao_subnets import DtaoSubnets
     from chain.rooms.registration import Registration
 
@@ -139,46 +141,74 @@ class DtaoStaking(Staking):
     def prepare_move(self, coldkey: str, origin_hotkey: str, destination_hotkey: str, origin_netuid: int,
                      destination_netuid: int, alpha: int | None, tolerance: Fraction | None) -> PreparedTrade:
         """move_stake: sell `alpha` of the origin subnet, buy the destination's alpha with the TAO it pays
-        (two legs, each quoted by `quote_leg`; the same subnet is one transfer of shares with no trade). On a
-        SwapRuntimeApi runtime the chain charges the swap fee on one leg only (§P2.5) while the two simulated
-        legs each carry one: the preview errs on the side of less."""
+        (`transition_plan`: the era's legs; R233 trades both legs even on one subnet at half the fee each; a
+        SwapRuntimeApi runtime charges its swap fee on one leg only, §P2.5, and each leg is its own sim_swap)."""
         quote_rules(self.ctx, "stake move")
         if "move_stake" not in self.ctx.features.stake_moves:
             raise not_yet(self.ctx, "move_stake", "stake move")
         at = self.conn.block_hash()
-        origin = pool_of(self.ctx, origin_netuid, at)
-        destination = pool_of(self.ctx, destination_netuid, at)
+        source = side(self.ctx, origin_netuid, self._symbol(origin_netuid, at), at)
+        target = side(self.ctx, destination_netuid, self._symbol(destination_netuid, at), at)
         self.registration.need_owner(origin_hotkey)
         self.registration.need_owner(destination_hotkey)
         held = self.alpha_held(coldkey, origin_hotkey, origin_netuid, at)
         alpha = held if alpha is None else alpha
-        symbol = self._symbol(origin_netuid, at)
+        symbol = source.symbol
         if alpha <= 0 or alpha > held:
             raise PreconditionFailed(f"coldkey {short(coldkey)} holds {alpha_text(held, symbol)} on hotkey "
                                      f"{short(origin_hotkey)} on subnet {origin_netuid}; asked to move "
                                      f"{alpha_text(alpha, symbol)}")
-        legs: tuple[Leg, ...] = ()
-        if origin_netuid != destination_netuid:
-            sold = quote_leg(self.ctx, origin, origin_netuid, alpha, False, symbol, at)
-            legs = (sold, quote_leg(self.ctx, destination, destination_netuid, sold.quote.amount_out, True,
-                                    self._symbol(destination_netuid, at), at))
-        plan = checked(legs, tolerance, False) if legs else None
+        plan = transition_plan(self.ctx, source, target, alpha, at, tolerance)
         prepared = prepare(self.conn, self.ctx, "move_stake", {
             "origin_hotkey": origin_hotkey, "destination_hotkey": destination_hotkey,
             "origin_netuid": origin_netuid, "destination_netuid": destination_netuid, "alpha_amount": alpha},
             coldkey)
-        if plan is None:  # same subnet: the shares change hotkey at no price, nothing to slip
-            from fractions import Fraction
-
-            from chain.dtao.amm import Quote
-            from chain.dtao.trade import TradePlan
-
-            price = spot_price(self.ctx, origin, origin_netuid, at)
-            if price is None:
-                raise PreconditionFailed(f"the chain gives no price for subnet {origin_netuid}; nothing was signed")
-            plan = TradePlan((Leg(origin_netuid, True, symbol, symbol, price,
-                                  Quote(alpha, 0, alpha, Fraction(alpha), Fraction(0))),), tolerance)
         return PreparedTrade(prepared, plan)
+
+    def _ends(self, coldkey: str, hotkey: str, origin_netuid: int, destination_netuid: int, alpha: int | None,
+              at: str) -> tuple[Side, Side, int]:
+        """Both subnets' pools at `at`, the hotkey checked, and the alpha to move (None: all held), refused in
+        one line past what the coldkey holds."""
+        origin = side(self.ctx, origin_netuid, self._symbol(origin_netuid, at), at)
+        destination = side(self.ctx, destination_netuid, self._symbol(destination_netuid, at), at)
+        self.registration.need_owner(hotkey)
+        held = self.alpha_held(coldkey, hotkey, origin_netuid, at)
+        alpha = held if alpha is None else alpha
+        if alpha <= 0 or alpha > held:
+            raise PreconditionFailed(f"coldkey {short(coldkey)} holds {alpha_text(held, origin.symbol)} on hotkey "
+                                     f"{short(hotkey)} on subnet {origin_netuid}; asked to move "
+                                     f"{alpha_text(alpha, origin.symbol)}")
+        return origin, destination, alpha
+
+    def prepare_transfer(self, coldkey: str, destination_coldkey: str, hotkey: str, origin_netuid: int,
+                         destination_netuid: int, alpha: int | None, tolerance: Fraction | None) -> PreparedTrade:
+        """transfer_stake: give `alpha` (None: all) on `hotkey` to another coldkey, on the same or another
+        subnet; checked against what the chain holds at one block (TransferToggle where declared)."""
+        if "transfer_stake" not in self.ctx.features.stake_moves:
+            raise absent(self.ctx, "transfer_stake")
+        if destination_coldkey == coldkey and origin_netuid == destination_netuid:
+            raise PreconditionFailed("the destination coldkey is this wallet's, on the same subnet: nothing would "
+                                     "change (`taocli stake move` changes the hotkey)")
+        quote_rules(self.ctx, "stake transfer")
+        at = self.conn.block_hash()
+        origin, destination, alpha = self._ends(coldkey, hotkey, origin_netuid, destination_netuid, alpha, at)
+        transfers_allowed(self.ctx, (origin_netuid, destination_netuid), at)
+        plan = transition_plan(self.ctx, origin, destination, alpha, at, tolerance)
+        composed = compose_transfer(self.ctx, plan, origin, destination, destination_coldkey, hotkey, alpha)
+        return PreparedTrade(prepare(self.conn, self.ctx, composed.call, composed.args, coldkey), composed.plan)
+
+    def prepare_swap(self, coldkey: str, hotkey: str, origin_netuid: int, destination_netuid: int,
+                     alpha: int | None, tolerance: Fraction | None, partial: bool = False) -> PreparedTrade:
+        """swap_stake(_limit): move `alpha` (None: all) on `hotkey` from one subnet to another."""
+        if "swap_stake" not in self.ctx.features.stake_moves:
+            raise absent(self.ctx, "swap_stake")
+        quote_rules(self.ctx, "stake swap")
+        at = self.conn.block_hash()
+        origin, destination, alpha = self._ends(coldkey, hotkey, origin_netuid, destination_netuid, alpha, at)
+        limited = partial and tolerance is not None and "swap_stake_limit" in self.ctx.features.limit_price_calls
+        plan = transition_plan(self.ctx, origin, destination, alpha, at, tolerance, check=not limited)
+        composed = compose_swap(self.ctx, plan, origin, destination, hotkey, alpha, partial)
+        return PreparedTrade(prepare(self.conn, self.ctx, composed.call, composed.args, coldkey), composed.plan)
 
     def children(self, hotkey: str, netuid: int) -> list[tuple[Fraction, str]]:
         from chain.rooms.dtao_children import children_of
@@ -190,6 +220,16 @@ class DtaoStaking(Staking):
         from chain.rooms.dtao_children import prepare_set_children
 
         return prepare_set_children(self.conn, self.ctx, self.registration, coldkey, hotkey, netuid, children)
+
+    def childkey_take(self, hotkey: str, netuid: int) -> ChildkeyTake:
+        from chain.rooms.dtao_children import childkey_take
+
+        return childkey_take(self.ctx, hotkey, netuid)
+
+    def prepare_set_childkey_take(self, coldkey: str, hotkey: str, netuid: int, take: int) -> PreparedCall:
+        from chain.rooms.dtao_children import prepare_set_childkey_take
+
+        return prepare_set_childkey_take(self.conn, self.ctx, self.registration, coldkey, hotkey, netuid, take)
 
     def stake_for_coldkey(self, coldkey: str | bytes) -> list[ty.StakeInfo]:
         """Refused: a 2024 StakeInfo holds TAO, and dTAO stake is alpha per subnet (`holdings` values it)."""

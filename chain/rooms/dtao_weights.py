@@ -25,6 +25,9 @@ class DtaoWeights(Weights):
     def __init__(self, conn: Connection, subnets: Subnets, registration: Registration, ctx: DtaoContext) -> None:
         super().__init__(conn, subnets, registration)
         self.ctx = ctx
+        from chain.rooms.commits import WeightCommits
+
+        self._commits = WeightCommits(conn, self, lambda: ctx.shape)  # the shape read at connect
 
     def prepare_set_weights(self, hotkey: str, netuid: int, uids: Sequence[int], weights: Sequence[float],
                             version_key: int | None = None) -> PreparedCall:

@@ -1,5 +1,6 @@
 """Weights: `set_weights` on a subnet (and root weights, netuid 0), checked against the subnet's limits,
-its rate limit and the validator permit before anything is signed."""
+its rate limit and the validator permit before anything is signed; `commits` is the commit-reveal path
+(chain/rooms/commits.py) for subnets that refuse set_weights."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from chain.connection import Connection
     from chain.prepared import PreparedCall
     from chain.receipt import Receipt
+    from chain.rooms.commits import WeightCommits
     from chain.rooms.registration import Registration
     from chain.rooms.subnets import Subnets
     from wallet.keypair import Keypair
@@ -26,10 +28,19 @@ class Weights:
         self.conn = conn
         self.subnets = subnets
         self.registration = registration
+        self._commits: WeightCommits | None = None
 
     def prepare_set_weights(self, hotkey: str, netuid: int, uids: Sequence[int], weights: Sequence[float],
                             version_key: int | None = None) -> PreparedCall:
         """Normalise and check against the subnet's limits (or root rules for netuid 0), then compose."""
+        dests, values, key = self.checked_weights(hotkey, netuid, uids, weights, version_key)
+        call = {"netuid": netuid, "dests": dests, "weights": values, "version_key": key}
+        return self.conn.prepare("SubtensorModule", "set_weights", call, hotkey)
+
+    def checked_weights(self, hotkey: str, netuid: int, uids: Sequence[int], weights: Sequence[float],
+                        version_key: int | None = None) -> tuple[list[int], list[int], int]:
+        """(uids, u16 values, version key) as the chain will take them: set_weights and commit_weights run the
+        same checks (registration, rate limit, limits, permit), a commit because its reveal runs set_weights."""
         self.subnets.need_subnet(netuid)
         own = self.registration.uid_of(netuid, hotkey)
         if own is None:
@@ -61,8 +72,7 @@ class Weights:
                     f"the top {params.max_validators} uids by stake at each epoch; stake more and wait for the next "
                     f"epoch, or set only a self weight")
         key = params.weights_version if version_key is None else version_key
-        call = {"netuid": netuid, "dests": dests, "weights": values, "version_key": key}
-        return self.conn.prepare("SubtensorModule", "set_weights", call, hotkey)
+        return dests, values, key
 
     def _need_weights_window(self, hotkey: str, netuid: int, uid: int, limit: int) -> None:
         """The chain's rate limit: allowed when last_update == 0 or now - last_update >= limit."""
@@ -75,6 +85,24 @@ class Weights:
                 f"hotkey {short(hotkey)} last set weights (or registered) at block {neuron.last_update}; subnet "
                 f"{netuid} allows one set every {limit} blocks: retry at block {neuron.last_update + limit} "
                 f"(now {now - 1})")
+
+    @property
+    def commits(self) -> WeightCommits:
+        """commit_weights / reveal_weights, decided by the runtime's declarations (fetched on first use here;
+        the dTAO sibling hands over the shape it already read)."""
+        if self._commits is None:
+            from chain.rooms.commits import WeightCommits
+            from chain.runtime.fetch import fetch_shape
+
+            self._commits = WeightCommits(self.conn, self, lambda: fetch_shape(self.conn.rpc))
+        return self._commits
+
+    def commit_reveal_required(self, netuid: int) -> bool:
+        """Whether set_weights would fail with CommitRevealEnabled: the runtime declares commit_weights and the
+        subnet has commit-reveal on. The signing metadata answers the first half for free (compose needs it)."""
+        if self.conn.call_args("SubtensorModule", "commit_weights") is None:
+            return False
+        return self.commits.rules(netuid).enabled
 
     def set_weights(self, hotkey: Keypair, netuid: int, uids: Sequence[int], weights: Sequence[float],
                     version_key: int | None = None) -> Receipt:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from taocli.aliases import AliasGroup
+from taocli.commands import stake_moves
 from taocli.commands.chainctx import ChainSession, open_chain, parse_amount, ss58_argument, table, tao
 from taocli.commands.dtao_trades import Netuid, OriginNetuid, Partial, RateTolerance, SafeStaking, Tolerance
 from taocli.commands.stake_child import app as child_app
@@ -158,6 +159,10 @@ def move(amount: Amount = None, all_: All = False, origin_netuid: OriginNetuid =
                     ("to", f"{dest} on subnet {target}")],
                    {"coldkey": coldkey, "origin_hotkey": origin, "destination_hotkey": dest,
                     "origin_netuid": source, "destination_netuid": target}, done="Stake moved")
+
+
+app.command("transfer")(stake_moves.transfer)
+app.command("swap")(stake_moves.swap)
 
 
 @app.command("list")

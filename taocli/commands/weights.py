@@ -1,8 +1,9 @@
-"""`taocli weights set | get`: a validator's weights on a subnet, checked against its limits first."""
+"""`taocli weights set | get | commit | reveal`: a validator's weights on a subnet, checked against its limits
+first; on a subnet with commit-reveal on, `set` commits (as btcli 9 does) and `reveal` sends them later."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,14 +12,24 @@ from taocli.commands.chainctx import ChainSession, missing_subnet, open_chain, t
 from taocli.errors import CliError, UsageProblem
 from taocli.options import Debug, Hotkey, Json, Network, PasswordFd, PasswordFile, WalletName, WalletPath, Yes
 
+if TYPE_CHECKING:  # pragma: no cover
+    from chain.dtao.commit_reveal import Reveal
+
 app = typer.Typer(help="Set and read weights on a subnet.", cls=AliasGroup, no_args_is_help=True,
                   rich_markup_mode=None)
 
 Netuid = Annotated[int, typer.Option("--netuid", help="Subnet id.", min=0, max=65535)]
-Uids = Annotated[str, typer.Option("--uids", "--dests", help="Comma-separated uids, e.g. 0,1,5.")]
+Uids = Annotated[str, typer.Option("--uids", "-u", "--dests", help="Comma-separated uids, e.g. 0,1,5.")]
 Weights = Annotated[str, typer.Option("--weights", help="Comma-separated weights (any scale; normalised).")]
 VersionKey = Annotated[int | None, typer.Option("--version-key", help="Weights version key (default: the "
                                                 "subnet's).", show_default=False)]
+# btcli 9 spells --weights also -w; here -w is the wallet name (every command's), so only the long form
+Salt = Annotated[str | None, typer.Option("--salt", "-s", help="Comma-separated salt words (u16), e.g. 163,241,217; "
+                                          "default: 8 random ones.", show_default=False)]
+OptUids = Annotated[str | None, typer.Option("--uids", "-u", "--dests", show_default=False, help=(
+    "With --weights and --salt: reveal exactly these (btcli's form) instead of the kept commits."))]
+OptWeights = Annotated[str | None, typer.Option("--weights", show_default=False, help=(
+    "Weights as given to commit (normalised the same way: largest = 65535)."))]
 Uid = Annotated[int | None, typer.Option("--uid", help="Only this uid's row.", show_default=False, min=0,
                                          max=65535)]
 
@@ -35,7 +46,15 @@ def parse_list(text: str, flag: str, kind: type) -> list:
 
 def send_weights(cs: ChainSession, netuid: int, uids: list[int], values: list[float],
                  version_key: int | None) -> None:
-    """Shared with `root weights`: normalise, check, confirm, sign with the hotkey."""
+    """Shared with `root weights`: normalise, check, confirm, sign with the hotkey. A subnet with commit-reveal
+    on refuses set_weights (CommitRevealEnabled): commit instead, as btcli 9's `weights set` path does."""
+    if netuid != 0 and cs.client.weights.commit_reveal_required(netuid):
+        from taocli.commands.weights_commits import commit
+
+        commit(cs, netuid, uids, values, version_key, None,
+               why=f"subnet {netuid} has commit-reveal on (it refuses set_weights): committing instead; reveal in "
+                   f"the window with `taocli weights reveal --netuid {netuid}`")
+        return
     hot = cs.hotkey_address()
     prepared = cs.client.weights.prepare_set_weights(hot, netuid, uids, values, version_key)
     u16 = prepared.params["weights"]
@@ -59,6 +78,66 @@ def set_(netuid: Netuid, uids: Uids, weights: Weights, version_key: VersionKey =
     values = parse_list(weights, "--weights", float)
     with open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
         send_weights(cs, netuid, dests, values, version_key)
+
+
+@app.command("commit")
+def commit_(netuid: Netuid, uids: Uids, weights: Weights, salt: Salt = None, version_key: VersionKey = None,
+            name: WalletName = None, hotkey: Hotkey = None, wallet_path: WalletPath = None, network: Network = None,
+            password_file: PasswordFile = None, password_fd: PasswordFd = None, json_out: Json = False,
+            yes: Yes = False, debug: Debug = False) -> None:
+    """Commit this hotkey's weights as a hash (commit-reveal subnets); the reveal data is kept under the wallet
+    until `taocli weights reveal` sends it in the window an epoch later."""
+    from taocli.commands.weights_commits import commit
+
+    dests = parse_list(uids, "--uids", int)
+    values = parse_list(weights, "--weights", float)
+    words = None if salt is None else parse_list(salt, "--salt", int)
+    if words is not None and (not words or any(not 0 <= w < 65_536 for w in words)):
+        raise UsageProblem(f"--salt {salt!r}: give comma-separated integers from 0 to 65535")
+    with open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
+        commit(cs, netuid, dests, values, version_key, words)
+
+
+@app.command("reveal")
+def reveal(netuid: Netuid, uids: OptUids = None, weights: OptWeights = None, salt: Salt = None,
+           version_key: VersionKey = None, name: WalletName = None, hotkey: Hotkey = None,
+           wallet_path: WalletPath = None, network: Network = None, password_file: PasswordFile = None,
+           password_fd: PasswordFd = None, json_out: Json = False, yes: Yes = False, debug: Debug = False) -> None:
+    """Reveal every kept commit of this hotkey on the subnet whose window is open (or, with --uids, --weights and
+    --salt, exactly those); says when the next window opens."""
+    from taocli.commands import weights_commits as wc
+
+    given = [flag for flag, v in (("--uids", uids), ("--weights", weights), ("--salt", salt)) if v is not None]
+    if given and len(given) != 3:
+        raise UsageProblem("give --uids, --weights and --salt together (btcli's form), or none of them to reveal "
+                           "the commits kept under the wallet")
+    with open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
+        if not given:
+            wc.reveal_pending(cs, netuid)
+            return
+        assert uids is not None and weights is not None and salt is not None
+        wc.reveal_explicit(cs, explicit_reveal(cs, netuid, parse_list(uids, "--uids", int),
+                                               parse_list(weights, "--weights", float),
+                                               parse_list(salt, "--salt", int), version_key))
+
+
+def explicit_reveal(cs: ChainSession, netuid: int, uids: list[int], weights: list[float], salt: list[int],
+                    version_key: int | None) -> Reveal:
+    """The reveal btcli users type: weights normalised as at commit (largest = 65535), the subnet's version key."""
+    from chain.dtao.commit_reveal import Reveal
+    from chain.weights import InvalidWeights, normalize, to_u16
+
+    try:
+        values = to_u16(normalize(weights))
+        key = version_key
+        if key is None:
+            params = cs.client.subnets.hyperparameters(netuid)
+            if params is None:
+                raise missing_subnet(netuid)
+            key = params.weights_version
+        return Reveal(netuid, tuple(uids), tuple(values), tuple(salt), key)
+    except (InvalidWeights, ValueError) as exc:
+        raise UsageProblem(f"reveal refused before sending: {exc}") from None
 
 
 @app.command("get")

@@ -225,6 +225,11 @@ def test_weights_set_and_get(cli: ChainCli, client: Subtensor, owner: ChainWalle
     assert "2 uids but 1 weights" in err
     err = cli.fails("weights", "set", "--netuid", str(netuid), "--uids", "a", "--weights", "1", wallet="owner")
     assert "--uids" in err
+    # the 2024 runtime has no commit-reveal: `weights commit`/`reveal` say so in one line, naming `weights set`
+    for command in (["commit", "--uids", str(uid), "--weights", "1"], ["reveal"]):
+        err = cli.fails("weights", *command, "--netuid", str(netuid), wallet="owner")
+        assert "no commit_weights call" in err and "taocli weights set --netuid" in err, err
+    assert not (cli.wallets / "owner" / "commits").exists()
 
 
 def test_sudo_get_and_set_as_owner_and_as_sudo(cli: ChainCli, client: Subtensor, owner: ChainWallet) -> None:
@@ -331,6 +336,11 @@ def test_encrypted_coldkey_is_unlocked_only_after_the_plan(cli: ChainCli, client
         (["stake", "add"], "either --amount TAO or --all"),
         (["stake", "add", "--amount", "1", "--netuid", "1"], "--netuid applies to dTAO chains only"),
         (["stake", "move", "--amount", "1", "--netuid", "1"], "stake move needs a dTAO chain"),
+        (["stake", "transfer", "--amount", "1", "--netuid", "1", "--dest",
+          "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"], "`taocli stake transfer` needs a dTAO chain"),
+        (["stake", "swap", "--amount", "1", "--netuid", "1", "--dest-netuid", "2"],
+         "`taocli stake swap` needs a dTAO chain"),
+        (["stake", "child", "take", "--netuid", "1", "--take", "5"], "childkeys need a dTAO chain"),
         (["stake", "add", "--amount", "1", "--tolerance", "abc"], "--tolerance: 'abc' is not a number"),
         (["axon", "set", "--netuid", "{netuid}", "--ip", "10.0.0.1", "--port", "70000"], "out of range 1..65535"),
         (["subnets", "register", "--netuid", "{netuid}", "--pow", "--processes", "0"], "1<=x<=256"),

@@ -30,6 +30,8 @@ class PalletDecl:
     calls: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     storage: dict[str, tuple[tuple[str, ...], str | None, str, Any]] = field(default_factory=dict)
     constants: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    errors: tuple[str, ...] = ()  # error names, indexed in order (the era decisions look them up by name)
+    call_index: dict[str, int] = field(default_factory=dict)  # a call's real index; others count in order
 
 
 class Registry:
@@ -144,7 +146,8 @@ class Registry:
     def _pallet(self, p: PalletDecl) -> Pallet:
         calls_id = None
         if p.calls:
-            variants = tuple(TypeVariant(name, i, tuple(TypeField(a, self.id(t), t) for a, t in args))
+            variants = tuple(TypeVariant(name, p.call_index.get(name, i),
+                                         tuple(TypeField(a, self.id(t), t) for a, t in args))
                              for i, (name, args) in enumerate(p.calls.items()))
             calls_id = self._add(PortableType(("pallet_subtensor", "pallet", "Call"), (), "variant",
                                               variants=variants))
@@ -153,4 +156,8 @@ class Registry:
             storage[name] = StorageEntry(name, False, hashers, None if key is None else self.id(key), self.id(value),
                                          self.encode(value, default))
         constants = {name: (self.id(t), self.encode(t, v)) for name, (t, v) in p.constants.items()}
-        return Pallet(p.name, p.index, storage, calls_id, None, None, constants)
+        errors_id = None
+        if p.errors:
+            errors_id = self._add(PortableType(("pallet_subtensor", "pallet", "Error"), (), "variant",
+                                               variants=tuple(TypeVariant(e, i, ()) for i, e in enumerate(p.errors))))
+        return Pallet(p.name, p.index, storage, calls_id, None, errors_id, constants)

@@ -33,6 +33,21 @@ def test_state_round_trip(tmp_path) -> None:
     assert not list((tmp_path / "v").glob("*.tmp"))  # written atomically
 
 
+def test_unrevealed_commits_survive_a_restart_and_old_states_load_without_them(tmp_path) -> None:
+    commit = {"netuid": 3, "uids": [0, 2], "values": [65535, 100], "salt": [1, 2], "version_key": 0,
+              "hash": "ab" * 32, "commit_block": 41, "weights": {"0": 0.9985, "2": 0.0015}}
+    path = ValidatorState(step=1, scores=np.array([1.0]), hotkeys=["a"], commits=[commit]).save(tmp_path / "s.npz")
+    back = ValidatorState.load(path)
+    assert back is not None and back.commits == [commit]
+    with np.load(path, allow_pickle=False) as data:  # a state saved before commits existed: loads with none
+        np.savez(tmp_path / "old.npz", **{k: data[k] for k in data.files if k != "commits"})
+    old = ValidatorState.load(tmp_path / "old.npz")
+    assert old is not None and old.commits == [] and old.step == 1
+    with np.load(path, allow_pickle=False) as data:  # damaged commits: the state is refused, never half-read
+        np.savez(tmp_path / "bad.npz", **{**{k: data[k] for k in data.files}, "commits": np.array('{"a": 1}')})
+    assert ValidatorState.load(tmp_path / "bad.npz") is None
+
+
 def test_state_align_forgets_uids_that_changed_hands(tmp_path) -> None:
     state = ValidatorState(step=3, scores=np.array([0.5, 0.6, 0.7]), hotkeys=["a", "b", "c"])
     reset = state.align(["a", "X", "c", "d"])
