@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from chain.errors import ChainError
+from chain.errors import ChainError, ExtrinsicFailed
 
 if TYPE_CHECKING:
     from neuron.base import Neuron
@@ -70,18 +70,46 @@ def publish_axon(neuron: Neuron) -> None:
         ip, how = external_ip(neuron.link.url)
     uid = neuron.uid
     m = neuron.metagraph
-    if uid is not None and uid < m.n and m.axon_ip[uid] == ip and int(m.axon_port[uid]) == port:
-        log.info("axon %s:%d already published on chain; not serving again", ip, port)
-        neuron.status.update(axon=f"{ip}:{port}", axon_published_block=int(m.axon_block[uid]))
+    if uid is not None and uid < m.n and m.axon_ip[uid] in (ip, _instead_of_loopback(ip, cfg.external_ip)) \
+            and int(m.axon_port[uid]) == port:
+        log.info("axon %s:%d already published on chain; not serving again", m.axon_ip[uid], port)
+        neuron.status.update(axon=f"{m.axon_ip[uid]}:{port}", axon_published_block=int(m.axon_block[uid]))
         return
     try:
-        receipt = neuron.retry("serve_axon", lambda: neuron.link.serve_axon(cfg.hotkey, cfg.netuid, ip, port))
+        try:
+            receipt = _serve(neuron, ip, port)
+        except ExtrinsicFailed as exc:
+            other = _instead_of_loopback(ip, cfg.external_ip) if exc.name == "InvalidIpAddress" else None
+            if other is None:
+                raise
+            # A real subtensor runtime on this machine (a subtensor localnet, chopsticks) refuses exactly 127.0.0.1;
+            # only taocli's localnet allows loopback. The axon listens on every interface, so this host's own
+            # interface address reaches it from here (and from the LAN).
+            log.info("the chain refuses 127.0.0.1 as an axon address; publishing this host's address %s", other)
+            ip, how = other, "this host's interface address (the chain refuses loopback)"
+            receipt = _serve(neuron, ip, port)
     except ChainError as exc:  # e.g. the serving rate limit: keep serving, say why the chain shows an old address
         log.warning("axon listens on port %d but could not be published as %s:%d: %s", info.port, ip, port, exc)
         neuron.status.update(axon=f"{ip}:{port}", axon_published_block=None, axon_error=str(exc))
         return
     log.info("axon published on chain as %s:%d (%s) in block #%s", ip, port, how, receipt.block_number)
     neuron.status.update(axon=f"{ip}:{port}", axon_published_block=receipt.block_number)
+
+
+def _serve(neuron: Neuron, ip: str, port: int) -> Any:
+    cfg = neuron.config
+    return neuron.retry("serve_axon", lambda: neuron.link.serve_axon(cfg.hotkey, cfg.netuid, ip, port))
+
+
+def _instead_of_loopback(ip: str, given: str | None) -> str | None:
+    """The address to publish when the chain refuses the loopback address we chose ourselves (never one the
+    user gave with --external-ip): this host's default-route interface, if it has one."""
+    from neuron.network import route_ip
+
+    if given or ip != "127.0.0.1":
+        return None
+    other = route_ip()
+    return None if other == ip else other
 
 
 def axon_counters(neuron: Neuron) -> dict[str, Any]:
