@@ -7,11 +7,15 @@ The permit an epoch would give the staked validator is therefore written with de
 and the test asserts what a dTAO chain can show: each miner's axon published on chain, the miners served the
 validator, its scores rank the good miner above the wrong one (`--template-opt wrong=true`), its weights on chain
 are its processed scores as u16, and the stake each neuron sees is SubnetState.total_stake (α + w·τ).
+The real runtime refuses 127.0.0.1 as an axon address (only taocli's localnet allows loopback), so the neurons
+publish this host's interface address instead (neuron.serving), and the validator reaches the miners there.
+A fresh R218 pool holds 1 RAO a side, so the test gives it depth with dev_setStorage before staking.
 Chopsticks builds blocks only on demand: a ticker thread builds one every ~0.6 s while the neurons run.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import signal
@@ -122,7 +126,8 @@ def test_a_validator_and_two_miners_run_on_a_dtao_subnet(chain: Chain, ticking: 
 
         def axons_on_chain() -> bool:
             at = at_best(chain)
-            return all(_axon_port(chain, n, keys[m].hot, at) == ports[m] for m in MINERS)
+            served = {m: _axon_on_chain(chain, n, keys[m].hot, at) for m in MINERS}
+            return all(served[m] is not None and served[m][1] == ports[m] for m in MINERS)  # type: ignore[index]
 
         _wait("both miners' axons on chain", axons_on_chain, 40)
         info = _started(cli, cli.start_args("validator", "vali", "--step-seconds", "0.5"), uid["vali"])
@@ -136,8 +141,12 @@ def test_a_validator_and_two_miners_run_on_a_dtao_subnet(chain: Chain, ticking: 
 
         _wait("the validator's weights on chain", weights_on_chain, 60)
         _wait("the good miner served the validator", lambda: cli.status("miner", "good")["requests_served"] > 0, 20)
+        at = at_best(chain)
         for name in MINERS:
-            assert cli.status("miner", name)["requests_served"] > 0
+            shown = cli.status("miner", name)
+            assert shown["requests_served"] > 0
+            ip, port = _axon_on_chain(chain, n, keys[name].hot, at) or ("", 0)
+            assert shown["axon"] == f"{ip}:{port}" and ip != "127.0.0.1"  # the real runtime refuses loopback
 
         # -- the stake each neuron sees is the chain's own stake weight ------------------------------
         for role, name in (("validator", "vali"), *(("miner", m) for m in MINERS)):
@@ -186,8 +195,10 @@ def _started(cli: Cli, args: list[str], expected_uid: int) -> dict[str, Any]:
     return {**info, "pid": int(info["pid"])}
 
 
-def _axon_port(chain: Chain, n: bytes, hotkey: str, at: str) -> int | None:
+def _axon_on_chain(chain: Chain, n: bytes, hotkey: str, at: str) -> tuple[str, int] | None:
+    """(ip, port) of the hotkey's Axons entry, decoded by the metadata's declaration; None if never served."""
     axon = chain.read("Axons", n, ss58_decode(hotkey), at=at)
     if axon is None:
         return None
-    return int(axon["port"] if isinstance(axon, dict) else axon[3])  # type: ignore[index]
+    assert isinstance(axon, dict), axon
+    return str(ipaddress.ip_address(int(axon["ip"]))), int(axon["port"])
