@@ -249,6 +249,8 @@ class Neuron:
                               f"(deregistered at block ~{report.block}); register again with "
                               f"`{self.config.register_hint}`")
         self.uid = uid
+        if "unit" not in self.status.fields:  # a symbol is set once, when the subnet is created
+            self.status.update(unit=self.retry("stake unit", lambda: self.link.stake_unit(self.config.netuid)))
         self.on_resync(report)
         self._status_from_metagraph()
 

@@ -126,6 +126,10 @@ class ChainLink:
         """Per-uid stake as the chain weighs it where the neurons' own stake is not that (dTAO), else None."""
         return self._guard(lambda: self.client.subnets.stake_weights(netuid, at))  # type: ignore[no-any-return]
 
+    def stake_unit(self, netuid: int, at: str | None = None) -> str:
+        """What the metagraph's stake and emission count: τ (2024), the subnet's alpha symbol (dTAO)."""
+        return str(self._guard(lambda: self.client.subnets.stake_unit(netuid, at)))
+
     def neurons(self, netuid: int, at: str | None = None) -> list[NeuronInfo]:
         return self._guard(lambda: self.client.subnets.neurons(netuid, at))  # type: ignore[no-any-return]
 

@@ -90,6 +90,13 @@ class DtaoSubnets(Subnets):
         state = self.ctx.subnet_state(netuid, at or self.conn.block_hash())
         return None if state is None else list(state.total_stake)
 
+    def stake_unit(self, netuid: int, at: str | None = None) -> str:
+        """The subnet's own symbol: stake weights (α + w·τ) and emission count its alpha, as `subnets metagraph`
+        labels them; τ for a subnet that is gone (nothing will be shown in it)."""
+        at = at or self.conn.block_hash()
+        info = self.ctx.dynamic_info(netuid, at)
+        return TAO_UNIT if info is None else self.symbols([info], at)[netuid]
+
     def registrations(self, hotkeys: Iterable[str], at: str | None = None) -> list[tuple[SubnetPool, NeuronStake]]:
         """Where each of `hotkeys` holds a uid, with its stake there, read at one block (`wallet overview`)."""
         at = at or self.conn.block_hash()

@@ -109,6 +109,10 @@ class Subnets:
         None here: in the 2024 runtime a neuron's `stake` list is its TAO stake, what the epoch weighs."""
         return None
 
+    def stake_unit(self, netuid: int, at: str | None = None) -> str:
+        """The unit of a neuron's stake and emission on this subnet: TAO in the 2024 runtime."""
+        return "τ"
+
     def neurons(self, netuid: int, at: str | None = None) -> list[ty.NeuronInfo]:
         try:
             return ty.decode_neurons(self.conn.info("neuronInfo_getNeurons", [netuid], at))

@@ -220,6 +220,7 @@ def status_lines(d: dict[str, Any]) -> list[tuple[str, str]]:
         value = d.get(key)
         return fmt.format(value) if isinstance(value, (int, float)) else "-"
 
+    unit = str(d.get("unit") or "τ")  # dTAO: the subnet's alpha symbol (the stake weight and emission count alpha)
     weights = d.get("last_weights") or {}
     if weights:
         shown = " ".join(f"{u}:{w:.3f}" for u, w in weights.get("weights", {}).items())
@@ -230,9 +231,9 @@ def status_lines(d: dict[str, Any]) -> list[tuple[str, str]]:
     ago = f"{time.time() - updated:.0f} s ago" if isinstance(updated, (int, float)) else "-"
     rows = [("state", f"{d.get('state', '?')}" + (f" (pid {d.get('pid')})" if d.get("running") else "")),
             ("hotkey", str(d.get("hotkey", "-"))), ("uid", str(d.get("uid", "-"))),
-            ("block", str(d.get("block", "-"))), ("stake", num("stake", "τ{:,.4f}")),
+            ("block", str(d.get("block", "-"))), ("stake", num("stake", unit + "{:,.4f}")),
             ("incentive", num("incentive")), ("dividends", num("dividends")), ("trust", num("trust")),
-            ("emission", num("emission", "τ{:,.6f}")),
+            ("emission", num("emission", unit + "{:,.6f}")),
             ("axon served", f"{d.get('axon') or '-'} (on chain: {d.get('axon_on_chain', '-')})"),
             ("requests served", f"{d.get('requests_served', 0)} ({num('request_rate', '{:.2f}')}/s)")]
     if d.get("role") == "validator":

@@ -154,7 +154,12 @@ def test_a_validator_and_two_miners_run_on_a_dtao_subnet(chain: Chain, ticking: 
             state = chain.ctx.subnet_state(netuid, chain.node.call("chain_getBlockHash", [shown["block"]]))
             assert state is not None and shown["uid"] == uid[name]
             assert round(shown["stake"] * TAO) == state.total_stake[uid[name]], (name, shown["stake"])
-        assert cli.status("validator", "vali")["stake"] > 0 and cli.status("validator", "vali")["validator_permit"]
+        vali = cli.status("validator", "vali")
+        assert vali["stake"] > 0 and vali["validator_permit"]
+        # ... counted in the subnet's alpha, labelled with its symbol as `subnets metagraph` does (not τ)
+        symbol = next(r["symbol"] for r in setup.ok("subnets", "list")["subnets"] if r["netuid"] == netuid)
+        text = cli.run("validator", "status", "--netuid", str(netuid), "-w", "vali").stdout
+        assert vali["unit"] == symbol != "τ" and f"{symbol}{vali['stake']:,.4f}" in text, text
 
         # -- stop, then the weights on chain are the validator's processed scores ---------------------
         stopped = cli.run("validator", "stop", "--netuid", str(netuid), "-w", "vali", "--json")
