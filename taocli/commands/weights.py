@@ -15,7 +15,7 @@ from taocli.options import Debug, Hotkey, Json, Network, PasswordFd, PasswordFil
 if TYPE_CHECKING:  # pragma: no cover
     from chain.dtao.commit_reveal import Reveal
 
-app = typer.Typer(help="Set and read weights on a subnet.", cls=AliasGroup, no_args_is_help=True,
+app = typer.Typer(help="Set, commit, reveal and read weights on a subnet.", cls=AliasGroup, no_args_is_help=True,
                   rich_markup_mode=None)
 
 Netuid = Annotated[int, typer.Option("--netuid", help="Subnet id.", min=0, max=65535)]
