@@ -178,6 +178,10 @@ def test_a_validator_commits_then_reveals_after_a_restart(chain: Chain, tmp_path
         v.wait_for_weights(5)
         (entry,) = v.state.commits
         assert v.status.fields["last_commit"]["block"] == entry["commit_block"] and not v.weights_due
+        from taocli.commands.neurons import status_lines  # what `taocli validator status` shows people
+
+        shown = dict(status_lines({"role": "validator", **v.status.fields}))
+        assert shown["last weights committed"].startswith(f"block #{entry['commit_block']} (hash {entry['hash'][:16]}")
         ((digest, block, first, last),) = stored_commits(chain, netuid)
         assert (digest.hex(), block) == (entry["hash"], entry["commit_block"])
     finally:
@@ -190,6 +194,8 @@ def test_a_validator_commits_then_reveals_after_a_restart(chain: Chain, tmp_path
         assert [c["hash"] for c in again.state.commits] == [entry["hash"]]
         again.try_reveal(now(chain))
         assert again._sending is None and f"revealed from block {first}" in again.status.fields["reveal_wait"]
+        assert f"revealed from block {first}" in dict(status_lines({"role": "validator",
+                                                                     **again.status.fields}))["reveal waits"]
         walk_to(chain, first)
         again.try_reveal(now(chain))
         land(chain, again._sending)
