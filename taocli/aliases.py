@@ -3,7 +3,9 @@
 btcli users type `btcli w list` and 2024-era `regen_coldkey`; registering every alias as a second
 command doubled the tree Typer builds on each start (47 commands instead of 26, ~15 ms). A group that
 maps the alias when a name is looked up costs nothing until an alias is actually used, and keeps
-aliases out of `--help` and shell completion.
+aliases out of `--help` and shell completion. btcli 9's names and flag spellings (`taocli/btcli.py`) are
+resolved the same way: the table is imported only when a name is unknown or a flag is one the command does
+not take, so commands typed with taocli's own spellings never load it.
 
 The same idea keeps start-up flat as command groups are added: `LazyGroup` knows each subcommand's
 name, module and one-line help, so `taocli --help` lists them without importing any, and
@@ -20,6 +22,9 @@ from typing import Any, ClassVar
 
 from typer.core import TyperGroup
 
+# commands where btcli's `--hotkey` may carry an address (taocli's is a name): see taocli/btcli.py
+BTCLI_HOTKEY_ADDRESS = frozenset({"stake move", "stake transfer", "stake swap"})
+
 
 class AliasGroup(TyperGroup):
     """A Typer group that also accepts snake_case spellings and the names in `ALIASES`."""
@@ -31,7 +36,42 @@ class AliasGroup(TyperGroup):
         if command is not None:
             return command
         canonical = self.ALIASES.get(cmd_name, cmd_name.replace("_", "-"))
-        return self.lookup(ctx, canonical) if canonical != cmd_name else None
+        command = self.lookup(ctx, canonical) if canonical != cmd_name else None
+        return command if command is not None else self.btcli_command(ctx, cmd_name)
+
+    def btcli_command(self, ctx: Any, cmd_name: str) -> Any:
+        """btcli 9's name for a taocli command (`st` → `stake`), or a one-line refusal for a btcli command
+        taocli lacks; None for any other name (click then says "No such command")."""
+        from taocli import btcli
+        from taocli._click import UsageError
+
+        group = self.name or "taocli"
+        target = btcli.COMMANDS.get(group, {}).get(cmd_name.replace("_", "-"))
+        if target is not None:
+            return self.lookup(ctx, target)
+        instead = btcli.absent(group, cmd_name)
+        if instead is not None:
+            raise UsageError(instead, ctx)
+        return None
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """click's resolution, then btcli 9's flag spellings rewritten for a command (not a group), where
+        the command itself does not declare them."""
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is None or hasattr(command, "commands") or not any(a.startswith("-") for a in rest):
+            return name, command, rest
+        declared = {opt for p in command.params for opt in (*p.opts, *getattr(p, "secondary_opts", ()))}
+        path = f"{self.name} {name}"
+        # the table loads only for a spelling the command does not take (or btcli's --hotkey ADDRESS)
+        if path in BTCLI_HOTKEY_ADDRESS or any(a.startswith("-") and a.split("=")[0] not in declared for a in rest):
+            from taocli import btcli
+            from taocli._click import UsageError
+
+            try:
+                rest = btcli.rewrite(path, rest, declared)
+            except btcli.Refused as exc:
+                raise UsageError(str(exc), ctx) from None
+        return name, command, rest
 
     def lookup(self, ctx: Any, name: str) -> Any:
         """The command registered under exactly `name`, or None (a lazy group may import it here)."""
@@ -78,7 +118,7 @@ class LazyGroup(AliasGroup):
             return super().resolve_command(ctx, args)
         except UsageError as exc:
             # Typer suggests only among built commands; offer the lazy names too, without building them.
-            if self.suggest_commands and args and "Did you mean" not in exc.message:
+            if self.suggest_commands and args and "Did you mean" not in exc.message and "(btcli 9)" not in exc.message:
                 from difflib import get_close_matches
 
                 matches = get_close_matches(args[0], self.list_commands(ctx))

@@ -8,11 +8,13 @@ argument, so each stays a few functions, and the 2024 rooms never see it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from chain.dtao.amm import SwapRules, rules_for
-from chain.dtao.decode import DELEGATE, STAKE, SUBNET, ApiDecoder
-from chain.dtao.structs import Delegate, DynamicInfo, Hyperparams, StakeInfo, SubnetState
+from chain.dtao.decode import DELEGATE, STAKE, SUBNET, SWAP, ApiDecoder
+from chain.dtao.errors import RuntimeTooNew
+from chain.dtao.structs import Delegate, DynamicInfo, Hyperparams, Metagraph, SimSwap, StakeInfo, SubnetState
 from chain.runtime.features import Features, features_of
 from chain.runtime.fetch import fetch_shape
 from chain.runtime.shape import RuntimeShape
@@ -77,6 +79,38 @@ class DtaoContext:
 
     def delegates(self, at: str | None = None) -> list[Delegate]:
         return self.decoder.delegates(self.call_api(DELEGATE, "get_delegates", at=at))
+
+    def metagraph(self, netuid: int, at: str | None = None) -> Metagraph | None:
+        """The typed `get_metagraph(netuid)` (spec 233+): every uid's arrays and the pool in one reply."""
+        return self.decoder.metagraph(self.call_api(SUBNET, "get_metagraph", netuid, at=at))
+
+    def swap_prices(self, netuids: list[int], at: str | None = None) -> dict[int, Fraction]:
+        """τ per α of `netuids` from the chain's SwapRuntimeApi: `current_alpha_price_all` in one call where
+        declared (spec 391+), else `current_alpha_price` per netuid (283+), as btcli 9 does. A netuid the
+        `_all` reply omits gets no price (the caller shows "—")."""
+        if self.shape.api(SWAP, "current_alpha_price_all") is not None:
+            every = self.decoder.alpha_prices(self.call_api(SWAP, "current_alpha_price_all", at=at))
+            return {n: every[n] for n in netuids if n in every}
+        return {n: self.decoder.alpha_price(self.call_api(SWAP, "current_alpha_price", n, at=at)) for n in netuids}
+
+    def sim_swap(self, netuid: int, amount: int, buying: bool, at: str | None = None) -> SimSwap:
+        """The chain's own quote for `amount` TAO (buying) or alpha (selling) into subnet `netuid`'s pool."""
+        method = "sim_swap_tao_for_alpha" if buying else "sim_swap_alpha_for_tao"
+        return self.decoder.sim_swap(self.call_api(SWAP, method, netuid, amount, at=at), buying)
+
+    def min_stake(self) -> int | None:
+        """The runtime's minimum stake in RAO: the declared constant `InitialMinStake` (2_000_000 at spec 425,
+        §P2.5), None where the runtime declares no such constant (then the chain alone checks it)."""
+        from chain.runtime.portable import decode_all
+
+        pallet = self.shape.metadata.pallets.get("SubtensorModule")
+        found = None if pallet is None else pallet.constants.get("InitialMinStake")
+        if found is None:
+            return None
+        value = decode_all(self.shape.metadata, found[0], found[1])
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise RuntimeTooNew("the constant SubtensorModule.InitialMinStake is not a number")
+        return value
 
     def mechanism(self, netuid: int, at: str | None = None) -> int:
         """SubnetMechanism (0 stable, 1 AMM); root is stable whatever storage says."""

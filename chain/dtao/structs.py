@@ -217,7 +217,8 @@ class Metagraph:
         names = REQUIRED_FIELDS["Metagraph"]
         need(f, "Metagraph", names)
         n = len(f["hotkeys"])
-        for name in ("coldkeys", "active", "validator_permit", "alpha_stake", "tao_stake", "total_stake"):
+        for name in ("coldkeys", "active", "validator_permit", "emission", "dividends", "incentives", "alpha_stake",
+                     "tao_stake", "total_stake"):
             if len(f[name]) != n:
                 raise RuntimeTooNew(f"Metagraph.{name} has {len(f[name])} entries for {n} hotkeys")
         return Metagraph(

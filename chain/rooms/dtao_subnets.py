@@ -12,9 +12,10 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from chain import types as ty
+from chain.dtao.decode import SUBNET
 from chain.dtao.errors import RuntimeTooNew
 from chain.dtao.portfolio import spot_prices, symbol
-from chain.dtao.structs import DynamicInfo, Hyperparams, SubnetState
+from chain.dtao.structs import DynamicInfo, Hyperparams, Metagraph, SubnetState
 from chain.dtao.views import TAO_UNIT, NeuronStake, SubnetMetagraph, SubnetPool
 from chain.errors import PreconditionFailed
 from chain.rooms.checks import short
@@ -74,11 +75,17 @@ class DtaoSubnets(Subnets):
         return None if raw is None or raw == bytes(32) else ss58_encode(raw)
 
     def metagraph(self, netuid: int, at: str | None = None) -> SubnetMetagraph | None:
-        """Every uid's alpha stake (valued in TAO at spot), root stake and stake weight; None: no subnet."""
+        """Every uid's alpha stake (valued in TAO at spot), root stake and stake weight; None: no subnet.
+        The uids come from the typed `get_metagraph` where the runtime declares it with typed replies (spec
+        233+: one call), else from R218's `get_subnet_state`; the pool row and the emission share from
+        DynamicInfo either way (the share needs every subnet)."""
         at = at or self.conn.block_hash()
         infos = self.ctx.all_dynamic_info(at)
         info = next((i for i in infos if i.netuid == netuid), None)
-        state = None if info is None else self.ctx.subnet_state(netuid, at)
+        typed = self.ctx.features.typed_runtime_apis and self.ctx.shape.api(SUBNET, "get_metagraph") is not None
+        state: SubnetState | Metagraph | None = None
+        if info is not None:
+            state = self.ctx.metagraph(netuid, at) if typed else self.ctx.subnet_state(netuid, at)
         if info is None or state is None:
             return None
         return self._graph(info, state, self.prices([info], at).get(netuid), emission_shares(infos).get(netuid),
@@ -108,7 +115,7 @@ class DtaoSubnets(Subnets):
         return found
 
     @staticmethod
-    def _graph(info: DynamicInfo, state: SubnetState, price: Fraction | None, share: Fraction | None,
+    def _graph(info: DynamicInfo, state: SubnetState | Metagraph, price: Fraction | None, share: Fraction | None,
                unit: str) -> SubnetMetagraph:
         pool = SubnetPool(info.netuid, unit, info.subnet_name, info.owner_coldkey, info.tempo, price,
                           info.tao_in, info.alpha_in, info.alpha_out, share)
@@ -121,16 +128,23 @@ class DtaoSubnets(Subnets):
         return SubnetMetagraph(pool, neurons)
 
     def prices(self, infos: Iterable[DynamicInfo], at: str) -> dict[int, Fraction]:
-        """τ per α by subnet. Constant-product runtimes (R218/R233) price from the pool and the subnet's
-        mechanism (read in one batch); a runtime whose swap only the chain can quote (`rules is None`) gets no
-        price here yet, so every value depending on it shows "—" rather than a reserve ratio that is not its
-        price."""
-        if self.ctx.rules is None:
-            return {}
+        """τ per α by subnet: THE place every dTAO view takes prices from. Root and mechanism-0 (stable)
+        subnets are 1 (mechanisms read in one batch). Constant-product runtimes (R218/R233) price the others
+        from the pool; a runtime with a SwapRuntimeApi (spec 283+: concentrated liquidity, then Balancer) is
+        asked for its own prices (`current_alpha_price_all`, else `current_alpha_price` per subnet), because
+        there T/A is not the price. Without either (a V14-only runtime with a swap pallet) there is no price,
+        so every value depending on it shows "—"."""
         infos = list(infos)
+        if self.ctx.rules is None and not self.ctx.features.swap_api:
+            return {}
         stored = self.ctx.per_subnet("SubnetMechanism", [i.netuid for i in infos if i.netuid != 0], at)
         mechanisms = {n: decode_value(self.ctx.shape, MODULE, "SubnetMechanism", raw) for n, raw in stored.items()}
-        return spot_prices(infos, {0: 0, **mechanisms})
+        mechanisms[0] = 0
+        if self.ctx.rules is not None:
+            return spot_prices(infos, mechanisms)
+        stable = {i.netuid: Fraction(1) for i in infos if mechanisms.get(i.netuid) == 0}
+        pooled = [i.netuid for i in infos if i.netuid not in stable]
+        return {**self.ctx.swap_prices(pooled, at), **stable}
 
     def symbols(self, infos: Iterable[DynamicInfo], at: str) -> dict[int, str]:
         """Each subnet's unit: DynamicInfo's symbol (R233+), else storage `TokenSymbol` where declared and

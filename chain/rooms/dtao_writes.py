@@ -8,9 +8,12 @@ subnet N, what is its pool and symbol at this block", and every dTAO call is com
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from chain.dtao.amm import Pool
+from chain.dtao.amm import AmountTooLow, InsufficientLiquidity, Pool, Quote
+from chain.dtao.trade import Leg, buy_leg, sell_leg, sim_leg
+from chain.dtao.views import TAO_UNIT, decimal
 from chain.errors import PreconditionFailed, RuntimeMismatch
 from chain.runtime.calls import require_call
 from chain.storage import u16_key
@@ -49,12 +52,75 @@ def per_subnet(ctx: DtaoContext, call: str, command: str) -> RuntimeMismatch:
                            f"--netuid N --hotkey-ss58 HOTKEY`; nothing was signed")
 
 
-def quote_rules(ctx: DtaoContext, command: str) -> SwapRules:
-    """The runtime's swap rules, or one line when only the chain can quote (a SwapRuntimeApi runtime)."""
-    if ctx.rules is None:
-        raise RuntimeMismatch(f"`taocli {command}`: this chain prices its pools with its own swap API, which "
-                              f"taocli cannot quote yet; nothing was signed")
+def quote_rules(ctx: DtaoContext, command: str) -> SwapRules | None:
+    """The runtime's local swap rules (R218/R233), None when the chain quotes with its SwapRuntimeApi, or one
+    line when it can do neither (a V14-only runtime with a swap pallet: no declared reply types)."""
+    if ctx.rules is None and not ctx.features.swap_api:
+        raise RuntimeMismatch(f"`taocli {command}`: this chain prices its pools with a swap API its metadata "
+                              f"does not describe (no V15 runtime APIs), so taocli cannot quote it; nothing was "
+                              f"signed")
     return ctx.rules
+
+
+def quote_leg(ctx: DtaoContext, pool: Pool, netuid: int, amount: int, buying: bool, symbol: str, at: str) -> Leg:
+    """THE quoting entry point of every dTAO trade leg (stake add/remove/move and the transfer/swap
+    commands): `amount` TAO (buying) or alpha (selling) into subnet `netuid`'s pool at block `at`.
+
+    R218/R233: the pool maths of `amm` on `pool`'s reserves. A SwapRuntimeApi runtime (302+): 1:1 without a
+    fee on stable subnets (root), else the chain's own `sim_swap_*` at its spot price (`current_alpha_price*`);
+    and the minimum stake
+    where the runtime declares it (`AmountTooLow` before signing rather than after). Every refusal is one
+    line (`PreconditionFailed`)."""
+    rules = quote_rules(ctx, "stake")
+    if rules is not None:
+        try:
+            return (buy_leg if buying else sell_leg)(pool, netuid, amount, rules, symbol)
+        except (AmountTooLow, InsufficientLiquidity) as exc:
+            raise PreconditionFailed(f"the chain would refuse this trade: {exc}; nothing was signed") from None
+    if pool.stable:  # root and mechanism 0 trade 1:1 with no swap fee (§P2.5): nothing for the chain to simulate
+        units = (TAO_UNIT, symbol) if buying else (symbol, TAO_UNIT)
+        return Leg(netuid, buying, *units, Fraction(1), Quote(amount, 0, amount, Fraction(amount), Fraction(0)))
+    price = spot_price(ctx, pool, netuid, at)
+    if price is None:
+        raise PreconditionFailed(f"the chain gives no price for subnet {netuid}; nothing was signed")
+    leg = sim_leg(netuid, amount, buying, price, ctx.sim_swap(netuid, amount, buying, at), symbol)
+    minimum = ctx.min_stake()
+    swapped = amount - leg.quote.fee if buying else leg.quote.amount_out
+    if buying and minimum is not None and swapped < minimum:
+        raise PreconditionFailed(f"{decimal(amount)} τ is below this chain's minimum stake of {decimal(minimum)} "
+                                 f"τ plus the swap fee (AmountTooLow); stake more; nothing was signed")
+    return leg
+
+
+def spot_price(ctx: DtaoContext, pool: Pool, netuid: int, at: str) -> Fraction | None:
+    """τ per α of one subnet now: 1 when stable, the pool's T/A under R218/R233 rules, else the chain's own
+    `current_alpha_price*` (None if it gives none)."""
+    if pool.stable or ctx.rules is not None:
+        return pool.spot_price()
+    return ctx.swap_prices([netuid], at).get(netuid)
+
+
+def need_min_unstake(ctx: DtaoContext, leg: Leg, emptying: bool) -> None:
+    """§P2.5: a removal must pay at least the minimum stake in TAO unless it empties the position."""
+    minimum = ctx.min_stake() if ctx.rules is None else None
+    if minimum is not None and not emptying and leg.quote.amount_out < minimum:
+        raise PreconditionFailed(f"this removal would pay {decimal(leg.quote.amount_out)} τ, below this chain's "
+                                 f"minimum of {decimal(minimum)} τ (AmountTooLow): remove more, or all with "
+                                 f"--all; nothing was signed")
+
+
+def trade_call(ctx: DtaoContext, plain: str, limited: str, args: dict[str, Any], plan: TradePlan,
+               command: str) -> tuple[str, dict[str, Any]]:
+    """The call to send and its arguments in the DECLARED order: `limited` (e.g. add_stake_limit) with
+    `limit_price` and `allow_partial` when the plan carries a limit, else `plain`. The limit call is sent
+    only when its declared arguments are exactly the ones taocli knows, else one line naming the declaration."""
+    if plan.limit is None:
+        return plain, args
+    known = {**args, "limit_price": plan.limit, "allow_partial": plan.partial}
+    declared = ctx.shape.call(MODULE, limited)
+    if declared is None or set(declared.arg_names) != set(known):
+        raise not_yet(ctx, limited, command)
+    return limited, {name: known[name] for name in declared.arg_names}
 
 
 def pool_of(ctx: DtaoContext, netuid: int, at: str) -> Pool:

@@ -39,6 +39,19 @@ def parse_amount(text: str, flag: str = "--amount") -> Balance:
         raise UsageProblem(f"{flag}: {exc}") from None
 
 
+def take_u16(text: str, flag: str = "--take") -> int:
+    """A take given in percent ("9", "11.5 %") as the chain's u16 of 65535 (floored), or a usage error."""
+    from fractions import Fraction
+
+    try:
+        ratio = Fraction(text.strip().rstrip("%").strip()) / 100
+    except (ValueError, ZeroDivisionError):
+        raise UsageProblem(f"{flag}: {text!r} is not a number") from None
+    if not 0 <= ratio <= 1:
+        raise UsageProblem(f"{flag}: {text} is out of range (0 to 100 %)")
+    return (ratio * 65535).__floor__()
+
+
 def ss58_argument(address: str, flag: str) -> str:
     """An SS58 address given with `flag`, or a usage error naming the flag."""
     from wallet.ss58 import is_valid_ss58

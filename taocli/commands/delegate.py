@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 
 from taocli.aliases import AliasGroup
-from taocli.commands.chainctx import open_chain, ss58_argument, table, tao
+from taocli.commands.chainctx import open_chain, ss58_argument, table, take_u16, tao
 from taocli.commands.stake import All, Amount, stake_change
-from taocli.errors import CliError, UsageProblem
+from taocli.errors import CliError
 from taocli.options import Debug, Hotkey, Json, Network, PasswordFd, PasswordFile, WalletName, WalletPath, Yes
 
 app = typer.Typer(help="Delegates: list them, nominate stake, or make your hotkey one.", cls=AliasGroup,
@@ -80,13 +80,7 @@ def take(take_percent: Annotated[str, typer.Option("--take", help="The new take 
     """Raise or lower the wallet hotkey's delegate take (dTAO chains: increase_take / decrease_take)."""
     from fractions import Fraction
 
-    try:
-        ratio = Fraction(take_percent.strip().rstrip("%")) / 100
-    except (ValueError, ZeroDivisionError):
-        raise UsageProblem(f"--take: {take_percent!r} is not a number") from None
-    if not 0 <= ratio <= 1:
-        raise UsageProblem(f"--take: {take_percent} is out of range (0 to 100 %)")
-    value = (ratio * 65535).__floor__()
+    value = take_u16(take_percent)
     with open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
         if cs.client.era != "dtao":
             raise CliError("delegate take needs a dTAO chain (increase_take / decrease_take); this chain's "

@@ -22,10 +22,13 @@ Netuid = Annotated[int | None, typer.Option("--netuid", help="Subnet of the stak
 OriginNetuid = Annotated[int | None, typer.Option("--netuid", "--origin-netuid", help="Subnet the stake leaves.",
                                                   show_default=False)]
 Tolerance = Annotated[str | None, typer.Option(
-    "--tolerance", help="Refuse before signing when the price impact exceeds this percentage [default 0.5].",
-    show_default=False)]
+    "--tolerance", help="Refuse before signing when the price impact exceeds this percentage [default 0.5; "
+    "btcli 9 defaults to 5]; where the chain has limit-price calls it also enforces it.", show_default=False)]
 RateTolerance = Annotated[str | None, typer.Option(
     "--rate-tolerance", help="btcli's form of --tolerance, as a fraction (0.005 = 0.5 %).", show_default=False)]
+Partial = Annotated[bool, typer.Option(
+    "--partial", "--allow-partial", help="With a limit-price call: let the chain fill only the part that stays "
+    "within the tolerance instead of refusing the whole trade.")]
 SafeStaking = Annotated[bool, typer.Option(
     "--safe-staking/--no-safe-staking", "--safe/--unsafe", help="Check the price impact against the tolerance.")]
 
@@ -77,6 +80,7 @@ def send_trade(cs: ChainSession, trade: PreparedTrade, title: str, lines: list[t
              ("tolerance", "off (--no-safe-staking)" if plan.tolerance is None else percent(plan.tolerance))]
     if plan.limit is not None:
         shown.append(("limit price", f"{plan.limit} RAO per whole α (enforced by the chain)"))
+        shown.append(("partial fill", "allowed up to the limit (--partial)" if plan.partial else "no"))
     def outcome(receipt: Any) -> dict[str, Any]:
         legs = traded(receipt)
         last = legs[-1] if legs else None

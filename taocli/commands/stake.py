@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from taocli.aliases import AliasGroup
+from taocli.commands import stake_moves
 from taocli.commands.chainctx import ChainSession, open_chain, parse_amount, ss58_argument, table, tao
-from taocli.commands.dtao_trades import Netuid, OriginNetuid, RateTolerance, SafeStaking, Tolerance
+from taocli.commands.dtao_trades import Netuid, OriginNetuid, Partial, RateTolerance, SafeStaking, Tolerance
 from taocli.commands.stake_child import app as child_app
 from taocli.errors import CliError, UsageProblem
 from taocli.options import Debug, Hotkey, Json, Network, PasswordFd, PasswordFile, WalletName, WalletPath, Yes
@@ -40,13 +41,13 @@ def _amount(amount: str | None, all_: bool) -> None:
 
 
 def stake_change(adding: bool, amount: str | None, all_: bool, cs: ChainSession, hotkey_ss58: str | None,
-                 netuid: int | None = None, tolerance: Fraction | None = None) -> None:
+                 netuid: int | None = None, tolerance: Fraction | None = None, partial: bool = False) -> None:
     """Shared by `stake add/remove` and `delegate add/remove`; a dTAO chain trades on subnet `netuid`."""
     _amount(amount, all_)
     if netuid is not None or cs.client.era == "dtao":
         if cs.client.era != "dtao":
             raise UsageProblem("--netuid applies to dTAO chains only: this chain's stake is plain TAO per hotkey")
-        dtao_stake_change(adding, amount, all_, cs, hotkey_ss58, netuid, tolerance)
+        dtao_stake_change(adding, amount, all_, cs, hotkey_ss58, netuid, tolerance, partial)
         return
     coldkey = cs.coldkey_address()
     hot = _target(cs, hotkey_ss58)
@@ -71,7 +72,7 @@ def stake_change(adding: bool, amount: str | None, all_: bool, cs: ChainSession,
 
 
 def dtao_stake_change(adding: bool, amount: str | None, all_: bool, cs: ChainSession, hotkey_ss58: str | None,
-                      netuid: int | None, tolerance: Fraction | None) -> None:
+                      netuid: int | None, tolerance: Fraction | None, partial: bool = False) -> None:
     """Buy a subnet's alpha with TAO (add) or sell it back (remove), previewed before signing."""
     from taocli.commands.dtao_trades import alpha_amount, need_netuid, send_trade
 
@@ -83,12 +84,12 @@ def dtao_stake_change(adding: bool, amount: str | None, all_: bool, cs: ChainSes
     result = {"coldkey": coldkey, "hotkey": hot, "netuid": netuid}
     if adding:
         value = staking.max_stakeable(coldkey) if all_ else parse_amount(amount or "")
-        trade = staking.prepare_stake(coldkey, hot, netuid, value, tolerance)
+        trade = staking.prepare_stake(coldkey, hot, netuid, value, tolerance, partial)
         send_trade(cs, trade, f"Stake {value} on hotkey {hot} in subnet {netuid}", head,
                    {**result, "amount": value.to_json()}, done=f"Staked {value} in subnet {netuid}")
         return
     alpha = None if all_ else alpha_amount(amount or "")
-    trade = staking.prepare_unstake(coldkey, hot, netuid, alpha, tolerance)
+    trade = staking.prepare_unstake(coldkey, hot, netuid, alpha, tolerance, partial)
     sold = trade.plan.legs[0]
     send_trade(cs, trade, f"Unstake {sold.line().split(' →')[0]} from hotkey {hot}", head,
                {**result, "alpha": trade.plan.legs[0].to_json()["amount_in"]}, done=f"Unstaked from subnet {netuid}")
@@ -97,22 +98,22 @@ def dtao_stake_change(adding: bool, amount: str | None, all_: bool, cs: ChainSes
 @app.command("add")
 def add(amount: Amount = None, all_: All = False, hotkey_ss58: HotkeyAddress = None, netuid: Netuid = None,
         tolerance: Tolerance = None, rate_tolerance: RateTolerance = None, safe: SafeStaking = True,
-        name: WalletName = None, hotkey: Hotkey = None, wallet_path: WalletPath = None, network: Network = None,
-        password_file: PasswordFile = None, password_fd: PasswordFd = None, json_out: Json = False,
-        yes: Yes = False, debug: Debug = False) -> None:
+        partial: Partial = False, name: WalletName = None, hotkey: Hotkey = None, wallet_path: WalletPath = None,
+        network: Network = None, password_file: PasswordFile = None, password_fd: PasswordFd = None,
+        json_out: Json = False, yes: Yes = False, debug: Debug = False) -> None:
     """Stake TAO from the coldkey on the wallet's hotkey (or --hotkey-ss58); on a dTAO chain it buys subnet
     --netuid's alpha, shown with its slippage before signing."""
     from taocli.commands.dtao_trades import tolerance_of
 
     limit = tolerance_of(tolerance, rate_tolerance, safe)
     with open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
-        stake_change(True, amount, all_, cs, hotkey_ss58, netuid, limit)
+        stake_change(True, amount, all_, cs, hotkey_ss58, netuid, limit, partial)
 
 
 @app.command("remove")
 def remove(amount: Amount = None, all_: All = False, hotkey_ss58: HotkeyAddress = None, netuid: Netuid = None,
            tolerance: Tolerance = None, rate_tolerance: RateTolerance = None, safe: SafeStaking = True,
-           name: WalletName = None, hotkey: Hotkey = None, wallet_path: WalletPath = None,
+           partial: Partial = False, name: WalletName = None, hotkey: Hotkey = None, wallet_path: WalletPath = None,
            network: Network = None, password_file: PasswordFile = None, password_fd: PasswordFd = None,
            json_out: Json = False, yes: Yes = False, debug: Debug = False) -> None:
     """Move stake from a hotkey back to the coldkey's free balance; on a dTAO chain --amount is the subnet's
@@ -121,7 +122,7 @@ def remove(amount: Amount = None, all_: All = False, hotkey_ss58: HotkeyAddress 
 
     limit = tolerance_of(tolerance, rate_tolerance, safe)
     with open_chain(name, hotkey, wallet_path, network, json_out, yes, password_file, password_fd) as cs:
-        stake_change(False, amount, all_, cs, hotkey_ss58, netuid, limit)
+        stake_change(False, amount, all_, cs, hotkey_ss58, netuid, limit, partial)
 
 
 @app.command("move")
@@ -158,6 +159,10 @@ def move(amount: Amount = None, all_: All = False, origin_netuid: OriginNetuid =
                     ("to", f"{dest} on subnet {target}")],
                    {"coldkey": coldkey, "origin_hotkey": origin, "destination_hotkey": dest,
                     "origin_netuid": source, "destination_netuid": target}, done="Stake moved")
+
+
+app.command("transfer")(stake_moves.transfer)
+app.command("swap")(stake_moves.swap)
 
 
 @app.command("list")
