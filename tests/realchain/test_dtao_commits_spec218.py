@@ -184,6 +184,9 @@ def test_a_validator_commits_then_reveals_after_a_restart(chain: Chain, tmp_path
         assert shown["last weights committed"].startswith(f"block #{entry['commit_block']} (hash {entry['hash'][:16]}")
         ((digest, block, first, last),) = stored_commits(chain, netuid)
         assert (digest.hex(), block) == (entry["hash"], entry["commit_block"])
+        v.weights_due = True  # the next epoch's weights wait for this commit's reveal (it resets the rate limit)
+        v.try_set_weights(v.link.block())
+        assert v._sending is None and "revealing the previous commit first" in v.status.fields["weights_wait"]
     finally:
         v.shutdown()
 
@@ -203,6 +206,6 @@ def test_a_validator_commits_then_reveals_after_a_restart(chain: Chain, tmp_path
         at = chain.node.call("chain_getBlockHash")
         assert chain.read("Weights", n, u16_key(0), at=at) == [(0, 65535)] == [tuple(entry["uids"] + entry["values"])]
         assert again.state.commits == [] and stored_commits(chain, netuid) == []
-        assert first <= again.status.fields["last_weights"]["block"] <= last
+        assert first <= again.status.fields["last_weights"]["block"] == again.state.last_weights_block <= last
     finally:
         again.shutdown()
