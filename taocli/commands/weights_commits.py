@@ -89,10 +89,20 @@ def commit(cs: ChainSession, netuid: int, uids: list[int], values: list[float], 
         raise
 
 
-def reveal_explicit(cs: ChainSession, reveal: Reveal) -> None:
-    """btcli's form: the uids, u16 weights and salt given on the command line."""
+def reveal_explicit(cs: ChainSession, forms: list[Reveal]) -> None:
+    """btcli's form: the uids, weights and salt given on the command line, in whichever of the conversions
+    (`explicit_reveal`) hashes to a commit on chain; none: the first form's one-line refusal."""
     hot = cs.hotkey_address()
-    prepared = cs.client.weights.commits.prepare_reveal_weights(hot, reveal)
+    commits = cs.client.weights.commits
+    if len(forms) > 1:
+        from wallet.ss58 import ss58_decode
+
+        digests = [form.digest(ss58_decode(hot)) for form in forms]
+        _, found = commits.pending(hot, forms[0].netuid, digests)
+        on_chain = {p.digest for p in found if p.commit is not None}
+        forms = [form for form, d in zip(forms, digests, strict=True) if d in on_chain] or forms
+    reveal = forms[0]
+    prepared = commits.prepare_reveal_weights(hot, reveal)
     cs.send(prepared, f"Reveal weights on subnet {reveal.netuid}",
             [("hotkey (signs)", f"{cs.wallet_session.hotkey} {hot}"), ("uid:share", shown(reveal.uids, reveal.values))],
             cs.unlock_hotkey, {"netuid": reveal.netuid, "hotkey": hot, "revealed": [{"uids": list(reveal.uids),
