@@ -80,6 +80,18 @@ _SEVERAL = {"--all-hotkeys": Rule(why=_ONE), "--include-hotkeys": Rule(why=_ONE,
             "-ex": Rule(why=_ONE, value=True), "--all-netuids": Rule(why=_ONE),
             "--netuids": Rule(why=_ONE, value=True)}
 _IDENTITY = "taocli creates a subnet without an identity"
+# btcli takes the wallet options everywhere and ignores the hotkey where only the coldkey acts: so does taocli
+_NO_HOTKEY = {name: Rule(value=True) for name in ("--hotkey", "-H", "--wallet_hotkey", "--wallet-hotkey",
+                                                   "--wallet.hotkey")}
+_SECRET = "secrets never go on the command line (ps, shell history)"
+_RESTORE = {"--mnemonic": Rule(why=f"{_SECRET}: put the words in a file and give --mnemonic-file PATH, or answer "
+                                   f"the hidden prompt", value=True),
+            "--seed": Rule(why=f"{_SECRET}: give --seed-file PATH", value=True),
+            "-j": Rule("--json-file", value=True),  # btcli's `--json PATH` is taocli's --json output flag
+            "--json-password": Rule(why=f"{_SECRET}: give --json-password-file PATH, or answer the prompt",
+                                    value=True),
+            "--uri": Rule(why="taocli does not derive keys from a development URI (//Alice)", value=True)}
+_OWN_COLDKEY = Rule(why="taocli reads the wallet's own coldkey: give -w NAME (and -p PATH)", value=True)
 
 # flags every btcli command takes
 GLOBAL: dict[str, Rule] = {
@@ -99,6 +111,24 @@ GLOBAL: dict[str, Rule] = {
 
 # "group command" -> {btcli flag: rule}
 COMMAND_FLAGS: dict[str, dict[str, Rule]] = {
+    "wallet create": {"--uri": _RESTORE["--uri"],
+                      "--use-password": Rule(why="taocli's create always encrypts the coldkey; protect a hotkey with "
+                                                 "`wallet new-hotkey --encrypt`")},
+    "wallet new-coldkey": {**_NO_HOTKEY, "--uri": _RESTORE["--uri"], "--use-password": DROP},  # encrypted anyway
+    "wallet new-hotkey": {"--uri": _RESTORE["--uri"], "--use-password": Rule("--encrypt")},
+    "wallet regen-coldkey": {**_NO_HOTKEY, **_RESTORE, "--use-password": DROP},
+    "wallet regen-hotkey": {**_RESTORE, "--use-password": Rule("--encrypt")},
+    "wallet regen-coldkeypub": {**_NO_HOTKEY, "--public-key-hex": Rule("--public-key", value=True)},
+    "wallet regen-hotkeypub": {"--public-key-hex": Rule("--public-key", value=True)},
+    "wallet balance": {**_NO_HOTKEY, "--ss58": _OWN_COLDKEY, "--ss58-address": _OWN_COLDKEY,
+                       "--sort": Rule(why="taocli lists in one order", value=True)},
+    "wallet overview": {**_NO_HOTKEY},
+    "wallet transfer": {**_NO_HOTKEY, "--announce-only": Rule(why="taocli has no coldkey-swap announcements")},
+    "wallet sign": {"--no-use-hotkey": DROP},  # the coldkey signs unless --use-hotkey
+    "wallet verify": {"-a": Rule("--address", value=True, ss58_only=True)},
+    "axon set": {"--ip-type": Rule(why="taocli takes the IP version from --ip", value=True)},
+    "sudo set": {**_NO_HOTKEY, "--parameter": Rule("--param", value=True),
+                 "--normalize": Rule(why="give --value as the chain stores it")},
     "stake add": {**_PARTIAL, **_SEVERAL, "--all-tokens": Rule("--all"),
                   "--hotkey-ss58-address": Rule("--hotkey-ss58", value=True)},
     "stake remove": {**_PARTIAL, **_SEVERAL, "--hotkey-ss58-address": Rule("--hotkey-ss58", value=True),
@@ -116,15 +146,18 @@ COMMAND_FLAGS: dict[str, dict[str, Rule]] = {
     "stake transfer": {**_HOTKEY_SS58},
     "stake swap": {**_PARTIAL, **_HOTKEY_SS58, "-o": Rule("--netuid", value=True),
                    "--origin": Rule("--netuid", value=True), "--dest": Rule("--dest-netuid", value=True)},
-    "stake list": {"--live": Rule(why="taocli has no live view; run the command again")},
+    "stake list": {**_NO_HOTKEY, "--live": Rule(why="taocli has no live view; run the command again"),
+                   **{name: _OWN_COLDKEY for name in ("--ss58", "--coldkey-ss58", "--coldkey_ss58", "--key", "-k")}},
     "child get": {"--all-netuids": Rule(why="give one --netuid"), "--all": Rule(why="give one --netuid"),
                   "--allnetuids": Rule(why="give one --netuid")},
     "child set": {"--all-netuids": Rule(why="give one --netuid")},
     "child take": {"--child-hotkey-ss58": Rule("--hotkey-ss58", value=True),
                    "--all-netuids": Rule(why="give one --netuid"), "--all": Rule(why="give one --netuid"),
                    "--allnetuids": Rule(why="give one --netuid")},
-    "subnets show": {name: Rule(why="taocli shows a subnet's first mechanism only", value=True)
-                     for name in ("--mechid", "--mech-id", "--mech_id", "--mechanism-id", "--mechanism_id")},
+    "subnets show": {**{name: Rule(why="taocli shows a subnet's first mechanism only", value=True)
+                        for name in ("--mechid", "--mech-id", "--mech_id", "--mechanism-id", "--mechanism_id")},
+                     "--sort": Rule(why="taocli lists neurons by uid")},
+    "subnets list": {"--live": Rule(why="taocli has no live view; run the command again")},
     "subnets create": {name: Rule(why=_IDENTITY, value=True) for name in (
         "--subnet-name", "--github-repo", "--repo", "--subnet-contact", "--contact", "--email", "--subnet-url",
         "--url", "--discord-handle", "--discord", "--description", "--logo-url", "--additional-info")},
@@ -135,8 +168,6 @@ COMMAND_FLAGS: dict[str, dict[str, Rule]] = {
                          "--tolerance": Rule(why="taocli has no limit-price registration yet", value=True),
                          "--rate-tolerance": Rule(why="taocli has no limit-price registration yet", value=True),
                          "--limit": Rule(why="taocli has no limit-price registration yet", value=True)},
-    "sudo set": {"--parameter": Rule("--param", value=True),
-                 "--normalize": Rule(why="give --value as the chain stores it")},
 }
 COMMAND_FLAGS["subnets metagraph"] = COMMAND_FLAGS["subnets show"]
 

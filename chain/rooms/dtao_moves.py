@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from chain.dtao.amm import Quote
 from chain.dtao.trade import Leg, TradePlan, checked, sim_leg
 from chain.dtao.transition import Side, gross_for_net, ratio_limit, share_plan, swap_fee_legs, transition_legs
-from chain.dtao.views import TAO_UNIT
+from chain.dtao.views import TAO_UNIT, decimal
 from chain.errors import PreconditionFailed, RuntimeMismatch
 from chain.rooms.dtao_writes import MODULE, pool_of, quote_leg, spot_price, trade_call
 from chain.storage import u16_key
@@ -70,6 +70,11 @@ def transition_plan(ctx: DtaoContext, origin: Side, destination: Side, alpha: in
     else:
         sold = quote_leg(ctx, origin.pool, origin.netuid, alpha, False, origin.symbol, at)
         tao = sold.quote.amount_out
+        minimum = ctx.min_stake()
+        if minimum is not None and tao < minimum:  # §P2.5: AmountTooLow, or TAO the chain would not re-stake
+            raise PreconditionFailed(f"selling {decimal(alpha)} {origin.symbol} pays {decimal(tao)} {TAO_UNIT}, below "
+                                     f"this chain's minimum stake of {decimal(minimum)} {TAO_UNIT} (AmountTooLow): "
+                                     f"move more; nothing was signed")
         charged = swap_fee_legs(origin.netuid, destination.netuid)[1]
         bought = None if charged or destination.pool.stable else fee_free_buy(ctx, destination, tao, at)
         legs = (sold, bought or quote_leg(ctx, destination.pool, destination.netuid, tao, True, destination.symbol,

@@ -18,7 +18,7 @@ from chain.dtao.portfolio import spot_prices, symbol
 from chain.dtao.structs import DynamicInfo, Hyperparams, Metagraph, SubnetState
 from chain.dtao.views import TAO_UNIT, NeuronStake, SubnetMetagraph, SubnetPool
 from chain.errors import PreconditionFailed
-from chain.rooms.checks import short
+from chain.rooms.checks import hotkey_owner, short
 from chain.rooms.dtao_writes import not_yet, prepare
 from chain.rooms.subnets import Subnets
 from chain.runtime.storage_items import decode_value
@@ -57,22 +57,13 @@ class DtaoSubnets(Subnets):
         declared = self.ctx.features.register_network_args
         if hotkey is None or "hotkey" not in declared or not set(declared) <= set(args):
             raise not_yet(self.ctx, "register_network", "subnets create")
-        owner = self._owner(hotkey)
+        owner = hotkey_owner(self.conn, hotkey)
         if owner is not None and owner != coldkey:
             raise PreconditionFailed(f"hotkey {short(hotkey)} belongs to coldkey {short(owner)}: the owner hotkey "
                                      f"must be new or yours; pick another with --hotkey")
         cost = self.lock_cost()
         self.balances.need_withdrawable(coldkey, cost, "to lock for a new subnet")
         return prepare(self.conn, self.ctx, "register_network", {n: args[n] for n in declared}, coldkey)
-
-    def _owner(self, hotkey: str) -> str | None:
-        """The coldkey owning `hotkey` (storage Owner, the 2024 key layout), None when never registered."""
-        from chain import storage as st
-        from chain.rooms.balances import account_id
-        from wallet.ss58 import ss58_encode
-
-        raw = self.conn.storage("Owner", st.blake2_128_concat(account_id(hotkey)))
-        return None if raw is None or raw == bytes(32) else ss58_encode(raw)
 
     def metagraph(self, netuid: int, at: str | None = None) -> SubnetMetagraph | None:
         """Every uid's alpha stake (valued in TAO at spot), root stake and stake weight; None: no subnet.

@@ -68,9 +68,8 @@ def quote_leg(ctx: DtaoContext, pool: Pool, netuid: int, amount: int, buying: bo
 
     R218/R233: the pool maths of `amm` on `pool`'s reserves. A SwapRuntimeApi runtime (302+): 1:1 without a
     fee on stable subnets (root), else the chain's own `sim_swap_*` at its spot price (`current_alpha_price*`);
-    and the minimum stake
-    where the runtime declares it (`AmountTooLow` before signing rather than after). Every refusal is one
-    line (`PreconditionFailed`)."""
+    a buy below the declared minimum stake is refused before signing rather than by `AmountTooLow` after.
+    Every refusal is one line (`PreconditionFailed`)."""
     rules = quote_rules(ctx, "stake")
     if rules is not None:
         try:
@@ -79,14 +78,19 @@ def quote_leg(ctx: DtaoContext, pool: Pool, netuid: int, amount: int, buying: bo
             raise PreconditionFailed(f"the chain would refuse this trade: {exc}; nothing was signed") from None
     if pool.stable:  # root and mechanism 0 trade 1:1 with no swap fee (§P2.5): nothing for the chain to simulate
         units = (TAO_UNIT, symbol) if buying else (symbol, TAO_UNIT)
-        return Leg(netuid, buying, *units, Fraction(1), Quote(amount, 0, amount, Fraction(amount), Fraction(0)))
-    price = spot_price(ctx, pool, netuid, at)
-    if price is None:
-        raise PreconditionFailed(f"the chain gives no price for subnet {netuid}; nothing was signed")
-    leg = sim_leg(netuid, amount, buying, price, ctx.sim_swap(netuid, amount, buying, at), symbol)
+        leg = Leg(netuid, buying, *units, Fraction(1), Quote(amount, 0, amount, Fraction(amount), Fraction(0)))
+    else:
+        method = "sim_swap_tao_for_alpha" if buying else "sim_swap_alpha_for_tao"
+        if ctx.shape.api("SwapRuntimeApi", method) is None:
+            raise RuntimeMismatch(f"this chain prices its pools with its own swap API but declares no "
+                                  f"SwapRuntimeApi_{method} (specs 283–301), so taocli cannot show what the trade "
+                                  f"gives and does not send it; nothing was signed")
+        price = spot_price(ctx, pool, netuid, at)
+        if price is None:
+            raise PreconditionFailed(f"the chain gives no price for subnet {netuid}; nothing was signed")
+        leg = sim_leg(netuid, amount, buying, price, ctx.sim_swap(netuid, amount, buying, at), symbol)
     minimum = ctx.min_stake()
-    swapped = amount - leg.quote.fee if buying else leg.quote.amount_out
-    if buying and minimum is not None and swapped < minimum:
+    if buying and minimum is not None and amount - leg.quote.fee < minimum:
         raise PreconditionFailed(f"{decimal(amount)} τ is below this chain's minimum stake of {decimal(minimum)} "
                                  f"τ plus the swap fee (AmountTooLow); stake more; nothing was signed")
     return leg

@@ -12,8 +12,7 @@ from chain import types as ty
 from chain.balance import Balance
 from chain.errors import ChainError, PreconditionFailed
 from chain.rooms.balances import account_id
-from chain.rooms.checks import short
-from wallet.ss58 import ss58_encode
+from chain.rooms.checks import hotkey_owner, short
 
 if TYPE_CHECKING:
     from chain.connection import Connection
@@ -44,8 +43,7 @@ class Registration:
 
     def hotkey_owner(self, hotkey: str | bytes) -> str | None:
         """The coldkey that owns a hotkey, or None when the hotkey never registered."""
-        raw = self.conn.storage("Owner", st.blake2_128_concat(account_id(hotkey)))
-        return None if raw is None or raw == bytes(32) else ss58_encode(raw)
+        return hotkey_owner(self.conn, hotkey)
 
     def need_owner(self, hotkey: str) -> str:
         owner = self.hotkey_owner(hotkey)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,8 @@ import pytest
 
 from chain.era import learn_era
 from chain.metadata_cache import CODE_KEY
-from tests.realchain.chopsticks import Chopsticks, start_real_chain
+from tests.realchain.chopsticks import Chopsticks
+from tests.realchain.test_metadata_defaults import raonet  # noqa: F401 - the spec-218 module fixture
 
 pytestmark = [pytest.mark.realchain, pytest.mark.slow]
 METADATA_CALLS = {"state_getMetadata", "Metadata_metadata_at_version"}
@@ -27,8 +27,8 @@ class CodeNamingNode:
     """The real runtime under chopsticks, answering `state_getStorageHash(":code")` as a node does, and
     recording every method (and runtime API) asked of it."""
 
-    def __init__(self, node: Chopsticks) -> None:
-        self.node = node
+    def __init__(self, chain: Chopsticks) -> None:
+        self.node = chain
         self.asked: list[str] = []
 
     def call(self, method: str, params: list[Any] | None = None) -> Any:
@@ -40,19 +40,10 @@ class CodeNamingNode:
         return self.node.call(method, params)
 
 
-@pytest.fixture(scope="module")
-def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chopsticks]:
-    chain = start_real_chain(tmp_path_factory.mktemp("spec218-cache"), raonet=True)
-    try:
-        yield chain
-    finally:
-        chain.stop()
-
-
-def test_the_dtao_shape_is_read_from_disk_by_code_hash(node: Chopsticks, tmp_path: Path,
+def test_the_dtao_shape_is_read_from_disk_by_code_hash(raonet: Chopsticks, tmp_path: Path,  # noqa: F811
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TAOCLI_CACHE_DIR", str(tmp_path))
-    rpc = CodeNamingNode(node)
+    rpc = CodeNamingNode(raonet)
     code = rpc.call("state_getStorageHash", [CODE_KEY])[2:]
     first = learn_era(rpc)  # type: ignore[arg-type]  # anything with .call(method, params)
     assert first is not None and first.features.stake_per_subnet
@@ -81,8 +72,8 @@ def test_the_dtao_shape_is_read_from_disk_by_code_hash(node: Chopsticks, tmp_pat
     assert not stored.exists()
 
 
-def test_a_node_that_cannot_name_its_code_gets_no_cache(node: Chopsticks, tmp_path: Path,
+def test_a_node_that_cannot_name_its_code_gets_no_cache(raonet: Chopsticks, tmp_path: Path,  # noqa: F811
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TAOCLI_CACHE_DIR", str(tmp_path))
-    assert learn_era(node) is not None  # type: ignore[arg-type]
+    assert learn_era(raonet) is not None  # type: ignore[arg-type]
     assert not tmp_path.exists() or list(tmp_path.iterdir()) == []

@@ -64,6 +64,8 @@ def test_childkey_take_set_read_back_and_refused_out_of_bounds_or_too_soon(chain
     assert chain.read("TransactionKeyLastBlock", hot, key, u16_key(SET_CHILDKEY_TAKE_TX), at=at) == number
     read = cli.ok("stake", "child", "take", "--netuid", "1", "--hotkey-ss58", chain.ss58("AliceHot"))
     assert (read["take"], read["stored"], read["last_change_block"]) == (3276, True, number)
+    shown_text = cli.ok("stake", "child", "take", "--netuid", "1", wallet="owner", json_out=False).stdout
+    assert "3276/65535 (5.00%)" in shown_text and "0/65535 (0.00%) .. 11796/65535 (18.00%)" in shown_text
 
     before = chain.node.call("chain_getBlockHash")
     line = cli.fails("stake", "child", "take", "--netuid", "1", "--take", "50", wallet="owner")

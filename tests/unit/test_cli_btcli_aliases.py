@@ -98,6 +98,15 @@ def test_flags_are_rewritten_only_where_taocli_does_not_declare_them() -> None:
         "--param", "tempo"]
     assert btcli.rewrite("child take", ["--child-hotkey-ss58", ADDRESS], spellings(command_at("child take"))) == [
         "--hotkey-ss58", ADDRESS]
+    # wallet habits: the hotkey btcli ignores where only the coldkey acts, files for secrets, hotkey encryption
+    assert btcli.rewrite("wallet balance", ["--hotkey", "miner1", "-w", "a"], spellings(
+        command_at("wallet balance"))) == ["-w", "a"]
+    assert btcli.rewrite("wallet new-hotkey", ["--use-password"], spellings(command_at("wallet new-hotkey"))) == [
+        "--encrypt"]
+    assert btcli.rewrite("wallet regen-hotkey", ["-j", "key.json"], spellings(command_at("wallet regen-hotkey"))) == [
+        "--json-file", "key.json"]
+    assert btcli.rewrite("wallet verify", ["-a", ADDRESS], spellings(command_at("wallet verify"))) == [
+        "--address", ADDRESS]
 
 
 @pytest.mark.parametrize(("path", "args", "said"), [
@@ -109,6 +118,9 @@ def test_flags_are_rewritten_only_where_taocli_does_not_declare_them() -> None:
     ("wallet list", ["--quiet"], "--json"),
     ("subnets create", ["--subnet-name", "x"], "without an identity"),
     ("subnets register", ["--safe-register"], "no limit-price registration"),
+    ("wallet regen-coldkey", ["--mnemonic", "word"], "--mnemonic-file PATH"),
+    ("wallet create", ["--uri", "//Alice"], "development URI"),
+    ("stake list", ["--ss58", ADDRESS], "give -w NAME"),
 ])
 def test_unsupported_btcli_flags_are_refused_in_one_line(path: str, args: list[str], said: str) -> None:
     with pytest.raises(btcli.Refused) as err:

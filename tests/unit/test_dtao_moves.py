@@ -7,7 +7,8 @@ proven through the CLI in tests/realchain/test_dtao_moves_spec218.py).
 What is proven: the call chosen and its arguments in the DECLARED order (and that they encode by the declared
 types and decode back as that call), the legs (R233: both legs pay 25_000 and trade even on one subnet; spec
 425: the sale pays the swap fee, the buy is the chain's quote of a fee-free swap), the limit price of
-swap_stake_limit (origin/destination price ratio·(1 − tolerance)·1e9), and the one-line refusals."""
+swap_stake_limit (origin/destination price ratio·(1 − tolerance)·1e9), the one-line refusals, and the staking
+room's `prepare_swap` / `prepare_transfer` (held alpha, TransferToggle) up to the signing boundary."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from wallet.ss58 import ss58_decode, ss58_encode
 
 TAO = 10**9
 HOTKEY, DEST = ss58_encode(HOT), ss58_encode(COLD)
+ADDRESS_B = ss58_encode(bytes(range(32)))  # another coldkey
 MOVES = {  # §P2.2 (= R233's [86], [87], [90]); amounts are the currency newtypes from spec ~300
     "transfer_stake": [("destination_coldkey", "AccountId32"), ("hotkey", "AccountId32"), ("origin_netuid", "NetUid"),
                        ("destination_netuid", "NetUid"), ("alpha_amount", "AlphaCurrency")],
@@ -265,3 +267,80 @@ def test_spec_425_from_root_the_buy_leg_is_the_one_charged() -> None:
     assert [leg.quote.fee for leg in plan.legs] == [0, 503_547] and plan.amount_out == 39_900_000_000
     assert not any(p[1] == "0x" + reg.encode("(NetUid, TaoCurrency)", (7, gross_for_net(TAO, 33))).hex()
                    for m, p in rpc.calls if m == "state_call")  # no fee-free re-quote: this leg pays
+
+
+def test_spec_425_a_sale_below_the_declared_minimum_stake_is_refused() -> None:
+    """§P2.5: a cross-subnet move must be worth more than InitialMinStake (2_000_000 RAO) in TAO."""
+    reg, rpc, ctx = ctx_425()
+    rpc.reply("SwapRuntimeApi_sim_swap_alpha_for_tao", reg.encode("(NetUid, AlphaCurrency)", (92, TAO)),
+              sim(reg, tao_amount=1_348_000, alpha_amount=TAO - 503_555, alpha_fee=503_555))
+    with pytest.raises(PreconditionFailed, match=r"pays 0\.001348000 τ, below this chain's minimum stake of "
+                                                 r"0\.002000000 τ \(AmountTooLow\)"):
+        transition_plan(ctx, side(ctx, 92, "γ", BLOCK), side(ctx, 7, "δ", BLOCK), TAO, BLOCK, None)
+
+
+def staking_425(toggle: bool = True) -> tuple[Registry, RecordedRpc, Any, Any]:
+    """`DtaoStaking` on a spec-425 shape that also declares StakeInfoRuntimeApi and TransferToggle: the coldkey
+    holds 1000 α on subnet 92; the signing side is `_SigningBoundary` (it hands back the composed call)."""
+    from chain.rooms.dtao_staking import DtaoStaking
+    from chain.rooms.dtao_subnets import DtaoSubnets
+    from tests.unit.dtao_spec425 import SWAP_APIS, infos
+    from tests.unit.test_dtao_swap_api import _SigningBoundary
+
+    reg = registry()
+    reg.structs["StakeInfo"] = [("hotkey", "AccountId32"), ("coldkey", "AccountId32"), ("netuid", "Compact<u16>"),
+                                ("stake", "Compact<u64>"), ("locked", "Compact<u64>"), ("emission", "Compact<u64>"),
+                                ("tao_emission", "Compact<u64>"), ("drain", "Compact<u64>"), ("is_registered", "bool")]
+    apis = {**SWAP_APIS, "SubnetInfoRuntimeApi_get_all_dynamic_info": ([], "Vec<Option<DynamicInfo>>"),
+            "SubnetInfoRuntimeApi_get_dynamic_info": ([("netuid", "NetUid")], "Option<DynamicInfo>"),
+            "StakeInfoRuntimeApi_get_stake_info_for_coldkey": ([("coldkey_account", "AccountId32")],
+                                                               "Vec<StakeInfo>")}
+    storage = {name: (("Identity",), "NetUid", ty, default) for name, ty, default in (
+        ("NetworksAdded", "bool", False), ("SubnetMechanism", "u16", 1), ("SubnetTAO", "TaoCurrency", 0),
+        ("SubnetAlphaIn", "AlphaCurrency", 0), ("TokenSymbol", "Vec<u8>", b""), ("TransferToggle", "bool", toggle))}
+    module = PalletDecl(calls={**STAKE_CALLS, **MOVES}, storage=storage,
+                        constants={"InitialMinStake": ("TaoCurrency", 2_000_000)})
+    swap = PalletDecl(name="Swap", index=28, storage={"FeeRate": (("Identity",), "NetUid", "u16", 33)})
+    rpc, ctx = context(reg, reg.shape(apis, module, swap))
+    subnet(rpc, reg, ctx, 92, 1, 1_102_503_434_039, 943_304_130_678)
+    subnet(rpc, reg, ctx, 7, 1, 50 * TAO, 2_000 * TAO)
+    rpc.reply("SwapRuntimeApi_current_alpha_price_all", b"", reg.encode("Vec<SubnetPrice>", [
+        {"netuid": 92, "price": P92}, {"netuid": 7, "price": P7}]))
+    for netuid in (92, 7):
+        rpc.reply("SubnetInfoRuntimeApi_get_dynamic_info", reg.encode("NetUid", netuid), infos(reg, [netuid])[1:])
+    rpc.reply("StakeInfoRuntimeApi_get_stake_info_for_coldkey", COLD, reg.encode("Vec<StakeInfo>", [
+        {"hotkey": HOT, "coldkey": COLD, "netuid": 92, "stake": 1_000 * TAO, "locked": 0, "emission": 0,
+         "tao_emission": 0, "drain": 0, "is_registered": True}]))
+    edge = _SigningBoundary()
+    staking = DtaoStaking(edge, edge, edge, None, ctx, DtaoSubnets(edge, edge, ctx))  # type: ignore[arg-type]
+    return reg, rpc, ctx, staking
+
+
+def test_the_staking_room_sends_swap_stake_limit_and_transfer_stake_on_spec_425() -> None:
+    """`DtaoStaking.prepare_swap` / `prepare_transfer`, what `taocli stake swap/transfer` call, up to signing."""
+    reg, rpc, _, staking = staking_425()
+    alpha, tao = 1_000 * TAO, 1_347_500_000
+    rpc.reply("SwapRuntimeApi_sim_swap_alpha_for_tao", reg.encode("(NetUid, AlphaCurrency)", (92, alpha)),
+              sim(reg, tao_amount=tao, alpha_amount=alpha - 503_555, alpha_fee=503_555))
+    rpc.reply("SwapRuntimeApi_sim_swap_tao_for_alpha", reg.encode("(NetUid, TaoCurrency)", (7, gross_for_net(tao, 33))),
+              sim(reg, tao_amount=tao, alpha_amount=53_800_000_000, tao_fee=gross_for_net(tao, 33) - tao))
+    swapped = staking.prepare_swap(DEST, HOTKEY, 92, 7, None, Fraction(2, 100))  # --all: what the chain says
+    assert swapped.prepared == ("SubtensorModule", "swap_stake_limit", {
+        "hotkey": HOTKEY, "origin_netuid": 92, "destination_netuid": 7, "alpha_amount": alpha,
+        "limit_price": 52_849_832, "allow_partial": False})
+    assert [leg.quote.fee for leg in swapped.plan.legs] == [503_555, 0] and swapped.plan.amount_out == 53_800_000_000
+    given = staking.prepare_transfer(DEST, ADDRESS_B, HOTKEY, 92, 92, 5 * TAO, Fraction(5, 1000))
+    assert given.prepared == ("SubtensorModule", "transfer_stake", {
+        "destination_coldkey": ADDRESS_B, "hotkey": HOTKEY, "origin_netuid": 92, "destination_netuid": 92,
+        "alpha_amount": 5 * TAO})
+    with pytest.raises(PreconditionFailed, match=r"holds 1000\.000000000 γ on hotkey .* asked to move 1001"):
+        staking.prepare_swap(DEST, HOTKEY, 92, 7, 1_001 * TAO, None)
+    with pytest.raises(PreconditionFailed, match="nothing would change"):
+        staking.prepare_transfer(DEST, DEST, HOTKEY, 92, 92, TAO, None)
+
+
+def test_a_subnet_that_disallows_transfers_is_refused_before_signing() -> None:
+    _, _, _, staking = staking_425(toggle=False)
+    with pytest.raises(PreconditionFailed, match=r"subnet 92 does not allow stake transfers \(its owner turned "
+                                                 r"TransferToggle off\)"):
+        staking.prepare_transfer(DEST, ADDRESS_B, HOTKEY, 92, 92, TAO, None)

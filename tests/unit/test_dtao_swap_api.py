@@ -128,6 +128,13 @@ def test_an_all_zero_simulation_is_one_line_not_a_free_trade() -> None:
         quote_leg(ctx, Pool(1, 1), 92, 5 * 10**9, False, "γ", BLOCK)
 
 
+def test_a_runtime_without_sim_swap_prices_but_does_not_trade_unquoted() -> None:
+    """Specs 283–301 declare current_alpha_price but no sim_swap_*: prices work, trades are refused."""
+    _, _, ctx = rooms(drop=("SwapRuntimeApi_sim_swap_tao_for_alpha", "SwapRuntimeApi_sim_swap_alpha_for_tao"))
+    with pytest.raises(RuntimeMismatch, match=r"declares no SwapRuntimeApi_sim_swap_tao_for_alpha .*nothing was"):
+        quote_leg(ctx, Pool(1, 1), 92, 10**9, True, "γ", BLOCK)
+
+
 def test_the_declared_minimum_stake_is_checked_before_signing() -> None:
     reg, rpc, ctx = rooms()
     rpc.reply("SwapRuntimeApi_current_alpha_price_all", b"",
@@ -158,6 +165,8 @@ def test_root_limits_and_the_plain_call_on_stable_subnets() -> None:
     leg = quote_leg(ctx, Pool(10**12, 10**12, stable=True), 0, 10**9, True, "τ", BLOCK)
     assert leg.price == 1 and leg.quote.slippage == 0 and leg.quote.fee == 0 and leg.quote.amount_out == 10**9
     assert not rpc.api_calls()  # 1:1 without a fee (§P2.5): the chain is not asked
+    with pytest.raises(PreconditionFailed, match=r"minimum stake of 0\.002000000 τ"):
+        quote_leg(ctx, Pool(10**12, 10**12, stable=True), 0, 1_999_999, True, "τ", BLOCK)
     plan = checked((leg,), tol, with_limit=False)  # what prepare_stake asks for on a stable pool
     args = {"hotkey": ss58_encode(HOT), "netuid": 0, "amount_staked": 10**9}
     assert trade_call(ctx, "add_stake", "add_stake_limit", args, plan, "stake add") == ("add_stake", args)
