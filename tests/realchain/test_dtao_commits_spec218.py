@@ -11,6 +11,7 @@ import json
 import stat
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,26 @@ def test_a_validator_commits_then_reveals_after_a_restart(chain: Chain, tmp_path
         assert first <= again.status.fields["last_weights"]["block"] == again.state.last_weights_block <= last
     finally:
         again.shutdown()
+
+
+def test_a_commit_the_runtime_refuses_leaves_no_reveal_data(chain: Chain, cli: ChainCli, cr_subnet: int) -> None:
+    """The reveal data is written before signing; when the runtime then refuses the commit (here commit-reveal
+    is switched off while the commit waits in the pool: CommitRevealDisabled), the file goes with it."""
+    netuid, key = cr_subnet, storage_key(chain.shape, M, "CommitRevealWeightsEnabled", u16_key(cr_subnet))
+    folder = cli.wallets / "owner" / "commits" / chain.ss58("AliceHot")
+    before = set(folder.glob(f"{netuid}-*.json")) if folder.exists() else set()
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(lambda: cli.fails("weights", "commit", "--netuid", str(netuid), "--uids", "0",
+                                                "--weights", "1", wallet="owner"))
+        deadline = time.monotonic() + 30
+        while not chain.node.call("author_pendingExtrinsics"):
+            assert time.monotonic() < deadline and not running.done(), "the CLI never submitted"
+            time.sleep(0.05)
+        assert set(folder.glob(f"{netuid}-*.json")) - before  # written before signing
+        chain.set_storage([[key, "0x00"]])
+        chain.new_block()
+        line = running.result(timeout=60)
+    chain.set_storage([[key, "0x01"]])
+    chain.new_block()
+    assert "CommitRevealDisabled" in line, line
+    assert set(folder.glob(f"{netuid}-*.json")) == before
