@@ -29,8 +29,7 @@ pytestmark = [pytest.mark.realchain, pytest.mark.slow]
 TEMPO = 10  # a short epoch keeps the walk to the reveal window to a few seconds (dev_newBlock ~0.3 s)
 
 
-@pytest.fixture(scope="module")
-def cr_subnet(chain: Chain) -> int:
+def new_cr_subnet(chain: Chain) -> int:
     """A new subnet (AliceHot is uid 0) with commit-reveal switched on, no weights rate limit, tempo 10."""
     _, netuid = chain.register_network()
     n = u16_key(netuid)
@@ -39,6 +38,11 @@ def cr_subnet(chain: Chain) -> int:
                        [storage_key(chain.shape, M, "Tempo", n), "0x" + TEMPO.to_bytes(2, "little").hex()]])
     chain.new_block()
     return netuid
+
+
+@pytest.fixture(scope="module")
+def cr_subnet(chain: Chain) -> int:
+    return new_cr_subnet(chain)
 
 
 def now(chain: Chain) -> int:
@@ -158,12 +162,8 @@ def test_a_validator_commits_then_reveals_after_a_restart(chain: Chain, tmp_path
     from neuron.validator import Validator
     from wallet.keypair import Keypair
 
-    _, netuid = chain.register_network()
+    netuid = new_cr_subnet(chain)
     n = u16_key(netuid)
-    chain.set_storage([[storage_key(chain.shape, M, "CommitRevealWeightsEnabled", n), "0x01"],
-                       [storage_key(chain.shape, M, "WeightsSetRateLimit", n), "0x" + "00" * 8],
-                       [storage_key(chain.shape, M, "Tempo", n), "0x" + TEMPO.to_bytes(2, "little").hex()]])
-    chain.new_block()
     config = NeuronConfig(role="validator", netuid=netuid, network=chain.node.url,
                           hotkey=Keypair.from_uri("//AliceHot"), wallet_name="owner", hotkey_name="default",
                           template_dir=resolve("echo"), state_dir=tmp_path / "vali", serve=False, step_seconds=0.05)
