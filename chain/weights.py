@@ -46,6 +46,17 @@ def to_u16(values: Sequence[float]) -> list[int]:
     return [int(v / top * U16_MAX + 0.5) for v in values]
 
 
+def sdk_emit_form(uids: Sequence[int], weights: Sequence[float]) -> tuple[list[int], list[int]]:
+    """btcli 9's and the SDK's conversion (`convert_weights_and_uids_for_emit`): max-upscale with Python's
+    round (half to even) and zero values dropped with their uids. Only to reproduce the hash of a commit made by
+    those tools; taocli's own commits use `prepare` (zeros kept, half up)."""
+    top = max(weights) if weights else 0
+    if top <= 0:
+        return [], []
+    pairs = [(u, round(float(w) / float(top) * U16_MAX)) for u, w in zip(uids, weights, strict=True)]
+    return [u for u, v in pairs if v], [v for _, v in pairs if v]
+
+
 def prepare(uids: Sequence[int], weights: Sequence[float], limits: WeightLimits,
             own_uid: int | None = None) -> tuple[list[int], list[int]]:
     """Validate and convert: returns (dests, u16 weights) ready for the set_weights call."""

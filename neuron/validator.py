@@ -30,6 +30,17 @@ from neuron.state import STATE_FILE, ValidatorState
 log = logging.getLogger("taocli.neuron")
 
 
+def never_revealable(exc: ChainError) -> bool:
+    """A reveal refusal no retry can change: the commit is gone or its data does not hash to it. (A rate limit
+    or a node outage is retried on the next tick; the window's end drops the commit at last.)"""
+    from chain.errors import ExtrinsicFailed
+    from chain.rooms.commits import CommitExpired, CommitNotOnChain
+
+    final = ("InvalidRevealCommitHashNotMatch", "ExpiredWeightCommit", "NoWeightsCommitFound", "CommitRevealDisabled")
+    return isinstance(exc, (CommitExpired, CommitNotOnChain)) or (isinstance(exc, ExtrinsicFailed)
+                                                                  and exc.name in final)
+
+
 def not_on_chain(exc: ChainError) -> bool:
     """A failed commit that certainly left nothing on chain (refused at inclusion or before)."""
     from chain.errors import ExtrinsicFailed, PreconditionFailed, TransactionRejected
@@ -171,6 +182,10 @@ class Validator(Neuron):
         if self._sending is not None:
             self._not_yet("the last set_weights is still waiting for its block")
             return
+        if self.state.commits and self.state.commits[0].get("opens", 0) <= block + 1:
+            # a reveal is a set_weights: it resets the rate limit a new commit would have started
+            self._not_yet("revealing the previous commit first (its window is open or not yet read)")
+            return
         rules = self.retry("subnet rules", lambda: self.link.rules(self.config.netuid))
         last = int(m.last_update[uid]) if uid < m.n else 0
         if rules.weights_rate_limit and last and block + 1 - last < rules.weights_rate_limit:
@@ -306,7 +321,6 @@ class Validator(Neuron):
         self._sending.start()
 
     def _reveal(self, entry: dict[str, Any]) -> None:
-        from chain.errors import NodeUnreachable
         from chain.rooms.commits import RevealNotYet
 
         try:
@@ -314,10 +328,8 @@ class Validator(Neuron):
             receipt = self.weights_link.reveal_weights(self.config.hotkey, entry)
         except RevealNotYet as exc:
             self._outcome = ("reveal-failed", entry, str(exc), exc.first)
-        except NodeUnreachable as exc:
-            self._outcome = ("reveal-failed", entry, str(exc), None)
-        except ChainError as exc:  # refused for good (expired, hash mismatch...): keeping it cannot help
-            self._outcome = ("reveal-failed", entry, str(exc), -1)
+        except ChainError as exc:  # refused for good (expired, no such hash): drop it; else try again next tick
+            self._outcome = ("reveal-failed", entry, str(exc), -1 if never_revealable(exc) else None)
         except Exception as exc:
             log.exception("reveal_weights failed unexpectedly")
             self._outcome = ("reveal-failed", entry, f"reveal failed unexpectedly: {exc!r}", None)
@@ -337,6 +349,7 @@ class Validator(Neuron):
             return
         (included,) = rest
         self._forget(entry)
+        self._mark_sent(included)  # the reveal set the weights: the rate limit counts from here
         u16 = dict(zip(entry["uids"], entry["values"], strict=True))
         self.status.update(last_weights={"block": included, "weights": entry["weights"], "u16": u16,
                                          "from_scores": entry["from_scores"], "rules": entry["rules"],

@@ -42,7 +42,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "stake": ("stake", "app", "Stake TAO on hotkeys and remove it."),
     "delegate": ("delegate", "app", "Delegates: list them, nominate stake, or make your hotkey one."),
     "root": ("root", "app", "The root network: register, list members, set subnet weights."),
-    "weights": ("weights", "app", "Set and read weights on a subnet."),
+    "weights": ("weights", "app", "Set, commit, reveal and read weights on a subnet."),
     "sudo": ("sudo", "app", "Subnet hyperparameters (or, without --netuid, network-wide values such as "
              "tx_rate_limit): read one, or set it with the sudo key or as the owner."),
     "axon": ("axon", "app", "Publish the hotkey's axon endpoint on chain."),

@@ -240,6 +240,12 @@ def status_lines(d: dict[str, Any]) -> list[tuple[str, str]]:
         rows += [("step", str(d.get("step", "-"))), ("last weights set", weights_text)]
         if d.get("weights_wait"):
             rows.append(("weights not set because", str(d["weights_wait"])))
+        commit = d.get("last_commit") or {}
+        if commit:  # a commit-reveal subnet: committed weights count once revealed
+            rows.append(("last weights committed",
+                         f"block #{commit.get('block')} (hash {str(commit.get('hash'))[:16]}…)"))
+        if d.get("reveal_wait"):
+            rows.append(("reveal waits", str(d["reveal_wait"])))
     if d.get("error"):
         rows.append(("error", str(d["error"])))
     rows += [("updated", ago), ("files", str(d.get("dir", "-")))]

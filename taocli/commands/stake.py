@@ -20,9 +20,13 @@ if TYPE_CHECKING:  # pragma: no cover
 app = typer.Typer(help="Stake TAO on hotkeys and remove it.", cls=AliasGroup, no_args_is_help=True,
                   rich_markup_mode=None)
 
-Amount = Annotated[str | None, typer.Option("--amount", "-a", help="TAO, e.g. 10 or 0.5.", show_default=False)]
+Amount = Annotated[str | None, typer.Option("--amount", "-a", help="add: TAO; remove: TAO, or on a dTAO chain the "
+                                            "subnet's alpha; e.g. 10 or 0.5.", show_default=False)]
 All = Annotated[bool, typer.Option("--all", help="add: all free TAO but the existential deposit; "
-                                                 "remove: all stake on the hotkey.")]
+                                                 "remove: all stake on the hotkey (on --netuid on a dTAO chain).")]
+AlphaAmount = Annotated[str | None, typer.Option("--amount", "-a", help="Alpha of the origin subnet, e.g. 2.5.",
+                                                 show_default=False)]
+AllAlpha = Annotated[bool, typer.Option("--all", help="All the alpha held there.")]
 app.add_typer(child_app, name="child")
 
 HotkeyAddress = Annotated[str | None, typer.Option(
@@ -126,7 +130,7 @@ def remove(amount: Amount = None, all_: All = False, hotkey_ss58: HotkeyAddress 
 
 
 @app.command("move")
-def move(amount: Amount = None, all_: All = False, origin_netuid: OriginNetuid = None,
+def move(amount: AlphaAmount = None, all_: AllAlpha = False, origin_netuid: OriginNetuid = None,
          destination_netuid: Annotated[int | None, typer.Option("--dest-netuid", "--destination-netuid",
                                                                show_default=False)] = None,
          origin_hotkey: HotkeyAddress = None,

@@ -15,7 +15,7 @@ from taocli.options import Debug, Hotkey, Json, Network, PasswordFd, PasswordFil
 if TYPE_CHECKING:  # pragma: no cover
     from chain.dtao.commit_reveal import Reveal
 
-app = typer.Typer(help="Set and read weights on a subnet.", cls=AliasGroup, no_args_is_help=True,
+app = typer.Typer(help="Set, commit, reveal and read weights on a subnet.", cls=AliasGroup, no_args_is_help=True,
                   rich_markup_mode=None)
 
 Netuid = Annotated[int, typer.Option("--netuid", help="Subnet id.", min=0, max=65535)]
@@ -122,20 +122,24 @@ def reveal(netuid: Netuid, uids: OptUids = None, weights: OptWeights = None, sal
 
 
 def explicit_reveal(cs: ChainSession, netuid: int, uids: list[int], weights: list[float], salt: list[int],
-                    version_key: int | None) -> Reveal:
-    """The reveal btcli users type: weights normalised as at commit (largest = 65535), the subnet's version key."""
+                    version_key: int | None) -> list[Reveal]:
+    """The reveals btcli users type, in the two forms a commit may have hashed: taocli's (largest = 65535, half
+    up, zeros kept) and btcli 9's / the SDK's (round half to even, zeros dropped); the subnet's version key
+    unless given (btcli commits with its own version number: pass it with --version-key)."""
     from chain.dtao.commit_reveal import Reveal
-    from chain.weights import InvalidWeights, normalize, to_u16
+    from chain.weights import InvalidWeights, normalize, sdk_emit_form, to_u16
 
     try:
-        values = to_u16(normalize(weights))
         key = version_key
         if key is None:
             params = cs.client.subnets.hyperparameters(netuid)
             if params is None:
                 raise missing_subnet(netuid)
             key = params.weights_version
-        return Reveal(netuid, tuple(uids), tuple(values), tuple(salt), key)
+        ours = Reveal(netuid, tuple(uids), tuple(to_u16(normalize(weights))), tuple(salt), key)
+        sdk_uids, sdk_values = sdk_emit_form(uids, weights)
+        theirs = Reveal(netuid, tuple(sdk_uids), tuple(sdk_values), tuple(salt), key)
+        return [ours] if theirs == ours else [ours, theirs]
     except (InvalidWeights, ValueError) as exc:
         raise UsageProblem(f"reveal refused before sending: {exc}") from None
 

@@ -47,12 +47,14 @@ def commit(cs: ChainSession, netuid: int, uids: list[int], values: list[float], 
     reveal, digest = prepared.reveal, prepared.digest
     store, genesis = store_of(cs), cs.client.genesis_hash()
     saved: list[CommitRecord] = []
+    landed: list[Receipt] = []
 
     def save_then_unlock() -> Any:  # after the confirmation, before anything is signed
         saved.append(store.save(hot, genesis, reveal, digest))
         return cs.unlock_hotkey()
 
     def after(receipt: Receipt) -> dict[str, Any]:
+        landed.append(receipt)  # from here on the chain holds the commit: its file is never removed
         record = store.save(hot, genesis, reveal, digest, receipt.block_number)
         _, (state,) = commits.pending(hot, netuid, [digest])
         window = state.window
@@ -74,25 +76,34 @@ def commit(cs: ChainSession, netuid: int, uids: list[int], values: list[float], 
                 {"netuid": netuid, "hotkey": hot, "committed": True, "hash": "0x" + digest.hex(),
                  "uids": list(reveal.uids), "weights": list(reveal.values), "version_key": reveal.version_key},
                 done=f"Weights committed on subnet {netuid}", after=after)
-    except (ExtrinsicFailed, TransactionRejected, KeyboardInterrupt):
-        for record in saved:  # the chain holds no such commit: its reveal data is of no use
-            store.remove(record)
-        raise
-    except CliError:
-        raise  # "interrupted after submitting": it may land, keep the reveal data
-    except Exception as exc:
+    except BaseException as exc:
         from chain.errors import ChainError
 
-        if not isinstance(exc, ChainError):  # a wrong password or the like: nothing was signed
+        # Drop the reveal data only when the chain certainly holds no such commit: refused at or before inclusion,
+        # or stopped before signing (a wrong password, Ctrl-C at the prompt). "Interrupted after submitting"
+        # (a CliError) and a lost node (a ChainError) may still land: keep it.
+        refused = isinstance(exc, (ExtrinsicFailed, TransactionRejected, KeyboardInterrupt))
+        unsigned = not isinstance(exc, (ChainError, CliError))
+        if not landed and (refused or unsigned):
             for record in saved:
                 store.remove(record)
         raise
 
 
-def reveal_explicit(cs: ChainSession, reveal: Reveal) -> None:
-    """btcli's form: the uids, u16 weights and salt given on the command line."""
+def reveal_explicit(cs: ChainSession, forms: list[Reveal]) -> None:
+    """btcli's form: the uids, weights and salt given on the command line, in whichever of the conversions
+    (`explicit_reveal`) hashes to a commit on chain; none: the first form's one-line refusal."""
     hot = cs.hotkey_address()
-    prepared = cs.client.weights.commits.prepare_reveal_weights(hot, reveal)
+    commits = cs.client.weights.commits
+    if len(forms) > 1:
+        from wallet.ss58 import ss58_decode
+
+        digests = [form.digest(ss58_decode(hot)) for form in forms]
+        _, found = commits.pending(hot, forms[0].netuid, digests)
+        on_chain = {p.digest for p in found if p.commit is not None}
+        forms = [form for form, d in zip(forms, digests, strict=True) if d in on_chain] or forms
+    reveal = forms[0]
+    prepared = commits.prepare_reveal_weights(hot, reveal)
     cs.send(prepared, f"Reveal weights on subnet {reveal.netuid}",
             [("hotkey (signs)", f"{cs.wallet_session.hotkey} {hot}"), ("uid:share", shown(reveal.uids, reveal.values))],
             cs.unlock_hotkey, {"netuid": reveal.netuid, "hotkey": hot, "revealed": [{"uids": list(reveal.uids),

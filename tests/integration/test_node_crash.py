@@ -36,13 +36,27 @@ def _spam_then_kill(node: NodeProcess, seconds: float) -> None:
             except Exception:
                 return
 
+    start_nonce = client.query("System", "Account", [ALICE.ss58_address]).value["nonce"]
     worker = threading.Thread(target=spam, daemon=True)
     worker.start()
+    _wait_included_beyond(node, start_nonce)  # on a loaded machine the first transfer can take seconds to land
     time.sleep(seconds)
     node.kill9()  # mid-stream: blocks being sealed and committed, transactions arriving
     stop.set()
     worker.join(5)
     client.close()
+
+
+def _wait_included_beyond(node: NodeProcess, nonce: int, timeout: float = 60.0) -> None:
+    """Until a block holds one of this round's transfers, so each round adds blocks whatever the load."""
+    watcher = SubstrateInterface(url=node.url)
+    try:
+        deadline = time.monotonic() + timeout
+        while watcher.query("System", "Account", [ALICE.ss58_address]).value["nonce"] <= nonce:
+            assert time.monotonic() < deadline, "no transfer was included in 60 s"
+            time.sleep(0.02)
+    finally:
+        watcher.close()
 
 
 def _check_state_matches_blocks(node: NodeProcess) -> int:

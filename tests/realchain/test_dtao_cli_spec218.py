@@ -247,6 +247,36 @@ def test_wallet_overview_shows_each_hotkeys_stake_per_subnet(chain: Chain, cli: 
     assert "Registrations" in cli.ok("wallet", "overview", wallet="owner", json_out=False).stdout
 
 
+def test_registrations_read_only_the_subnets_the_hotkeys_hold_a_uid_on(chain: Chain) -> None:
+    """`wallet overview`'s read asks the subnet state of the subnets where the hotkey is registered (found in
+    one batched `Uids` read), not of every subnet, and finds the same rows a full scan finds."""
+    from chain.client import Subtensor
+
+    chain.register_network()  # AliceHot holds uid 0 of the new subnet, whatever ran before
+    hot = chain.ss58("AliceHot")
+    with Subtensor(chain.node.url, metadata_cache=False) as client:
+        asked: list[str] = []
+        call = client.rpc.call
+
+        def recording(method: str, params: list[Any] | None = None) -> Any:
+            asked.append(params[0] if method == "state_call" and params else method)
+            return call(method, params)
+
+        client.rpc.call = recording  # type: ignore[method-assign]
+        at = client.block_hash()
+        rows = client.subnets.registrations([hot], at)  # type: ignore[attr-defined]
+    netuids = networks(chain, at)
+    held = [n for n in netuids if chain.read("Uids", u16_key(n), chain.pub("AliceHot"), at=at) is not None]
+    assert held and len(held) < len(netuids)  # registered on some subnets, not all: the filter has work to do
+    assert asked.count("SubnetInfoRuntimeApi_get_subnet_state") == len(held)
+    scanned = []
+    for n in netuids:
+        state = chain.ctx.subnet_state(n, at)
+        if state is not None:
+            scanned += [(n, uid) for uid, h in enumerate(state.hotkeys) if h in (hot, chain.pub("AliceHot"))]
+    assert sorted((pool.netuid, neuron.uid) for pool, neuron in rows) == sorted(scanned)
+
+
 def test_the_connection_picks_the_dtao_rooms(chain: Chain) -> None:
     from chain.client import Subtensor
     from chain.rooms.dtao_staking import DtaoStaking

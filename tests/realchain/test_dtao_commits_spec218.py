@@ -11,6 +11,7 @@ import json
 import stat
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -28,8 +29,7 @@ pytestmark = [pytest.mark.realchain, pytest.mark.slow]
 TEMPO = 10  # a short epoch keeps the walk to the reveal window to a few seconds (dev_newBlock ~0.3 s)
 
 
-@pytest.fixture(scope="module")
-def cr_subnet(chain: Chain) -> int:
+def new_cr_subnet(chain: Chain) -> int:
     """A new subnet (AliceHot is uid 0) with commit-reveal switched on, no weights rate limit, tempo 10."""
     _, netuid = chain.register_network()
     n = u16_key(netuid)
@@ -38,6 +38,11 @@ def cr_subnet(chain: Chain) -> int:
                        [storage_key(chain.shape, M, "Tempo", n), "0x" + TEMPO.to_bytes(2, "little").hex()]])
     chain.new_block()
     return netuid
+
+
+@pytest.fixture(scope="module")
+def cr_subnet(chain: Chain) -> int:
+    return new_cr_subnet(chain)
 
 
 def now(chain: Chain) -> int:
@@ -157,12 +162,8 @@ def test_a_validator_commits_then_reveals_after_a_restart(chain: Chain, tmp_path
     from neuron.validator import Validator
     from wallet.keypair import Keypair
 
-    _, netuid = chain.register_network()
+    netuid = new_cr_subnet(chain)
     n = u16_key(netuid)
-    chain.set_storage([[storage_key(chain.shape, M, "CommitRevealWeightsEnabled", n), "0x01"],
-                       [storage_key(chain.shape, M, "WeightsSetRateLimit", n), "0x" + "00" * 8],
-                       [storage_key(chain.shape, M, "Tempo", n), "0x" + TEMPO.to_bytes(2, "little").hex()]])
-    chain.new_block()
     config = NeuronConfig(role="validator", netuid=netuid, network=chain.node.url,
                           hotkey=Keypair.from_uri("//AliceHot"), wallet_name="owner", hotkey_name="default",
                           template_dir=resolve("echo"), state_dir=tmp_path / "vali", serve=False, step_seconds=0.05)
@@ -178,8 +179,15 @@ def test_a_validator_commits_then_reveals_after_a_restart(chain: Chain, tmp_path
         v.wait_for_weights(5)
         (entry,) = v.state.commits
         assert v.status.fields["last_commit"]["block"] == entry["commit_block"] and not v.weights_due
+        from taocli.commands.neurons import status_lines  # what `taocli validator status` shows people
+
+        shown = dict(status_lines({"role": "validator", **v.status.fields}))
+        assert shown["last weights committed"].startswith(f"block #{entry['commit_block']} (hash {entry['hash'][:16]}")
         ((digest, block, first, last),) = stored_commits(chain, netuid)
         assert (digest.hex(), block) == (entry["hash"], entry["commit_block"])
+        v.weights_due = True  # the next epoch's weights wait for this commit's reveal (it resets the rate limit)
+        v.try_set_weights(v.link.block())
+        assert v._sending is None and "revealing the previous commit first" in v.status.fields["weights_wait"]
     finally:
         v.shutdown()
 
@@ -190,6 +198,8 @@ def test_a_validator_commits_then_reveals_after_a_restart(chain: Chain, tmp_path
         assert [c["hash"] for c in again.state.commits] == [entry["hash"]]
         again.try_reveal(now(chain))
         assert again._sending is None and f"revealed from block {first}" in again.status.fields["reveal_wait"]
+        assert f"revealed from block {first}" in dict(status_lines({"role": "validator",
+                                                                     **again.status.fields}))["reveal waits"]
         walk_to(chain, first)
         again.try_reveal(now(chain))
         land(chain, again._sending)
@@ -197,6 +207,29 @@ def test_a_validator_commits_then_reveals_after_a_restart(chain: Chain, tmp_path
         at = chain.node.call("chain_getBlockHash")
         assert chain.read("Weights", n, u16_key(0), at=at) == [(0, 65535)] == [tuple(entry["uids"] + entry["values"])]
         assert again.state.commits == [] and stored_commits(chain, netuid) == []
-        assert first <= again.status.fields["last_weights"]["block"] <= last
+        assert first <= again.status.fields["last_weights"]["block"] == again.state.last_weights_block <= last
     finally:
         again.shutdown()
+
+
+def test_a_commit_the_runtime_refuses_leaves_no_reveal_data(chain: Chain, cli: ChainCli, cr_subnet: int) -> None:
+    """The reveal data is written before signing; when the runtime then refuses the commit (here commit-reveal
+    is switched off while the commit waits in the pool: CommitRevealDisabled), the file goes with it."""
+    netuid, key = cr_subnet, storage_key(chain.shape, M, "CommitRevealWeightsEnabled", u16_key(cr_subnet))
+    folder = cli.wallets / "owner" / "commits" / chain.ss58("AliceHot")
+    before = set(folder.glob(f"{netuid}-*.json")) if folder.exists() else set()
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(lambda: cli.fails("weights", "commit", "--netuid", str(netuid), "--uids", "0",
+                                                "--weights", "1", wallet="owner"))
+        deadline = time.monotonic() + 30
+        while not chain.node.call("author_pendingExtrinsics"):
+            assert time.monotonic() < deadline and not running.done(), "the CLI never submitted"
+            time.sleep(0.05)
+        assert set(folder.glob(f"{netuid}-*.json")) - before  # written before signing
+        chain.set_storage([[key, "0x00"]])
+        chain.new_block()
+        line = running.result(timeout=60)
+    chain.set_storage([[key, "0x01"]])
+    chain.new_block()
+    assert "CommitRevealDisabled" in line, line
+    assert set(folder.glob(f"{netuid}-*.json")) == before

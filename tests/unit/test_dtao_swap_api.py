@@ -14,7 +14,7 @@ import pytest
 
 from chain.dtao.amm import Pool, limit_price
 from chain.dtao.errors import RuntimeTooNew
-from chain.dtao.trade import QuoteFailed, SlippageRefused, checked
+from chain.dtao.trade import Leg, QuoteFailed, SlippageRefused, checked
 from chain.errors import PreconditionFailed, RuntimeMismatch
 from chain.rooms.dtao_subnets import DtaoSubnets
 from chain.rooms.dtao_writes import need_min_unstake, quote_leg, trade_call
@@ -80,13 +80,19 @@ def test_without_the_all_method_each_pooled_subnet_is_asked_alone() -> None:
     assert rpc.api_calls().count("SwapRuntimeApi_current_alpha_price") == 1
 
 
-def test_a_buy_leg_is_the_chains_sim_swap_and_the_limit_follows_its_price() -> None:
+def sn92_buy_of_10_tao() -> tuple[Any, Leg]:
+    """The chain's own quote of 10 τ into subnet 92 (mainnet figures), at its current price."""
     reg, rpc, ctx = rooms()
     rpc.reply("SwapRuntimeApi_current_alpha_price_all", b"",
               reg.encode("Vec<SubnetPrice>", [{"netuid": 92, "price": SN92_PRICE}]))
     rpc.reply("SwapRuntimeApi_sim_swap_tao_for_alpha", reg.encode("(NetUid, TaoCurrency)", (92, 10**10)),
               reg.encode("SimSwapResult", SN92_BUY))
     leg = quote_leg(ctx, Pool(1, 1), 92, 10**10, True, "γ", BLOCK)
+    return ctx, leg
+
+
+def test_a_buy_leg_is_the_chains_sim_swap_and_the_limit_follows_its_price() -> None:
+    _, leg = sn92_buy_of_10_tao()
     q = leg.quote
     assert (q.amount_in, q.fee, q.amount_out, leg.fee_unit) == (10**10, 5_035_477, 7_289_425_629_146, "τ")
     assert q.at_spot == 7_289_425_629_146 + 127_811_335_036  # the chain's slippage, measured from 10 τ at spot
@@ -173,12 +179,7 @@ def test_root_limits_and_the_plain_call_on_stable_subnets() -> None:
 
 
 def test_the_limit_call_is_composed_by_its_declared_arguments() -> None:
-    reg, rpc, ctx = rooms()
-    rpc.reply("SwapRuntimeApi_current_alpha_price_all", b"",
-              reg.encode("Vec<SubnetPrice>", [{"netuid": 92, "price": SN92_PRICE}]))
-    rpc.reply("SwapRuntimeApi_sim_swap_tao_for_alpha", reg.encode("(NetUid, TaoCurrency)", (92, 10**10)),
-              reg.encode("SimSwapResult", SN92_BUY))
-    leg = quote_leg(ctx, Pool(1, 1), 92, 10**10, True, "γ", BLOCK)
+    ctx, leg = sn92_buy_of_10_tao()
     plan = checked((leg,), Fraction(2, 100), True, partial=True)
     hot = ss58_encode(HOT)
     call, args = trade_call(ctx, "add_stake", "add_stake_limit",
