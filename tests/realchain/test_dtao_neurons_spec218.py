@@ -83,19 +83,17 @@ def test_a_validator_and_two_miners_run_on_a_dtao_subnet(chain: Chain, ticking: 
     t0 = time.monotonic()
     home = tmp_path / "home"
     wallets = home / "wallets"
-    make_wallet(wallets, "owner", Keypair.from_uri("//Alice"))  # rich and the sudo key
+    make_wallet(wallets, "owner", Keypair.from_uri("//Alice"))  # rich (the module fixture)
     keys = {name: make_wallet(wallets, name) for name in ("vali", *MINERS)}
     funded = {"providers": 1, "data": {"free": 1_000 * TAO}}
-    chain.set_storage({"System": {"Account": [[[w.cold], funded] for w in keys.values()]},
-                       "Sudo": {"Key": chain.ss58("Alice")}})
+    chain.set_storage({"System": {"Account": [[[w.cold], funded] for w in keys.values()]}})
     setup = ChainCli(chain.node, home)  # type: ignore[arg-type]  # anything with .url
 
     # -- the subnet, its members and the validator's stake, by the real CLI --------------------------
     chain.allow_network_registration()
     created = setup.ok("subnets", "create", wallet="owner")
     netuid = int(created["netuid"])
-    for name, value in (("max_weights_limit", "65535"), ("weights_rate_limit", "0"),
-                        ("target_regs_per_interval", "4")):
+    for name, value in (("max_weights_limit", "65535"), ("weights_rate_limit", "0")):  # as the subnet's owner
         setup.ok("sudo", "set", "--netuid", str(netuid), "--param", name, "--value", value, wallet="owner")
     uid = {name: int(setup.ok("subnets", "register", "--netuid", str(netuid), wallet=name)["uid"])
            for name in ("vali", *MINERS)}
