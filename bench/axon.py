@@ -29,7 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.integration.neuron_fixtures import AXON_KEY, CALLER_KEY, Echo, wait_listening  # noqa: E402
+from tests.integration.neuron_fixtures import AXON_KEY, CALLER_KEY, Echo, stop_peer, wait_listening  # noqa: E402
 from tests.integration.neuron_load import LoadResult, blast, interleaved_requests  # noqa: E402
 
 PEER = REPO / "tests" / "integration" / "sdk_neuron_peer.py"
@@ -59,15 +59,6 @@ def start_sdk_axon(python: Path) -> tuple[subprocess.Popen, int]:
         raise RuntimeError("the SDK axon did not start")
     wait_listening(port, 60.0)
     return proc, port
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.stdin.close()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -147,14 +138,14 @@ def main() -> None:
                                   str(args.seconds), str(IN_FLIGHT)], capture_output=True, text=True, timeout=300)
             sdk_dendrite = json.loads(out.stdout.strip().splitlines()[-1])
     finally:
-        stop(proc)
+        stop_peer(proc)
     theirs = None
     if sdk_python is not None:
         proc, port = start_sdk_axon(sdk_python)
         try:
             theirs = axon_rows(port, args.seconds, 300, proc.pid)
         finally:
-            stop(proc)
+            stop_peer(proc)
 
     print("axon (same pre-signed client for both):")
     for label, result in ours.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
@@ -119,3 +120,14 @@ def wait_listening(port: int, seconds: float = 30.0) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+def stop_peer(proc: subprocess.Popen) -> None:
+    """Stop an SDK peer process started with a stdin pipe: closing stdin asks it to exit; kill if it hangs."""
+    assert proc.stdin is not None
+    proc.stdin.close()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)

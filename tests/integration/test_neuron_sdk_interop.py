@@ -19,7 +19,7 @@ import pytest
 from neuron import Axon, Dendrite, Synapse
 from neuron.network import AxonInfo
 from neuron.synapse import normalised
-from tests.integration.neuron_fixtures import AXON_KEY, CALLER_KEY, Echo, wait_listening
+from tests.integration.neuron_fixtures import AXON_KEY, CALLER_KEY, Echo, stop_peer, wait_listening
 from tests.integration.node_fixtures import free_port
 from tests.sdk_venv import require_sdk
 
@@ -50,12 +50,7 @@ def sdk_axon(request: pytest.FixtureRequest) -> Iterator[tuple[str, AxonInfo]]:
         wait_listening(port, 30.0)  # the SDK starts uvicorn in a thread and returns before it listens
         yield version, AxonInfo("127.0.0.1", port, AXON_KEY.ss58_address)
     finally:
-        proc.stdin.close()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+        stop_peer(proc)
 
 
 
